@@ -1,0 +1,256 @@
+package io.herald.server.catalog;
+
+import io.herald.server.audit.Auditor;
+import io.herald.server.common.ConflictException;
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.ValidationException;
+import io.herald.server.common.Violations;
+import io.herald.server.security.Caller;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Consumer bindings: which group of which app receives which types of a topic, and how it retries. */
+@Service
+@Transactional
+public class BindingService {
+
+    public static final int DEFAULT_DELIVERY_LIMIT = 5;
+    public static final long DEFAULT_BACKOFF_MS = 1000;
+    public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+    public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
+    private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
+    private static final long MAX_EXPIRY_MS = Duration.ofDays(365).toMillis();
+
+    private final BindingRepository bindings;
+    private final AppRepository apps;
+    private final TopicRepository topics;
+    private final ConfigVersions versions;
+    private final Auditor auditor;
+
+    BindingService(BindingRepository bindings, AppRepository apps, TopicRepository topics, ConfigVersions versions,
+                   Auditor auditor) {
+        this.bindings = bindings;
+        this.apps = apps;
+        this.topics = topics;
+        this.versions = versions;
+        this.auditor = auditor;
+    }
+
+    /** Create or change a binding; on update, null fields stay as they are and app, group, topic cannot change. */
+    public record BindingRequest(String app, String group, String topic, String kind, String typePattern,
+                                 Integer deliveryLimit, Long backoffMillis, Double backoffMultiplier,
+                                 Long backoffMaxMillis, Long expiryMillis, Boolean paused, Integer concurrency) {
+    }
+
+    public BindingView create(Caller caller, BindingRequest r) {
+        String appName = r.app() != null ? r.app() : caller.app();
+        Violations v = new Violations();
+        if (appName == null || appName.isBlank()) {
+            v.add("app", "is required: the app that consumes");
+        }
+        CatalogRules.groupName(v, "group", r.group(), r.topic());
+        if (r.topic() == null || r.topic().isBlank()) {
+            v.add("topic", "is required");
+        }
+        BindingKind kind = kind(v, r.kind());
+        settings(v, r);
+        v.throwIfAny();
+        caller.requireApp(appName);
+        AppEntity app = apps.findByName(appName).orElseThrow(() -> new NotFoundException("App", appName, "app"));
+        TopicEntity topic = topics.findByName(r.topic()).orElseThrow(() -> new NotFoundException("Topic", r.topic(), "topic"));
+        String pattern = pattern(kind, r.typePattern(), topic);
+        if (bindings.groupUsedByOtherApp(r.group(), app)) {
+            throw new ConflictException("Consumer group '" + r.group() + "' belongs to another app", "group");
+        }
+        if (bindings.existsByAppAndGroupNameAndTopicAndKindAndTypePattern(app, r.group(), topic, kind, pattern)) {
+            throw new ConflictException("This binding already exists", "typePattern");
+        }
+        BindingEntity b = new BindingEntity();
+        b.app = app;
+        b.groupName = r.group();
+        b.topic = topic;
+        b.kind = kind;
+        b.typePattern = pattern;
+        b.deliveryLimit = r.deliveryLimit() != null ? r.deliveryLimit() : DEFAULT_DELIVERY_LIMIT;
+        b.backoffMs = r.backoffMillis() != null ? r.backoffMillis() : DEFAULT_BACKOFF_MS;
+        b.backoffMultiplier = r.backoffMultiplier() != null ? r.backoffMultiplier() : DEFAULT_BACKOFF_MULTIPLIER;
+        b.backoffMaxMs = r.backoffMaxMillis() != null ? r.backoffMaxMillis() : Math.max(DEFAULT_BACKOFF_MAX_MS, b.backoffMs);
+        b.expiryMs = r.expiryMillis() == null || r.expiryMillis() == 0 ? null : r.expiryMillis();
+        b.paused = Boolean.TRUE.equals(r.paused());
+        b.concurrency = r.concurrency() != null ? r.concurrency() : 1;
+        checkBackoffMax(b);
+        bindings.saveAndFlush(b);
+        versions.bump();
+        auditor.record(caller, "create", "binding", String.valueOf(b.id), null, b.view());
+        return b.view();
+    }
+
+    @Transactional(readOnly = true)
+    public List<BindingView> list(Caller caller, String app, String topic, String group) {
+        String appFilter = app == null ? "" : app;
+        if (!caller.admin() && !caller.readOnly()) {
+            if (!appFilter.isEmpty() && !appFilter.equals(caller.app())) {
+                throw new ForbiddenException("The caller may not list bindings of app '" + app + "'");
+            }
+            appFilter = caller.app();
+        }
+        return bindings.search(appFilter, topic == null ? "" : topic, group == null ? "" : group).stream()
+                .map(BindingEntity::view).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public BindingView get(Caller caller, long id) {
+        BindingEntity b = find(id);
+        if (!caller.readOnly() && !caller.actsFor(b.app.name)) {
+            throw new ForbiddenException("The caller may not read bindings of app '" + b.app.name + "'");
+        }
+        return b.view();
+    }
+
+    public BindingView update(Caller caller, long id, BindingRequest r) {
+        BindingEntity b = find(id);
+        caller.requireApp(b.app.name);
+        Violations v = new Violations();
+        if (r.app() != null && !r.app().equals(b.app.name)) {
+            v.add("app", "cannot be changed");
+        }
+        if (r.group() != null && !r.group().equals(b.groupName)) {
+            v.add("group", "cannot be changed");
+        }
+        if (r.topic() != null && !r.topic().equals(b.topic.name)) {
+            v.add("topic", "cannot be changed");
+        }
+        BindingKind kind = r.kind() != null ? kind(v, r.kind()) : b.kind;
+        settings(v, r);
+        v.throwIfAny();
+        BindingView before = b.view();
+        if (r.kind() != null || r.typePattern() != null) {
+            String pattern = pattern(kind, r.typePattern() != null ? r.typePattern() : b.typePattern, b.topic);
+            if ((kind != b.kind || !pattern.equals(b.typePattern))
+                    && bindings.existsByAppAndGroupNameAndTopicAndKindAndTypePattern(b.app, b.groupName, b.topic, kind, pattern)) {
+                throw new ConflictException("An identical binding already exists", "typePattern");
+            }
+            b.kind = kind;
+            b.typePattern = pattern;
+        }
+        if (r.deliveryLimit() != null) {
+            b.deliveryLimit = r.deliveryLimit();
+        }
+        if (r.backoffMillis() != null) {
+            b.backoffMs = r.backoffMillis();
+        }
+        if (r.backoffMultiplier() != null) {
+            b.backoffMultiplier = r.backoffMultiplier();
+        }
+        if (r.backoffMaxMillis() != null) {
+            b.backoffMaxMs = r.backoffMaxMillis();
+        }
+        if (r.expiryMillis() != null) {
+            b.expiryMs = r.expiryMillis() == 0 ? null : r.expiryMillis();
+        }
+        if (r.paused() != null) {
+            b.paused = r.paused();
+        }
+        if (r.concurrency() != null) {
+            b.concurrency = r.concurrency();
+        }
+        checkBackoffMax(b);
+        b.updatedAt = Instant.now();
+        bindings.saveAndFlush(b);
+        versions.bump();
+        auditor.record(caller, "update", "binding", String.valueOf(id), before, b.view());
+        return b.view();
+    }
+
+    public void delete(Caller caller, long id) {
+        BindingEntity b = find(id);
+        caller.requireApp(b.app.name);
+        BindingView before = b.view();
+        bindings.delete(b);
+        bindings.flush();
+        versions.bump();
+        auditor.record(caller, "delete", "binding", String.valueOf(id), before, null);
+    }
+
+    /** Which of the topic's declared types a binding of this kind and pattern would receive. */
+    @Transactional(readOnly = true)
+    public List<String> preview(String topicName, String kindName, String typePattern) {
+        TopicEntity topic = topics.findByName(topicName).orElseThrow(() -> new NotFoundException("Topic", topicName, "topic"));
+        Violations v = new Violations();
+        BindingKind kind = kind(v, kindName);
+        if (kind == BindingKind.REGEX) {
+            CatalogRules.regex(v, "typePattern", typePattern);
+        }
+        v.throwIfAny();
+        List<String> types = topic.types.stream().map(t -> t.name).sorted().toList();
+        return switch (kind) {
+            case FANOUT -> types;
+            case DIRECT -> types.stream().filter(t -> t.equals(typePattern)).toList();
+            case REGEX -> {
+                Pattern p = Pattern.compile(typePattern);
+                yield types.stream().filter(t -> p.matcher(t).matches()).toList();
+            }
+        };
+    }
+
+    BindingEntity find(long id) {
+        return bindings.findById(id).orElseThrow(() -> new NotFoundException("Binding", String.valueOf(id)));
+    }
+
+    private static BindingKind kind(Violations v, String kind) {
+        if (kind == null || kind.isBlank()) {
+            v.add("kind", "is required: DIRECT, REGEX or FANOUT");
+            return BindingKind.FANOUT;
+        }
+        try {
+            return BindingKind.valueOf(kind.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            v.add("kind", "must be DIRECT, REGEX or FANOUT");
+            return BindingKind.FANOUT;
+        }
+    }
+
+    private static String pattern(BindingKind kind, String pattern, TopicEntity topic) {
+        Violations v = new Violations();
+        switch (kind) {
+            case FANOUT -> {
+                if (pattern != null && !pattern.isEmpty()) {
+                    v.add("typePattern", "must be empty for a FANOUT binding (it receives every type)");
+                }
+            }
+            case REGEX -> CatalogRules.regex(v, "typePattern", pattern);
+            case DIRECT -> {
+                if (pattern == null || pattern.isBlank()) {
+                    v.add("typePattern", "is required for a DIRECT binding: the exact message type");
+                } else if (topic.types.stream().noneMatch(t -> t.name.equals(pattern))) {
+                    v.add("typePattern", "type '" + pattern + "' is not declared on topic '" + topic.name + "'");
+                }
+            }
+        }
+        v.throwIfAny();
+        return kind == BindingKind.FANOUT ? "" : pattern;
+    }
+
+    private static void settings(Violations v, BindingRequest r) {
+        CatalogRules.range(v, "deliveryLimit", r.deliveryLimit() == null ? null : r.deliveryLimit().longValue(), 1, 1000);
+        CatalogRules.range(v, "backoffMillis", r.backoffMillis(), 0, MAX_BACKOFF_MS);
+        CatalogRules.range(v, "backoffMultiplier", r.backoffMultiplier(), 1.0, 10.0);
+        CatalogRules.range(v, "backoffMaxMillis", r.backoffMaxMillis(), 0, MAX_BACKOFF_MS);
+        if (r.expiryMillis() != null && r.expiryMillis() != 0) {
+            CatalogRules.range(v, "expiryMillis", r.expiryMillis(), 1000, MAX_EXPIRY_MS);
+        }
+        CatalogRules.range(v, "concurrency", r.concurrency() == null ? null : r.concurrency().longValue(), 1, 256);
+    }
+
+    private static void checkBackoffMax(BindingEntity b) {
+        if (b.backoffMaxMs < b.backoffMs) {
+            throw new ValidationException("backoffMaxMillis", "must not be below backoffMillis (" + b.backoffMs + ")");
+        }
+    }
+}

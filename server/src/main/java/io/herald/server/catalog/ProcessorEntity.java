@@ -1,0 +1,63 @@
+package io.herald.server.catalog;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "processor")
+class ProcessorEntity {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
+
+    @OneToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "binding_id")
+    BindingEntity binding;
+
+    @Enumerated(EnumType.STRING)
+    ProcessorProtocol protocol;
+
+    String address;
+
+    @Column(name = "timeout_ms")
+    long timeoutMs;
+
+    @Column(name = "retry_interval_ms")
+    long retryIntervalMs;
+
+    @Column(name = "retry_count")
+    int retryCount;
+
+    @Column(name = "retry_exponential")
+    boolean retryExponential;
+
+    int concurrency;
+
+    @Column(name = "rate_per_second")
+    Integer ratePerSecond;
+
+    boolean paused;
+
+    @Column(name = "created_at", nullable = false)
+    Instant createdAt = Instant.now();
+
+    @Column(name = "updated_at", nullable = false)
+    Instant updatedAt = Instant.now();
+
+    ProcessorView view() {
+        return new ProcessorView(id, binding.id, binding.app.name, binding.groupName, binding.topic.name, protocol,
+                address, timeoutMs, retryIntervalMs, retryCount, retryExponential, concurrency, ratePerSecond, paused,
+                createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,4 @@
+package io.herald.server.catalog;
+
+/** How a processor receives pushed events. */
+public enum ProcessorProtocol { HTTP }

@@ -1,0 +1,170 @@
+package io.herald.server.catalog;
+
+import io.herald.server.audit.Auditor;
+import io.herald.server.common.ConflictException;
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.Violations;
+import io.herald.server.security.Caller;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Processors: an HTTP endpoint that the server pushes a binding's messages to. */
+@Service
+@Transactional
+public class ProcessorService {
+
+    private final ProcessorRepository processors;
+    private final BindingRepository bindings;
+    private final ConfigVersions versions;
+    private final Auditor auditor;
+
+    ProcessorService(ProcessorRepository processors, BindingRepository bindings, ConfigVersions versions, Auditor auditor) {
+        this.processors = processors;
+        this.bindings = bindings;
+        this.versions = versions;
+        this.auditor = auditor;
+    }
+
+    /** Create or change a processor; on update, null fields stay as they are. */
+    public record ProcessorRequest(Long bindingId, String protocol, String address, Long timeoutMillis,
+                                   Long retryIntervalMillis, Integer retryCount, Boolean retryExponential,
+                                   Integer concurrency, Integer ratePerSecond, Boolean paused) {
+    }
+
+    public ProcessorView create(Caller caller, ProcessorRequest r) {
+        Violations v = new Violations();
+        if (r.bindingId() == null) {
+            v.add("bindingId", "is required");
+        }
+        ProcessorProtocol protocol = protocol(v, r.protocol() == null ? "HTTP" : r.protocol());
+        CatalogRules.httpAddress(v, "address", r.address());
+        settings(v, r);
+        v.throwIfAny();
+        BindingEntity binding = bindings.findById(r.bindingId())
+                .orElseThrow(() -> new NotFoundException("Binding", String.valueOf(r.bindingId()), "bindingId"));
+        caller.requireApp(binding.app.name);
+        if (processors.findByBinding(binding).isPresent()) {
+            throw new ConflictException("Binding " + binding.id + " already has a processor", "bindingId");
+        }
+        ProcessorEntity p = new ProcessorEntity();
+        p.binding = binding;
+        p.protocol = protocol;
+        p.address = r.address().strip();
+        p.timeoutMs = r.timeoutMillis() != null ? r.timeoutMillis() : 5000;
+        p.retryIntervalMs = r.retryIntervalMillis() != null ? r.retryIntervalMillis() : 1000;
+        p.retryCount = r.retryCount() != null ? r.retryCount() : 3;
+        p.retryExponential = Boolean.TRUE.equals(r.retryExponential());
+        p.concurrency = r.concurrency() != null ? r.concurrency() : 1;
+        p.ratePerSecond = r.ratePerSecond();
+        p.paused = Boolean.TRUE.equals(r.paused());
+        processors.saveAndFlush(p);
+        versions.bump();
+        auditor.record(caller, "create", "processor", String.valueOf(p.id), null, p.view());
+        return p.view();
+    }
+
+    @Transactional(readOnly = true)
+    public List<ProcessorView> list(Caller caller, String app) {
+        String appFilter = app == null ? "" : app;
+        if (!caller.admin() && !caller.readOnly()) {
+            if (!appFilter.isEmpty() && !appFilter.equals(caller.app())) {
+                throw new ForbiddenException("The caller may not list processors of app '" + app + "'");
+            }
+            appFilter = caller.app();
+        }
+        return processors.search(appFilter).stream().map(ProcessorEntity::view).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public ProcessorView get(Caller caller, long id) {
+        ProcessorEntity p = find(id);
+        if (!caller.readOnly() && !caller.actsFor(p.binding.app.name)) {
+            throw new ForbiddenException("The caller may not read processors of app '" + p.binding.app.name + "'");
+        }
+        return p.view();
+    }
+
+    public ProcessorView update(Caller caller, long id, ProcessorRequest r) {
+        ProcessorEntity p = find(id);
+        caller.requireApp(p.binding.app.name);
+        Violations v = new Violations();
+        if (r.bindingId() != null && r.bindingId() != p.binding.id.longValue()) {
+            v.add("bindingId", "cannot be changed; create a processor for the other binding");
+        }
+        ProcessorProtocol protocol = r.protocol() != null ? protocol(v, r.protocol()) : p.protocol;
+        if (r.address() != null) {
+            CatalogRules.httpAddress(v, "address", r.address());
+        }
+        settings(v, r);
+        v.throwIfAny();
+        ProcessorView before = p.view();
+        p.protocol = protocol;
+        if (r.address() != null) {
+            p.address = r.address().strip();
+        }
+        if (r.timeoutMillis() != null) {
+            p.timeoutMs = r.timeoutMillis();
+        }
+        if (r.retryIntervalMillis() != null) {
+            p.retryIntervalMs = r.retryIntervalMillis();
+        }
+        if (r.retryCount() != null) {
+            p.retryCount = r.retryCount();
+        }
+        if (r.retryExponential() != null) {
+            p.retryExponential = r.retryExponential();
+        }
+        if (r.concurrency() != null) {
+            p.concurrency = r.concurrency();
+        }
+        if (r.ratePerSecond() != null) {
+            p.ratePerSecond = r.ratePerSecond() == 0 ? null : r.ratePerSecond();
+        }
+        if (r.paused() != null) {
+            p.paused = r.paused();
+        }
+        p.updatedAt = Instant.now();
+        processors.saveAndFlush(p);
+        versions.bump();
+        auditor.record(caller, "update", "processor", String.valueOf(id), before, p.view());
+        return p.view();
+    }
+
+    public void delete(Caller caller, long id) {
+        ProcessorEntity p = find(id);
+        caller.requireApp(p.binding.app.name);
+        ProcessorView before = p.view();
+        processors.delete(p);
+        processors.flush();
+        versions.bump();
+        auditor.record(caller, "delete", "processor", String.valueOf(id), before, null);
+    }
+
+    ProcessorEntity find(long id) {
+        return processors.findById(id).orElseThrow(() -> new NotFoundException("Processor", String.valueOf(id)));
+    }
+
+    private static ProcessorProtocol protocol(Violations v, String protocol) {
+        try {
+            return ProcessorProtocol.valueOf(protocol.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            v.add("protocol", "must be HTTP");
+            return ProcessorProtocol.HTTP;
+        }
+    }
+
+    private static void settings(Violations v, ProcessorRequest r) {
+        CatalogRules.range(v, "timeoutMillis", r.timeoutMillis(), 1, 300_000);
+        CatalogRules.range(v, "retryIntervalMillis", r.retryIntervalMillis(), 0, 3_600_000);
+        CatalogRules.range(v, "retryCount", r.retryCount() == null ? null : r.retryCount().longValue(), 0, 100);
+        CatalogRules.range(v, "concurrency", r.concurrency() == null ? null : r.concurrency().longValue(), 1, 1024);
+        if (r.ratePerSecond() != null && r.ratePerSecond() != 0) {
+            CatalogRules.range(v, "ratePerSecond", r.ratePerSecond().longValue(), 1, 100_000);
+        }
+    }
+
+}

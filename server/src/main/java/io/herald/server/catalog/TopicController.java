@@ -1,0 +1,92 @@
+package io.herald.server.catalog;
+
+import io.herald.server.security.Caller;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1/topics")
+class TopicController {
+
+    private final TopicService topics;
+
+    TopicController(TopicService topics) {
+        this.topics = topics;
+    }
+
+    /** A type in a request: the schema may be a JSON object or a string holding JSON. */
+    record TypeBody(String name, String description, JsonNode jsonSchema) {
+        TopicService.TypeRequest toRequest() {
+            String schema = jsonSchema == null || jsonSchema.isNull() ? null
+                    : jsonSchema.isString() ? jsonSchema.asString() : jsonSchema.toString();
+            return new TopicService.TypeRequest(name, description, schema);
+        }
+    }
+
+    record TopicBody(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
+                     String description, List<String> producers, List<TypeBody> types, Boolean adopt) {
+        TopicService.TopicRequest toRequest() {
+            return new TopicService.TopicRequest(name, app, partitions, replicationFactor, retentionMs, description,
+                    producers, types == null ? null : types.stream().map(t -> t == null ? null : t.toRequest()).toList(), adopt);
+        }
+    }
+
+    @PostMapping
+    ResponseEntity<TopicView> create(Caller caller, @RequestBody TopicBody body) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(topics.create(caller, body.toRequest()));
+    }
+
+    @GetMapping
+    PageView<TopicView> list(@RequestParam(required = false) String q, @RequestParam(required = false) String app,
+                             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return topics.list(q, app, Paging.of(page, size));
+    }
+
+    @GetMapping("/{topic}")
+    TopicView get(@PathVariable String topic, @RequestParam(defaultValue = "true") boolean kafka) {
+        return topics.get(topic, kafka);
+    }
+
+    @PatchMapping("/{topic}")
+    TopicView update(Caller caller, @PathVariable String topic, @RequestBody TopicBody body) {
+        return topics.update(caller, topic, body.toRequest());
+    }
+
+    @DeleteMapping("/{topic}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String topic) {
+        topics.delete(caller, topic);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{topic}/types")
+    List<MessageTypeView> types(@PathVariable String topic) {
+        return topics.types(topic);
+    }
+
+    @PostMapping("/{topic}/types")
+    ResponseEntity<MessageTypeView> addType(Caller caller, @PathVariable String topic, @RequestBody TypeBody body) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(topics.addType(caller, topic, body.toRequest()));
+    }
+
+    @PatchMapping("/{topic}/types/{type}")
+    MessageTypeView updateType(Caller caller, @PathVariable String topic, @PathVariable String type, @RequestBody TypeBody body) {
+        return topics.updateType(caller, topic, type, body.toRequest());
+    }
+
+    @DeleteMapping("/{topic}/types/{type}")
+    ResponseEntity<Void> deleteType(Caller caller, @PathVariable String topic, @PathVariable String type) {
+        topics.deleteType(caller, topic, type);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,80 @@
+package io.herald.server.catalog;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
+import jakarta.persistence.ManyToMany;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hibernate.annotations.BatchSize;
+
+@Entity
+@Table(name = "topic")
+class TopicEntity {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
+
+    @Column(nullable = false, unique = true)
+    String name;
+
+    @Column(name = "collision_name", nullable = false, unique = true)
+    String collisionName;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "app_id")
+    AppEntity app;
+
+    int partitions;
+
+    @Column(name = "replication_factor")
+    short replicationFactor;
+
+    @Column(name = "retention_ms")
+    long retentionMs;
+
+    String description;
+
+    @ManyToMany
+    @JoinTable(name = "topic_producer", joinColumns = @JoinColumn(name = "topic_id"),
+            inverseJoinColumns = @JoinColumn(name = "app_id"))
+    @BatchSize(size = 100)
+    Set<AppEntity> producers = new LinkedHashSet<>();
+
+    @OneToMany(mappedBy = "topic", cascade = CascadeType.ALL, orphanRemoval = true)
+    @OrderBy("name")
+    @BatchSize(size = 100)
+    List<MessageTypeEntity> types = new ArrayList<>();
+
+    @Column(name = "created_at", nullable = false)
+    Instant createdAt = Instant.now();
+
+    @Column(name = "updated_at", nullable = false)
+    Instant updatedAt = Instant.now();
+
+    TopicView view(KafkaState kafka) {
+        return new TopicView(name, app.name, partitions, replicationFactor, retentionMs, description,
+                producers.stream().map(a -> a.name).sorted().toList(),
+                types.stream().sorted(Comparator.comparing(t -> t.name)).map(MessageTypeEntity::view).toList(),
+                createdAt, updatedAt, kafka);
+    }
+
+    boolean canProduce(String appName) {
+        return app.name.equals(appName) || producers.stream().anyMatch(a -> a.name.equals(appName));
+    }
+}

@@ -1,0 +1,29 @@
+package io.herald.server.catalog;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface TopicRepository extends JpaRepository<TopicEntity, Long> {
+
+    @Query("select t from TopicEntity t join fetch t.app where t.name = ?1")
+    Optional<TopicEntity> findByName(String name);
+
+    boolean existsByCollisionName(String collisionName);
+
+    @Query(value = "select t from TopicEntity t join fetch t.app a"
+            + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
+            + " and (?2 = '' or a.name = ?2)",
+            countQuery = "select count(t) from TopicEntity t join t.app a"
+            + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
+            + " and (?2 = '' or a.name = ?2)")
+    Page<TopicEntity> search(String likePattern, String app, Pageable pageable);
+
+    long countByApp(AppEntity app);
+
+    @Query("select distinct t from TopicEntity t join fetch t.app left join t.producers p where t.app = ?1 or p = ?1")
+    List<TopicEntity> findProducibleBy(AppEntity app);
+}

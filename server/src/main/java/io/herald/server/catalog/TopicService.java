@@ -1,0 +1,436 @@
+package io.herald.server.catalog;
+
+import io.herald.server.audit.Auditor;
+import io.herald.server.common.ConflictException;
+import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.ValidationException;
+import io.herald.server.common.Violations;
+import io.herald.server.provisioning.KafkaProvisioner;
+import io.herald.server.provisioning.KafkaTopicState;
+import io.herald.server.security.Caller;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Topics and their message types. Every change reaches Kafka inside the catalog transaction: when
+ * Kafka refuses or does not answer, the transaction rolls back, so catalog and Kafka agree.
+ */
+@Service
+@Transactional
+public class TopicService {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicService.class);
+    public static final long DEFAULT_RETENTION_MS = Duration.ofDays(7).toMillis();
+    public static final int DEFAULT_PARTITIONS = 3;
+    private static final long MIN_RETENTION_MS = Duration.ofMinutes(1).toMillis();
+    private static final long MAX_RETENTION_MS = Duration.ofDays(3650).toMillis();
+
+    private final TopicRepository topics;
+    private final AppRepository appRepository;
+    private final BindingRepository bindings;
+    private final KafkaProvisioner kafka;
+    private final ConfigVersions versions;
+    private final Auditor auditor;
+    private final ObjectMapper json;
+
+    TopicService(TopicRepository topics, AppRepository appRepository, BindingRepository bindings,
+                 KafkaProvisioner kafka, ConfigVersions versions, Auditor auditor, ObjectMapper json) {
+        this.topics = topics;
+        this.appRepository = appRepository;
+        this.bindings = bindings;
+        this.kafka = kafka;
+        this.versions = versions;
+        this.auditor = auditor;
+        this.json = json;
+    }
+
+    /** A message type to declare; {@code jsonSchema} is JSON text or null. */
+    public record TypeRequest(String name, String description, String jsonSchema) {
+    }
+
+    /** Create or change a topic. On update, null fields stay as they are. */
+    public record TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
+                               String description, List<String> producers, List<TypeRequest> types, Boolean adopt) {
+    }
+
+    public TopicView create(Caller caller, TopicRequest request) {
+        String owner = request.app() != null ? request.app() : caller.app();
+        Violations v = new Violations();
+        CatalogRules.topicName(v, "name", request.name());
+        if (owner == null || owner.isBlank()) {
+            v.add("app", "is required: the app that owns the topic");
+        }
+        CatalogRules.range(v, "partitions", toLong(request.partitions()), 1, CatalogRules.MAX_PARTITIONS);
+        CatalogRules.range(v, "replicationFactor", toLong(request.replicationFactor()), 1, Short.MAX_VALUE);
+        retention(v, request.retentionMs());
+        AppService.length(v, "description", request.description(), 2000);
+        validateTypes(v, request.types());
+        v.throwIfAny();
+        caller.requireApp(owner);
+        AppEntity app = appRepository.findByName(owner).orElseThrow(() -> new NotFoundException("App", owner, "app"));
+
+        if (topics.findByName(request.name()).isPresent()) {
+            throw new ConflictException("Topic '" + request.name() + "' already exists", "name");
+        }
+        String collision = CatalogRules.collisionName(request.name());
+        if (topics.existsByCollisionName(collision)) {
+            throw new ConflictException("Topic '" + request.name() + "' collides with an existing topic that differs only"
+                    + " by '.' versus '_' (Kafka treats them alike in metric names)", "name");
+        }
+        int brokers = kafka.brokerCount();
+        int rf = request.replicationFactor() != null ? request.replicationFactor() : Math.min(3, brokers);
+        if (rf > brokers) {
+            throw new ValidationException("replicationFactor",
+                    "must not exceed the number of brokers (" + brokers + ")");
+        }
+        TopicEntity topic = new TopicEntity();
+        topic.name = request.name();
+        topic.collisionName = collision;
+        topic.app = app;
+        topic.partitions = request.partitions() != null ? request.partitions() : DEFAULT_PARTITIONS;
+        topic.replicationFactor = (short) rf;
+        topic.retentionMs = request.retentionMs() != null ? request.retentionMs() : DEFAULT_RETENTION_MS;
+        topic.description = AppService.blankToNull(request.description());
+        topic.producers = resolveApps(request.producers());
+        if (request.types() != null) {
+            for (TypeRequest t : request.types()) {
+                topic.types.add(newType(topic, t));
+            }
+        }
+        topics.saveAndFlush(topic);
+
+        boolean created = kafka.createTopic(topic.name, topic.partitions, topic.replicationFactor, topic.retentionMs);
+        if (created) {
+            deleteFromKafkaOnRollback(topic.name);
+        } else if (Boolean.TRUE.equals(request.adopt())) {
+            KafkaTopicState actual = kafka.describe(topic.name)
+                    .orElseThrow(() -> new ConflictException("Topic '" + topic.name + "' vanished from Kafka while being adopted", "name"));
+            topic.partitions = actual.partitions().size();
+            topic.replicationFactor = (short) actual.replicationFactor();
+            if (actual.retentionMs() != null) {
+                topic.retentionMs = actual.retentionMs();
+            }
+        } else {
+            throw new ConflictException("Topic '" + topic.name + "' already exists in Kafka but not in Herald's catalog;"
+                    + " create it with \"adopt\": true to adopt it", "name");
+        }
+        versions.bump();
+        TopicView view = topic.view(null);
+        auditor.record(caller, created ? "create" : "adopt", "topic", topic.name, null, view);
+        return view;
+    }
+
+    @Transactional(readOnly = true)
+    public PageView<TopicView> list(String query, String app, Paging paging) {
+        String like = query == null || query.isBlank() ? "" : "%" + escapeLike(query.strip().toLowerCase(Locale.ROOT)) + "%";
+        Page<TopicEntity> page = topics.search(like, app == null ? "" : app,
+                PageRequest.of(paging.page(), paging.size(), Sort.by("name")));
+        return new PageView<>(page.getContent().stream().map(t -> t.view(null)).toList(), paging.page(), paging.size(),
+                page.getTotalElements(), page.getTotalPages());
+    }
+
+    /** A topic with Kafka's actual state beside it (or {@code reachable=false}). */
+    @Transactional(readOnly = true)
+    public TopicView get(String name, boolean withKafka) {
+        TopicEntity topic = find(name);
+        return topic.view(withKafka ? kafkaState(topic) : null);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<KafkaTopicState> kafkaDetails(String name) {
+        find(name);
+        return kafka.describe(name);
+    }
+
+    public TopicView update(Caller caller, String name, TopicRequest request) {
+        TopicEntity topic = find(name);
+        caller.requireApp(topic.app.name);
+        Violations v = new Violations();
+        if (request.name() != null && !request.name().equals(name)) {
+            v.add("name", "cannot be changed; Kafka topics cannot be renamed");
+        }
+        if (request.app() != null && !request.app().equals(topic.app.name)) {
+            caller.requireAdmin();
+        }
+        CatalogRules.range(v, "partitions", toLong(request.partitions()), 1, CatalogRules.MAX_PARTITIONS);
+        if (request.partitions() != null && request.partitions() < topic.partitions) {
+            v.add("partitions", "cannot be lowered from " + topic.partitions + " (Kafka can only add partitions)");
+        }
+        if (request.replicationFactor() != null && request.replicationFactor() != topic.replicationFactor) {
+            v.add("replicationFactor", "cannot be changed after creation");
+        }
+        retention(v, request.retentionMs());
+        AppService.length(v, "description", request.description(), 2000);
+        if (request.types() != null) {
+            v.add("types", "change message types through /topics/{topic}/types");
+        }
+        v.throwIfAny();
+        TopicView before = topic.view(null);
+        if (request.app() != null && !request.app().equals(topic.app.name)) {
+            topic.app = appRepository.findByName(request.app()).orElseThrow(() -> new NotFoundException("App", request.app(), "app"));
+        }
+        if (request.description() != null) {
+            topic.description = AppService.blankToNull(request.description());
+        }
+        if (request.producers() != null) {
+            topic.producers = resolveApps(request.producers());
+        }
+        boolean retentionChanged = request.retentionMs() != null && request.retentionMs() != topic.retentionMs;
+        boolean partitionsChanged = request.partitions() != null && request.partitions() > topic.partitions;
+        if (request.retentionMs() != null) {
+            topic.retentionMs = request.retentionMs();
+        }
+        if (request.partitions() != null) {
+            topic.partitions = request.partitions();
+        }
+        topic.updatedAt = Instant.now();
+        topics.saveAndFlush(topic);
+        if (retentionChanged) {
+            kafka.setRetention(name, topic.retentionMs);
+        }
+        if (partitionsChanged) {
+            kafka.increasePartitions(name, topic.partitions);
+        }
+        versions.bump();
+        TopicView after = topic.view(null);
+        auditor.record(caller, "update", "topic", name, before, after);
+        return after;
+    }
+
+    public void delete(Caller caller, String name) {
+        TopicEntity topic = find(name);
+        caller.requireApp(topic.app.name);
+        long bound = bindings.countByTopic(topic);
+        if (bound > 0) {
+            throw new ConflictException("Topic '" + name + "' still has " + bound + " binding(s); delete them first", "name");
+        }
+        TopicView before = topic.view(null);
+        topics.delete(topic);
+        topics.flush();
+        kafka.deleteTopic(name);
+        versions.bump();
+        auditor.record(caller, "delete", "topic", name, before, null);
+    }
+
+    @Transactional(readOnly = true)
+    public List<MessageTypeView> types(String topicName) {
+        return find(topicName).types.stream().map(MessageTypeEntity::view).toList();
+    }
+
+    public MessageTypeView addType(Caller caller, String topicName, TypeRequest request) {
+        TopicEntity topic = find(topicName);
+        caller.requireApp(topic.app.name);
+        Violations v = new Violations();
+        validateType(v, "", request);
+        v.throwIfAny();
+        if (topic.types.stream().anyMatch(t -> t.name.equals(request.name()))) {
+            throw new ConflictException("Type '" + request.name() + "' is already declared on topic '" + topicName + "'", "name");
+        }
+        TopicView before = topic.view(null);
+        MessageTypeEntity type = newType(topic, request);
+        topic.types.add(type);
+        topic.updatedAt = Instant.now();
+        topics.saveAndFlush(topic);
+        versions.bump();
+        auditor.record(caller, "add-type", "topic", topicName, before, topic.view(null));
+        return type.view();
+    }
+
+    public MessageTypeView updateType(Caller caller, String topicName, String typeName, TypeRequest request) {
+        TopicEntity topic = find(topicName);
+        caller.requireApp(topic.app.name);
+        MessageTypeEntity type = findType(topic, typeName);
+        Violations v = new Violations();
+        if (request.name() != null && !request.name().equals(typeName)) {
+            v.add("name", "cannot be changed; declare a new type instead");
+        }
+        AppService.length(v, "description", request.description(), 2000);
+        String schema = schema(v, "jsonSchema", request.jsonSchema());
+        v.throwIfAny();
+        TopicView before = topic.view(null);
+        if (request.description() != null) {
+            type.description = AppService.blankToNull(request.description());
+        }
+        if (request.jsonSchema() != null) {
+            type.jsonSchema = schema;
+        }
+        topic.updatedAt = Instant.now();
+        versions.bump();
+        auditor.record(caller, "update-type", "topic", topicName, before, topic.view(null));
+        return type.view();
+    }
+
+    public void deleteType(Caller caller, String topicName, String typeName) {
+        TopicEntity topic = find(topicName);
+        caller.requireApp(topic.app.name);
+        MessageTypeEntity type = findType(topic, typeName);
+        if (bindings.directBindingOnType(topic, typeName)) {
+            throw new ConflictException("Type '" + typeName + "' is bound by a DIRECT binding; delete that binding first", "name");
+        }
+        TopicView before = topic.view(null);
+        topic.types.remove(type);
+        topic.updatedAt = Instant.now();
+        versions.bump();
+        auditor.record(caller, "delete-type", "topic", topicName, before, topic.view(null));
+    }
+
+    /** Topics this app may produce to, for its config snapshot. */
+    @Transactional(readOnly = true)
+    public boolean canProduce(String topicName, String app) {
+        return topics.findByName(topicName).map(t -> t.canProduce(app)).orElse(false);
+    }
+
+    TopicEntity find(String name) {
+        return topics.findByName(name).orElseThrow(() -> new NotFoundException("Topic", name));
+    }
+
+    private KafkaState kafkaState(TopicEntity topic) {
+        Optional<KafkaTopicState> actual;
+        try {
+            actual = kafka.describe(topic.name);
+        } catch (KafkaUnavailableException e) {
+            return KafkaState.unreachable();
+        }
+        if (actual.isEmpty()) {
+            return new KafkaState(true, false, null, null, null, List.of("missing in Kafka"));
+        }
+        KafkaTopicState k = actual.get();
+        List<String> drift = new ArrayList<>();
+        if (k.partitions().size() != topic.partitions) {
+            drift.add("partitions");
+        }
+        if (k.replicationFactor() != topic.replicationFactor) {
+            drift.add("replicationFactor");
+        }
+        if (k.retentionMs() != null && k.retentionMs() != topic.retentionMs) {
+            drift.add("retentionMs");
+        }
+        return new KafkaState(true, true, k.partitions().size(), k.replicationFactor(), k.retentionMs(), drift);
+    }
+
+    private void deleteFromKafkaOnRollback(String name) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    try {
+                        kafka.deleteTopic(name);
+                    } catch (RuntimeException e) {
+                        log.warn("Topic {} was created in Kafka but the catalog change rolled back; delete it by hand: {}",
+                                name, e.getMessage());
+                    }
+                }
+            }
+        });
+    }
+
+    private Set<AppEntity> resolveApps(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return new LinkedHashSet<>();
+        }
+        Set<String> wanted = new HashSet<>(names);
+        List<AppEntity> found = appRepository.findByNameIn(List.copyOf(wanted));
+        if (found.size() != wanted.size()) {
+            Set<String> missing = new HashSet<>(wanted);
+            found.forEach(a -> missing.remove(a.name));
+            throw new ValidationException("producers", "unknown app(s): " + String.join(", ", missing));
+        }
+        return new LinkedHashSet<>(found);
+    }
+
+    private void validateTypes(Violations v, List<TypeRequest> types) {
+        if (types == null) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < types.size(); i++) {
+            TypeRequest t = types.get(i);
+            String prefix = "types[" + i + "].";
+            if (t == null) {
+                v.add("types[" + i + "]", "must not be null");
+                continue;
+            }
+            validateType(v, prefix, t);
+            if (t.name() != null && !seen.add(t.name())) {
+                v.add(prefix + "name", "is declared twice");
+            }
+        }
+    }
+
+    private void validateType(Violations v, String prefix, TypeRequest t) {
+        CatalogRules.typeName(v, prefix + "name", t.name());
+        AppService.length(v, prefix + "description", t.description(), 2000);
+        schema(v, prefix + "jsonSchema", t.jsonSchema());
+    }
+
+    /** Checks that a schema is a JSON object or boolean and returns it compacted. */
+    private String schema(Violations v, String field, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(text);
+            if (!node.isObject() && !node.isBoolean()) {
+                v.add(field, "must be a JSON Schema object");
+                return null;
+            }
+            return json.writeValueAsString(node);
+        } catch (JacksonException e) {
+            v.add(field, "is not valid JSON: " + e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    private MessageTypeEntity newType(TopicEntity topic, TypeRequest t) {
+        MessageTypeEntity type = new MessageTypeEntity();
+        type.topic = topic;
+        type.name = t.name();
+        type.description = AppService.blankToNull(t.description());
+        type.jsonSchema = schema(new Violations(), "jsonSchema", t.jsonSchema());
+        return type;
+    }
+
+    private static MessageTypeEntity findType(TopicEntity topic, String typeName) {
+        return topic.types.stream().filter(t -> t.name.equals(typeName)).findFirst()
+                .orElseThrow(() -> new NotFoundException("Type", topic.name + "/" + typeName));
+    }
+
+    private static void retention(Violations v, Long retentionMs) {
+        if (retentionMs != null && retentionMs != -1 && (retentionMs < MIN_RETENTION_MS || retentionMs > MAX_RETENTION_MS)) {
+            v.add("retentionMs", "must be -1 (keep forever) or between " + MIN_RETENTION_MS + " and " + MAX_RETENTION_MS);
+        }
+    }
+
+    private static Long toLong(Integer i) {
+        return i == null ? null : i.longValue();
+    }
+
+    private static String escapeLike(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+
+}

@@ -1,0 +1,72 @@
+package io.herald.server.security;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/**
+ * Console users in PostgreSQL with a role (ADMIN, EDITOR, VIEWER) and the message-view permission.
+ * Passwords are stored with the delegating encoder (bcrypt).
+ */
+@Service
+public class ConsoleUsers implements UserDetailsService {
+
+    /** Authority of users allowed to see message payloads. */
+    public static final String MESSAGE_VIEW = "MESSAGE_VIEW";
+
+    private final JdbcTemplate jdbc;
+    private final PasswordEncoder encoder;
+
+    ConsoleUsers(JdbcTemplate jdbc, PasswordEncoder encoder) {
+        this.jdbc = jdbc;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public UserDetails loadUserByUsername(String username) {
+        List<UserDetails> users = jdbc.query("SELECT username, password_hash, role, message_view, enabled FROM console_user WHERE username = ?",
+                (rs, i) -> {
+                    var authorities = new java.util.ArrayList<SimpleGrantedAuthority>();
+                    authorities.add(new SimpleGrantedAuthority("ROLE_" + rs.getString(3)));
+                    if (rs.getBoolean(4)) {
+                        authorities.add(new SimpleGrantedAuthority(MESSAGE_VIEW));
+                    }
+                    return User.withUsername(rs.getString(1)).password(rs.getString(2)).authorities(authorities)
+                            .disabled(!rs.getBoolean(5)).build();
+                }, username);
+        if (users.isEmpty()) {
+            throw new UsernameNotFoundException("No console user " + username);
+        }
+        return users.get(0);
+    }
+
+    /** Creates a console user; the caller validates the input. */
+    public void create(String username, String password, String role, boolean messageView) {
+        jdbc.update("INSERT INTO console_user (username, password_hash, role, message_view) VALUES (?, ?, ?, ?)",
+                username, encoder.encode(password), role, messageView);
+    }
+
+    /** Creates the first admin when there is no console user yet; prints a generated password once. */
+    void initialize(String configuredPassword, PrintStream out) {
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM console_user", Integer.class);
+        if (count != null && count > 0) {
+            return;
+        }
+        boolean generated = configuredPassword == null || configuredPassword.isBlank();
+        String password = generated ? Secrets.generate("").substring(0, 20) : configuredPassword;
+        create("admin", password, "ADMIN", true);
+        if (generated) {
+            out.println();
+            out.println("  Herald console user 'admin', password (shown once): " + password);
+            out.println("  Set HERALD_ADMIN_PASSWORD to choose it yourself.");
+            out.println();
+        }
+    }
+}

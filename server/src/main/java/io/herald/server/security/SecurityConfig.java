@@ -1,0 +1,88 @@
+package io.herald.server.security;
+
+import io.herald.server.catalog.AppService;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Two doors: the API ({@code /api/**}) takes bearer tokens, stateless, without CSRF (no cookies);
+ * the console takes a form login with a session and CSRF on every state-changing request.
+ */
+@Configuration
+class SecurityConfig implements WebMvcConfigurer {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, AdminToken adminToken, AppService apps) throws Exception {
+        http.securityMatcher("/api/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerTokenFilter(adminToken, apps), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().hasAnyRole("API_ADMIN", "API_APP"))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> ProblemResponses.write(req, res, 401, "Unauthorized",
+                                "A valid 'Authorization: Bearer <token>' header is required (admin token or the app's API key)"))
+                        .accessDeniedHandler((req, res, ex) -> ProblemResponses.write(req, res, 403, "Forbidden",
+                                "The caller may not do this")));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain actuator(HttpSecurity http) throws Exception {
+        http.securityMatcher("/actuator/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain console(HttpSecurity http) throws Exception {
+        LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
+        http.authorizeHttpRequests(a -> a
+                        .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
+                        .requestMatchers("/users/**").hasRole("ADMIN")
+                        .anyRequest().hasAnyRole("ADMIN", "EDITOR"))
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
+                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")))
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
+                    // An htmx request after the session expired: reload the page instead of swapping a login form into a fragment.
+                    if (req.getHeader("HX-Request") != null) {
+                        res.setHeader("HX-Refresh", "true");
+                        res.setStatus(401);
+                    } else {
+                        login.commence(req, res, ex);
+                    }
+                }))
+                .httpBasic(b -> b.disable());
+        return http.build();
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CallerResolver());
+    }
+}
