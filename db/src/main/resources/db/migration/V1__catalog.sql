@@ -23,7 +23,7 @@ CREATE TABLE api_key (
     id         bigserial PRIMARY KEY,
     app_id     bigint      NOT NULL REFERENCES app (id) ON DELETE CASCADE,
     prefix     varchar(16) NOT NULL,
-    hash       char(64)    NOT NULL UNIQUE,
+    hash       varchar(64) NOT NULL UNIQUE,
     created_at timestamptz NOT NULL DEFAULT now(),
     revoked_at timestamptz
 );

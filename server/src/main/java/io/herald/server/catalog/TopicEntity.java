@@ -36,7 +36,7 @@ class TopicEntity {
     @Column(name = "collision_name", nullable = false, unique = true)
     String collisionName;
 
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @ManyToOne(fetch = FetchType.EAGER, optional = false)
     @JoinColumn(name = "app_id")
     AppEntity app;
 

@@ -1,0 +1,49 @@
+package io.herald.server.support;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of integration tests that run the whole server on a random port against the real
+ * PostgreSQL and Kafka of {@link TestInfra}. One Spring context is shared by all such tests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServerTest {
+
+    public static final String ADMIN_TOKEN = "it-admin-token-0123456789";
+    public static final String ADMIN_PASSWORD = "it-admin-password";
+
+    @LocalServerPort
+    protected int port;
+
+    protected Api admin;
+    protected Api anonymous;
+
+    @DynamicPropertySource
+    static void infra(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", TestInfra::databaseUrl);
+        registry.add("spring.datasource.username", TestInfra::dbUser);
+        registry.add("spring.datasource.password", TestInfra::dbPassword);
+        registry.add("herald.kafka.bootstrap", TestInfra::kafkaBootstrap);
+        registry.add("herald.security.admin-token", () -> ADMIN_TOKEN);
+        registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
+    }
+
+    @BeforeEach
+    void clients() {
+        admin = new Api("http://127.0.0.1:" + port + "/api/v1", ADMIN_TOKEN);
+        anonymous = new Api("http://127.0.0.1:" + port + "/api/v1", null);
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A name no other test uses. */
+    protected static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+}
