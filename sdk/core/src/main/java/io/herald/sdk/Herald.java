@@ -1,0 +1,242 @@
+package io.herald.sdk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.sdk.internal.codec.PayloadCodec;
+import io.herald.sdk.internal.config.HeraldConfig;
+import io.herald.sdk.internal.kafka.KafkaTransport;
+import io.herald.sdk.internal.listen.Endpoint;
+import io.herald.sdk.internal.listen.ListenScanner;
+import io.herald.sdk.internal.listen.ListenerInvoker;
+import io.herald.sdk.internal.listen.ListenerRegistry;
+import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.push.ConfigAgent;
+import io.herald.sdk.internal.push.ControlPlaneClient;
+import io.herald.sdk.internal.push.SnapshotCache;
+import io.herald.sdk.internal.send.Catalog;
+import io.herald.sdk.internal.send.DefaultMessageSender;
+import io.herald.sdk.spi.Transport;
+import io.herald.sdk.wire.ConfigSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static io.herald.sdk.HeraldSettings.*;
+
+/**
+ * The Herald client of one app instance: a {@link MessageSender}, the listeners, and the live
+ * configuration from the control plane.
+ *
+ * <pre>{@code
+ * Herald herald = Herald.builder()
+ *         .withAppName("billing")
+ *         .withControlPlane("http://herald:8080", apiKey)
+ *         .withKafkaBootstrap("localhost:9092")
+ *         .build();
+ * herald.listen(Binding.direct("trade", "pay-succ"), Payment.class, m -> bill(m.payload()));
+ * herald.start();
+ * herald.sender().send("trade", "pay-succ", orderId, payment);
+ * ...
+ * herald.close();
+ * }</pre>
+ *
+ * <p>{@link #start()} loads the cached snapshot, registers the code-declared bindings with the
+ * control plane, waits up to {@code herald.control-plane.startup-timeout-ms} for the current
+ * snapshot, starts the listeners and then follows the control plane live (long-poll, heartbeat).
+ * The control plane being down never stops sending or listening. {@link #close()} stops
+ * polling, lets in-flight handlers finish, commits and closes. Sending works as soon as the
+ * client is built.
+ */
+public final class Herald implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Herald.class);
+
+    private final HeraldConfig config;
+    private final String instanceId;
+    private final Transport transport;
+    private final boolean ownsTransport;
+    private final PayloadCodec codec;
+    private final HeraldMetrics metrics;
+    private final DefaultMessageSender sender;
+    private final ListenerRegistry registry;
+    private final ConfigAgent agent;
+    private final ListenScanner scanner;
+    private volatile Catalog catalog = Catalog.NONE;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    Herald(HeraldBuilder b) {
+        this.config = HeraldConfig.of(b.settings, b.kafkaProperties);
+        String app = config.app();
+        this.instanceId = app + "-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectMapper mapper = b.objectMapper != null ? b.objectMapper : PayloadCodec.defaultMapper();
+        this.codec = new PayloadCodec(mapper);
+        this.metrics = new HeraldMetrics(config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null, app);
+        this.ownsTransport = b.transport == null;
+        this.transport = b.transport != null ? b.transport : new KafkaTransport(config, instanceId);
+        this.sender = new DefaultMessageSender(transport, () -> catalog, codec, metrics, app,
+                config.getBoolean(PRODUCER_VALIDATE), config.getString(PRODUCER_DEFAULT_TYPE),
+                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
+        this.registry = new ListenerRegistry(transport, metrics, config, instanceId);
+        this.scanner = new ListenScanner(codec);
+        ObjectMapper wire = PayloadCodec.defaultMapper();
+        String url = config.getString(CONTROL_PLANE_URL);
+        ControlPlaneClient client = url == null ? null : new ControlPlaneClient(url, app,
+                config.getString(CONTROL_PLANE_API_KEY), Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)), wire);
+        this.agent = new ConfigAgent(client, new SnapshotCache(config.getString(CONFIG_CACHE_DIR), app, wire), config,
+                registry, this::apply, instanceId, hostName(), sdkVersion());
+        if (b.staticSnapshot != null) {
+            agent.applyStatic(b.staticSnapshot);
+        }
+    }
+
+    /** A new builder. */
+    public static HeraldBuilder builder() {
+        return new HeraldBuilder();
+    }
+
+    private void apply(ConfigSnapshot snapshot) {
+        catalog = Catalog.of(snapshot, codec.mapper());
+        registry.apply(snapshot);
+    }
+
+    /** The sender; usable before {@link #start()}. */
+    public MessageSender sender() {
+        return sender;
+    }
+
+    /**
+     * Registers a listener for a binding. May be called before or after {@link #start()}; the
+     * binding is registered with the control plane, whose settings then apply.
+     *
+     * @param binding     what to receive
+     * @param payloadType the payload type: a POJO class (read from JSON), {@code String.class} or {@code byte[].class}
+     * @param handler     called for each matching message
+     */
+    public <T> Herald listen(Binding binding, Class<T> payloadType, MessageHandler<T> handler) {
+        add(new Endpoint(binding, groupOf(binding), ListenerInvoker.forHandler(codec, payloadType, handler)));
+        return this;
+    }
+
+    /**
+     * Registers every {@link Listen @Listen} method of {@code listener} (or its {@code onMessage}
+     * method when the class carries {@code @Listen}).
+     *
+     * @throws IllegalArgumentException when the object has no valid {@code @Listen} listener
+     */
+    public Herald register(Object listener) {
+        return register(listener, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #register(Object)}, with every {@code @Listen} text attribute passed through
+     * {@code resolver} first (frameworks resolve their placeholders this way).
+     */
+    public Herald register(Object listener, UnaryOperator<String> resolver) {
+        List<ListenScanner.Found> found = scanner.scan(listener, resolver);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException(listener.getClass().getName() + " has no @Listen listener");
+        }
+        for (ListenScanner.Found f : found) {
+            add(new Endpoint(f.binding(), groupOf(f.binding()), f.invoker()));
+        }
+        return this;
+    }
+
+    private void add(Endpoint endpoint) {
+        if (closed) {
+            throw new IllegalStateException("Herald is closed");
+        }
+        registry.add(endpoint);
+        agent.endpointAdded();
+    }
+
+    private String groupOf(Binding binding) {
+        return binding.group() != null ? binding.group() : config.app();
+    }
+
+    /** Starts listening and following the control plane. Idempotent. */
+    public synchronized Herald start() {
+        if (closed) {
+            throw new IllegalStateException("Herald is closed");
+        }
+        if (!started) {
+            agent.start();
+            registry.start();
+            started = true;
+            log.info("Herald {} started (app {}, config version {}, {} listener(s))", instanceId, config.app(),
+                    agent.appliedVersion(), registry.endpoints().size());
+        }
+        return this;
+    }
+
+    /** Graceful stop: listeners finish in-flight messages and commit, buffered sends are flushed. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        agent.close();
+        registry.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
+        if (ownsTransport) {
+            transport.close();
+        }
+        log.info("Herald {} closed", instanceId);
+    }
+
+    /** The app name. */
+    public String app() {
+        return config.app();
+    }
+
+    /** This instance's id, as sent in heartbeats. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The config version in force (0 when none). */
+    public long configVersion() {
+        return agent.appliedVersion();
+    }
+
+    /** Whether the last call to the control plane succeeded. */
+    public boolean isControlPlaneReachable() {
+        return agent.isControlPlaneReachable();
+    }
+
+    /** Whether the listeners of (group, topic) are subscribed and not paused. */
+    public boolean isListening(String group, String topic) {
+        return registry.isConsuming(group, topic);
+    }
+
+    public boolean isStarted() {
+        return started && !closed;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String sdkVersion() {
+        try (InputStream in = Herald.class.getResourceAsStream("herald-sdk.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.herald.sdk;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends messages to Herald topics. Thread-safe; get it from {@link Herald#sender()} (or inject
+ * it in Spring).
+ *
+ * <p>Payloads: {@code String} is sent as UTF-8 text ({@code text/plain}), {@code byte[]} as it is
+ * ({@code application/octet-stream}), anything else as JSON ({@code application/json}). Before a
+ * record leaves, the sender checks it against the catalog the control plane pushed: the topic
+ * exists and this app may produce to it ({@link UnknownTopicException},
+ * {@link ProduceNotAllowedException}), the type is declared on it ({@link UndeclaredTypeException})
+ * and the payload satisfies the type's JSON Schema ({@link SchemaViolationException}).
+ *
+ * <p>A dead broker never blocks a caller for longer than {@code herald.producer.max-block-ms}
+ * (the send then fails with {@link BrokerUnavailableException}).
+ */
+public interface MessageSender {
+
+    /**
+     * Sends a message without waiting for Kafka.
+     *
+     * @param topic   the topic
+     * @param type    the message type declared on the topic
+     * @param key     the business key (messages with the same key keep their order), or {@code null}
+     * @param payload the payload
+     * @return a future completed with Kafka's acknowledgement, or failed with a {@link HeraldException}.
+     *         Dependent stages without an executor run on the Kafka client's I/O thread: keep them short.
+     */
+    CompletableFuture<SendResult> sendAsync(String topic, String type, String key, Object payload);
+
+    /**
+     * Sends a message and waits until Kafka acknowledged it.
+     *
+     * @throws HeraldException what went wrong, retryable or not
+     */
+    SendResult send(String topic, String type, String key, Object payload);
+
+    /** Sends a keyless message and waits for the acknowledgement. */
+    default SendResult send(String topic, String type, Object payload) {
+        return send(topic, type, null, payload);
+    }
+
+    /**
+     * The short form: sends a keyless message of the topic's only declared type and waits for the
+     * acknowledgement. Fails with {@link UndeclaredTypeException} when the topic declares several
+     * types; without any catalog (no control plane reached yet and no cache) the type is
+     * {@code herald.producer.default-type}.
+     */
+    SendResult send(String topic, Object payload);
+}

@@ -1,0 +1,130 @@
+package io.herald.sdk.internal.kafka;
+
+import static io.herald.sdk.HeraldSettings.*;
+
+import io.herald.sdk.BrokerUnavailableException;
+import io.herald.sdk.HeraldConfigException;
+import io.herald.sdk.MessageRejectedException;
+import io.herald.sdk.SendFailedException;
+import io.herald.sdk.internal.config.HeraldConfig;
+import io.herald.sdk.spi.OutgoingRecord;
+import io.herald.sdk.spi.PublishCallback;
+import io.herald.sdk.spi.RecordProcessor;
+import io.herald.sdk.spi.Subscription;
+import io.herald.sdk.spi.SubscriptionSpec;
+import io.herald.sdk.spi.Transport;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The default transport: one shared idempotent producer, one consumer per delivery thread. */
+public final class KafkaTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaTransport.class);
+
+    private final HeraldConfig config;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final long maxBlockMs;
+
+    public KafkaTransport(HeraldConfig config, String clientId) {
+        this.config = config;
+        if (config.getString(KAFKA_BOOTSTRAP_SERVERS) == null) {
+            throw new HeraldConfigException("missing required setting '" + KAFKA_BOOTSTRAP_SERVERS
+                                            + "' (the Kafka transport needs it; or pass another transport)");
+        }
+        this.maxBlockMs = config.getLong(PRODUCER_MAX_BLOCK_MS);
+        this.producer = new KafkaProducer<>(producerProperties(config, clientId), new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    static Map<String, Object> producerProperties(HeraldConfig config, String clientId) {
+        Map<String, Object> props = new HashMap<>(passThrough(config, ConsumerConfig.configNames(), ProducerConfig.configNames()));
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, config.getString(PRODUCER_ACKS));
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, config.getBoolean(PRODUCER_IDEMPOTENCE));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.getLong(PRODUCER_MAX_BLOCK_MS));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, config.getLong(PRODUCER_LINGER_MS));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.getInt(PRODUCER_BATCH_SIZE));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.getString(PRODUCER_COMPRESSION));
+        return props;
+    }
+
+    static Map<String, Object> consumerProperties(HeraldConfig config, String group, String clientId) {
+        Map<String, Object> props = new HashMap<>(passThrough(config, ProducerConfig.configNames(), ConsumerConfig.configNames()));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.getString(CONSUMER_AUTO_OFFSET_RESET));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(CONSUMER_MAX_POLL_RECORDS));
+        return props;
+    }
+
+    /** Kafka properties given by the user, without those that only the other client type knows. */
+    private static Map<String, String> passThrough(HeraldConfig config, Set<String> otherOnly, Set<String> mine) {
+        Map<String, String> out = new HashMap<>();
+        config.kafkaProperties().forEach((k, v) -> {
+            if (mine.contains(k) || !otherOnly.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void publish(OutgoingRecord record, PublishCallback callback) {
+        ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(),
+                record.value(), new RecordHeaders(record.headers()));
+        try {
+            producer.send(pr, (metadata, error) -> {
+                if (error == null) {
+                    callback.onComplete(metadata.partition(), metadata.offset(), metadata.timestamp(), null);
+                } else {
+                    callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), error));
+                }
+            });
+        } catch (RuntimeException e) {
+            callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), e));
+        }
+    }
+
+    private RuntimeException translate(String topic, Exception error) {
+        if (error instanceof TimeoutException) {
+            log.warn("Kafka unreachable or too slow for topic {}: {}", topic, error.getMessage());
+            return new BrokerUnavailableException("Kafka did not take or acknowledge the record for topic '" + topic
+                                                  + "' in time (max.block.ms=" + maxBlockMs + "): " + error.getMessage(), error);
+        }
+        if (error instanceof RetriableException) {
+            return new SendFailedException("Kafka refused the record for topic '" + topic + "' (transient): "
+                                           + error.getMessage(), error);
+        }
+        if (error instanceof IllegalStateException && String.valueOf(error.getMessage()).contains("closed")) {
+            return new BrokerUnavailableException("The Herald producer is closed", error);
+        }
+        return new MessageRejectedException("Kafka refused the record for topic '" + topic + "': " + error.getMessage(), error);
+    }
+
+    @Override
+    public Subscription subscribe(SubscriptionSpec spec, RecordProcessor processor) {
+        return new KafkaSubscription(spec, processor, config, consumerProperties(config, spec.group(), spec.clientId()));
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofMillis(Math.max(maxBlockMs, 5_000)));
+    }
+}

@@ -1,0 +1,86 @@
+package io.herald.sdk.internal.listen;
+
+import io.herald.sdk.Binding;
+import io.herald.sdk.internal.metrics.HeraldMetrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A listener endpoint: a code-declared binding plus the listener to call. The {@code @Listen}
+ * scanner and plain-Java registration both produce these; the registry owns their life cycle.
+ */
+public final class Endpoint {
+
+    public enum Registration { PENDING, DONE, REJECTED }
+
+    private final Binding declared;
+    private final String group;
+    private final ListenerInvoker invoker;
+    private final Map<String, HeraldMetrics.ConsumeMeters> meters = new ConcurrentHashMap<>();
+    private volatile EffectiveBinding effective;
+    volatile Long bindingId;
+    volatile Registration registration = Registration.PENDING;
+    /** Config version applied when the registration succeeded: only a newer snapshot can prove a removal. */
+    volatile long registeredAtVersion = Long.MAX_VALUE;
+
+    public Endpoint(Binding declared, String group, ListenerInvoker invoker) {
+        this.declared = declared;
+        this.group = group;
+        this.invoker = invoker;
+    }
+
+    public Binding declared() {
+        return declared;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String topic() {
+        return declared.topic();
+    }
+
+    public ListenerInvoker invoker() {
+        return invoker;
+    }
+
+    /** The settings in force, or {@code null} when the control plane removed the binding. */
+    public EffectiveBinding effective() {
+        return effective;
+    }
+
+    void effective(EffectiveBinding effective) {
+        this.effective = effective;
+    }
+
+    public Registration registration() {
+        return registration;
+    }
+
+    public void registered(Long id, long appliedVersion) {
+        if (id != null) {
+            bindingId = id;
+        }
+        registeredAtVersion = appliedVersion;
+        registration = Registration.DONE;
+    }
+
+    public void rejected() {
+        registration = Registration.REJECTED;
+    }
+
+    HeraldMetrics.ConsumeMeters meters(HeraldMetrics metrics, String type) {
+        HeraldMetrics.ConsumeMeters m = meters.get(type);
+        if (m == null) {
+            m = meters.computeIfAbsent(type, t -> metrics.consume(declared.topic(), t, group));
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return declared.kind() + " " + group + "/" + declared.topic()
+               + (declared.typePattern().isEmpty() ? "" : " [" + declared.typePattern() + "]") + " -> " + invoker;
+    }
+}

@@ -1,0 +1,260 @@
+package io.herald.sdk.internal.listen;
+
+import io.herald.sdk.BindingKind;
+import io.herald.sdk.internal.config.HeraldConfig;
+import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.spi.Subscription;
+import io.herald.sdk.spi.SubscriptionSpec;
+import io.herald.sdk.spi.Transport;
+import io.herald.sdk.wire.BindingConfig;
+import io.herald.sdk.wire.ConfigSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the endpoints and one container (subscription) per (group, topic): endpoints of the same
+ * group on the same topic share one subscription, since a Kafka group consumes a topic once.
+ * Applying a snapshot recomputes every endpoint's settings and reconciles the containers:
+ * new ones start, removed ones stop, pause/resume and concurrency changes take effect.
+ */
+public final class ListenerRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ListenerRegistry.class);
+
+    private final Transport transport;
+    private final HeraldMetrics metrics;
+    private final HeraldConfig config;
+    private final String instanceId;
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+    private final Map<Key, Container> containers = new LinkedHashMap<>();
+    private final Set<Long> unhandledBindingsLogged = new HashSet<>();
+    private ConfigSnapshot snapshot;
+    private boolean started;
+    private boolean closed;
+
+    record Key(String group, String topic) {
+    }
+
+    private static final class Container {
+        final BindingDispatcher dispatcher;
+        Subscription subscription;
+        int concurrency;
+        boolean paused;
+
+        Container(BindingDispatcher dispatcher) {
+            this.dispatcher = dispatcher;
+        }
+    }
+
+    public ListenerRegistry(Transport transport, HeraldMetrics metrics, HeraldConfig config, String instanceId) {
+        this.transport = transport;
+        this.metrics = metrics;
+        this.config = config;
+        this.instanceId = instanceId;
+    }
+
+    public synchronized void add(Endpoint endpoint) {
+        if (closed) {
+            throw new IllegalStateException("Herald is closed");
+        }
+        endpoints.add(endpoint);
+        resolve(endpoint);
+        if (started) {
+            reconcile();
+        }
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    public synchronized void apply(ConfigSnapshot snapshot) {
+        this.snapshot = snapshot;
+        for (Endpoint endpoint : endpoints) {
+            resolve(endpoint);
+        }
+        logUnhandled(snapshot);
+        if (started) {
+            reconcile();
+        }
+    }
+
+    /** Re-resolves after a registration outcome changed. */
+    public synchronized void refresh() {
+        for (Endpoint endpoint : endpoints) {
+            resolve(endpoint);
+        }
+        if (started) {
+            reconcile();
+        }
+    }
+
+    public synchronized void start() {
+        started = true;
+        reconcile();
+    }
+
+    public synchronized void close(Duration timeout) {
+        closed = true;
+        started = false;
+        // Stop every subscription at once so that shutdown takes one timeout, not one per container.
+        List<Thread> closers = new ArrayList<>();
+        for (Map.Entry<Key, Container> e : containers.entrySet()) {
+            Container c = e.getValue();
+            if (c.subscription != null) {
+                Subscription s = c.subscription;
+                Thread t = new Thread(() -> s.close(timeout), "herald-close-" + e.getKey().topic());
+                t.start();
+                closers.add(t);
+            }
+            metrics.removeLagGauge(e.getKey().topic(), e.getKey().group());
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(timeout.toMillis() + 10_000);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        containers.clear();
+    }
+
+    /** Whether the (group, topic) container is consuming (subscribed and not paused). */
+    public synchronized boolean isConsuming(String group, String topic) {
+        Container c = containers.get(new Key(group, topic));
+        return c != null && c.subscription != null && !c.paused;
+    }
+
+    private void resolve(Endpoint endpoint) {
+        BindingConfig match = snapshot == null ? null : match(endpoint, snapshot);
+        if (match != null) {
+            endpoint.bindingId = match.id();
+            endpoint.effective(EffectiveBinding.fromControlPlane(match));
+        } else if (endpoint.registration != Endpoint.Registration.DONE || snapshot == null
+                   || snapshot.version() <= endpoint.registeredAtVersion) {
+            // Not (yet) known to the control plane: run with the code's settings.
+            endpoint.effective(EffectiveBinding.fromCode(endpoint.declared(), endpoint.group(), config));
+        } else {
+            // The control plane knows the binding but it is not in the snapshot: it was removed there.
+            endpoint.effective(null);
+        }
+    }
+
+    private BindingConfig match(Endpoint endpoint, ConfigSnapshot snapshot) {
+        List<BindingConfig> candidates = new ArrayList<>();
+        for (BindingConfig b : snapshot.bindings()) {
+            if (endpoint.group().equals(b.group()) && endpoint.topic().equals(b.topic())) {
+                candidates.add(b);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        Long id = endpoint.bindingId;
+        if (id != null) {
+            for (BindingConfig b : candidates) {
+                if (b.id() == id) {
+                    return b;
+                }
+            }
+        }
+        for (BindingConfig b : candidates) {
+            if (sameFilter(endpoint, b)) {
+                return b;
+            }
+        }
+        long siblings = endpoints.stream()
+                .filter(e -> e.group().equals(endpoint.group()) && e.topic().equals(endpoint.topic())).count();
+        // One binding for one listener of this group and topic: the control plane changed its filter.
+        return candidates.size() == 1 && siblings == 1 ? candidates.get(0) : null;
+    }
+
+    private static boolean sameFilter(Endpoint endpoint, BindingConfig b) {
+        BindingKind kind = endpoint.declared().kind();
+        return kind.name().equalsIgnoreCase(b.kind())
+               && (kind == BindingKind.FANOUT || Objects.equals(endpoint.declared().typePattern(), b.typePattern()));
+    }
+
+    private void logUnhandled(ConfigSnapshot snapshot) {
+        for (BindingConfig b : snapshot.bindings()) {
+            boolean handled = endpoints.stream().anyMatch(e -> Objects.equals(e.bindingId, b.id())
+                    || (e.group().equals(b.group()) && e.topic().equals(b.topic())));
+            if (!handled && unhandledBindingsLogged.add(b.id())) {
+                log.info("Binding {} ({} {}/{}) has no listener in this app instance", b.id(), b.kind(), b.group(), b.topic());
+            }
+        }
+    }
+
+    private void reconcile() {
+        Map<Key, List<Endpoint>> active = new LinkedHashMap<>();
+        for (Endpoint e : endpoints) {
+            if (e.effective() != null) {
+                active.computeIfAbsent(new Key(e.group(), e.topic()), k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (Map.Entry<Key, List<Endpoint>> entry : active.entrySet()) {
+            Key key = entry.getKey();
+            List<Endpoint> eps = entry.getValue();
+            // A paused binding pauses its whole (group, topic) subscription: consuming on for the
+            // others would commit past messages the paused binding has not seen.
+            boolean paused = eps.stream().anyMatch(e -> e.effective().paused());
+            int concurrency = eps.stream().mapToInt(e -> e.effective().concurrency()).max().orElse(1);
+            Container c = containers.get(key);
+            if (c == null) {
+                c = new Container(new BindingDispatcher(key.group(), key.topic(), transport, metrics));
+                containers.put(key, c);
+            }
+            c.dispatcher.endpoints(eps);
+            if (c.subscription != null && c.concurrency != concurrency) {
+                log.info("Concurrency of {}/{} changes from {} to {}: restarting its consumers", key.group(),
+                        key.topic(), c.concurrency, concurrency);
+                stop(key, c);
+            }
+            if (c.subscription == null) {
+                if (!paused) {
+                    subscribe(key, c, concurrency);
+                }
+            } else if (paused != c.paused) {
+                if (paused) {
+                    c.subscription.pause();
+                } else {
+                    c.subscription.resume();
+                }
+                log.info("{} {}/{}", paused ? "Paused" : "Resumed", key.group(), key.topic());
+            }
+            c.paused = paused;
+        }
+        for (Key key : new ArrayList<>(containers.keySet())) {
+            if (!active.containsKey(key)) {
+                log.info("No active binding left for {}/{}: stopping its consumers", key.group(), key.topic());
+                stop(key, containers.remove(key));
+            }
+        }
+    }
+
+    private void subscribe(Key key, Container c, int concurrency) {
+        Subscription s = transport.subscribe(new SubscriptionSpec(key.group(), key.topic(), concurrency,
+                instanceId + "-" + key.group() + "-" + key.topic()), c.dispatcher);
+        c.subscription = s;
+        c.concurrency = concurrency;
+        metrics.lagGauge(key.topic(), key.group(), s, Subscription::lag);
+        log.info("Listening on {} as group {} ({} thread(s))", key.topic(), key.group(), concurrency);
+    }
+
+    private void stop(Key key, Container c) {
+        if (c != null && c.subscription != null) {
+            c.subscription.close(Duration.ofMillis(config.getLong(io.herald.sdk.HeraldSettings.SHUTDOWN_TIMEOUT_MS)));
+            c.subscription = null;
+            metrics.removeLagGauge(key.topic(), key.group());
+        }
+    }
+}

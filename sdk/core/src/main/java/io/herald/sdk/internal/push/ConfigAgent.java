@@ -1,0 +1,265 @@
+package io.herald.sdk.internal.push;
+
+import static io.herald.sdk.HeraldSettings.*;
+
+import io.herald.sdk.internal.config.HeraldConfig;
+import io.herald.sdk.internal.listen.EffectiveBinding;
+import io.herald.sdk.internal.listen.Endpoint;
+import io.herald.sdk.internal.listen.ListenerRegistry;
+import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.Heartbeat;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the SDK's config in step with the control plane: registers code-declared bindings, long-polls
+ * for snapshots (applied live, and cached on disk), sends heartbeats. When the control plane is
+ * unreachable everything keeps running on the last snapshot; polling resumes with back-off and
+ * catches up when it returns.
+ */
+public final class ConfigAgent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
+
+    private final ControlPlaneClient client;
+    private final SnapshotCache cache;
+    private final HeraldConfig config;
+    private final ListenerRegistry registry;
+    private final Consumer<ConfigSnapshot> applier;
+    private final String instanceId;
+    private final String host;
+    private final String sdkVersion;
+    private final Object wakeLock = new Object();
+    private volatile long appliedVersion;
+    private volatile boolean running;
+    private volatile boolean reachable = true;
+    private volatile boolean registrationWanted;
+    private Thread pollThread;
+    private ScheduledExecutorService heartbeats;
+
+    /**
+     * @param client  {@code null} when no control plane is configured
+     * @param applier applies a snapshot to the catalog and the listener registry
+     */
+    public ConfigAgent(ControlPlaneClient client, SnapshotCache cache, HeraldConfig config, ListenerRegistry registry,
+                       Consumer<ConfigSnapshot> applier, String instanceId, String host, String sdkVersion) {
+        this.client = client;
+        this.cache = cache;
+        this.config = config;
+        this.registry = registry;
+        this.applier = applier;
+        this.instanceId = instanceId;
+        this.host = host;
+        this.sdkVersion = sdkVersion;
+    }
+
+    public long appliedVersion() {
+        return appliedVersion;
+    }
+
+    public boolean isControlPlaneReachable() {
+        return client != null && reachable;
+    }
+
+    /** Applies a snapshot given in code (no control plane). */
+    public void applyStatic(ConfigSnapshot snapshot) {
+        apply(snapshot, false);
+    }
+
+    /** Loads the cache, registers bindings, fetches the first snapshot (bounded wait), then polls in the background. */
+    public void start() {
+        ConfigSnapshot cached = cache.load();
+        if (cached != null && config.app().equals(cached.app())) {
+            apply(cached, true);
+            log.info("Loaded cached config version {} from {}", cached.version(), cache.file());
+        }
+        if (client == null) {
+            return;
+        }
+        running = true;
+        try {
+            registerPending();
+            ConfigSnapshot first = client.fetch(0, Duration.ofMillis(Math.max(1, config.getLong(CONTROL_PLANE_STARTUP_TIMEOUT_MS))));
+            if (first != null) {
+                apply(first, false);
+            }
+        } catch (RuntimeException e) {
+            reachable = false;
+            log.warn("Control plane unreachable at start-up ({}); running from {}", e.getMessage(),
+                    appliedVersion > 0 ? "cached config version " + appliedVersion : "code-declared bindings only");
+        }
+        pollThread = new Thread(this::pollLoop, "herald-config-" + config.app());
+        pollThread.setDaemon(true);
+        pollThread.start();
+        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-heartbeat-" + config.app());
+            t.setDaemon(true);
+            return t;
+        });
+        long interval = config.getLong(HEARTBEAT_INTERVAL_MS);
+        heartbeats.scheduleAtFixedRate(this::heartbeat, 0, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** A listener was added after start: register it soon (the poll thread is usually inside a long-poll). */
+    public void endpointAdded() {
+        if (client == null || !running) {
+            return;
+        }
+        registrationWanted = true;
+        heartbeats.execute(() -> {
+            try {
+                if (registerPending()) {
+                    ConfigSnapshot snapshot = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                    if (snapshot != null) {
+                        apply(snapshot, false);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.debug("Registration deferred: {}", e.getMessage());
+            }
+        });
+    }
+
+    private void pollLoop() {
+        long backoff = config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS);
+        while (running) {
+            try {
+                if (registerPending()) {
+                    // Pick up the bindings just created right away rather than after the next change.
+                    ConfigSnapshot now = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                    if (now != null) {
+                        apply(now, false);
+                    }
+                }
+                ConfigSnapshot snapshot = client.fetch(appliedVersion,
+                        Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                if (!reachable) {
+                    reachable = true;
+                    log.info("Control plane reachable again");
+                    heartbeats.execute(this::heartbeat);
+                }
+                if (snapshot != null && snapshot.version() != appliedVersion) {
+                    apply(snapshot, false);
+                }
+                backoff = config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS);
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                if (reachable) {
+                    log.warn("Control plane unreachable, running on config version {}: {}", appliedVersion, e.getMessage());
+                    reachable = false;
+                } else {
+                    log.debug("Control plane still unreachable: {}", e.getMessage());
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MAX_MS));
+            }
+        }
+    }
+
+    /** @return whether any registration succeeded */
+    private synchronized boolean registerPending() {
+        registrationWanted = false;
+        boolean any = false;
+        for (Endpoint endpoint : registry.endpoints()) {
+            if (endpoint.registration() != Endpoint.Registration.PENDING) {
+                continue;
+            }
+            ControlPlaneClient.Registration r = client.register(registrationBody(endpoint));
+            switch (r.result()) {
+                case CREATED, EXISTS -> {
+                    endpoint.registered(r.id(), appliedVersion);
+                    any = true;
+                    log.info("Binding {} {} in the control plane", endpoint,
+                            r.result() == ControlPlaneClient.RegistrationResult.CREATED ? "registered" : "already registered");
+                }
+                case REJECTED -> {
+                    endpoint.rejected();
+                    log.warn("Control plane rejected binding {} ({}); it runs with the settings from code", endpoint, r.problem());
+                }
+            }
+        }
+        return any;
+    }
+
+    private Map<String, Object> registrationBody(Endpoint endpoint) {
+        EffectiveBinding b = EffectiveBinding.fromCode(endpoint.declared(), endpoint.group(), config);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("app", config.app());
+        body.put("group", endpoint.group());
+        body.put("topic", endpoint.topic());
+        body.put("kind", b.kind().name());
+        body.put("typePattern", b.typePattern());
+        body.put("deliveryLimit", b.deliveryLimit());
+        body.put("backoffMillis", b.backoffMillis());
+        body.put("backoffMultiplier", b.backoffMultiplier());
+        body.put("backoffMaxMillis", b.backoffMaxMillis());
+        body.put("expiryMillis", b.expiryMillis());
+        body.put("paused", false);
+        body.put("concurrency", b.concurrency());
+        return body;
+    }
+
+    private synchronized void apply(ConfigSnapshot snapshot, boolean fromCache) {
+        if (!config.app().equals(snapshot.app()) && snapshot.app() != null) {
+            log.warn("Ignoring a config snapshot for app '{}' (this is '{}')", snapshot.app(), config.app());
+            return;
+        }
+        applier.accept(snapshot);
+        appliedVersion = snapshot.version();
+        if (!fromCache) {
+            cache.store(snapshot);
+            log.info("Applied config version {}", snapshot.version());
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            client.heartbeat(new Heartbeat(config.app(), instanceId, host, sdkVersion, appliedVersion));
+        } catch (RuntimeException e) {
+            log.debug("Heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    private void sleep(long millis) {
+        synchronized (wakeLock) {
+            long deadline = System.currentTimeMillis() + millis;
+            long left;
+            while (running && !registrationWanted && (left = deadline - System.currentTimeMillis()) > 0) {
+                try {
+                    wakeLock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wakeLock) {
+            wakeLock.notifyAll();
+        }
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
+        if (pollThread != null) {
+            pollThread.interrupt();
+            try {
+                pollThread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

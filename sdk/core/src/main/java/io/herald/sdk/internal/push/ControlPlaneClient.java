@@ -1,0 +1,140 @@
+package io.herald.sdk.internal.push;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.sdk.wire.BindingConfig;
+import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.Heartbeat;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** The SDK's side of the control plane's {@code /api/v1} contract. */
+public final class ControlPlaneClient {
+
+    /** What registering a code-declared binding answered. */
+    public enum RegistrationResult { CREATED, EXISTS, REJECTED }
+
+    public record Registration(RegistrationResult result, Long id, String problem) {
+    }
+
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final String base;
+    private final String app;
+    private final String apiKey;
+    private final Duration requestTimeout;
+
+    public ControlPlaneClient(String url, String app, String apiKey, Duration requestTimeout, ObjectMapper mapper) {
+        this.base = (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/api/v1";
+        this.app = app;
+        this.apiKey = apiKey;
+        this.requestTimeout = requestTimeout;
+        this.mapper = mapper;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * Long-polls for a snapshot newer than {@code since}.
+     *
+     * @return the snapshot, or {@code null} when the control plane answered 304 (nothing newer)
+     * @throws ControlPlaneException when it cannot be reached or answers an error
+     */
+    public ConfigSnapshot fetch(long since, Duration timeout) {
+        HttpRequest request = request("/config/" + URLEncoder.encode(app, StandardCharsets.UTF_8) + "?since=" + since)
+                .timeout(timeout).GET().build();
+        HttpResponse<byte[]> response = send(request);
+        if (response.statusCode() == 304) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw failure("GET config", response);
+        }
+        try {
+            return mapper.readValue(response.body(), ConfigSnapshot.class);
+        } catch (IOException e) {
+            throw new ControlPlaneException("Unreadable config snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    public void heartbeat(Heartbeat heartbeat) {
+        HttpResponse<byte[]> response = send(post("/clients/heartbeat", heartbeat));
+        if (response.statusCode() / 100 != 2) {
+            throw failure("POST heartbeat", response);
+        }
+    }
+
+    /** Registers a binding declared in code; an existing one (409) is fine: the control plane's settings win. */
+    public Registration register(Map<String, Object> binding) {
+        HttpResponse<byte[]> response = send(post("/bindings", binding));
+        int status = response.statusCode();
+        if (status == 201 || status == 200) {
+            try {
+                BindingConfig created = mapper.readValue(response.body(), BindingConfig.class);
+                return new Registration(RegistrationResult.CREATED, created.id(), null);
+            } catch (IOException e) {
+                return new Registration(RegistrationResult.CREATED, null, null);
+            }
+        }
+        if (status == 409) {
+            return new Registration(RegistrationResult.EXISTS, null, null);
+        }
+        if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
+            return new Registration(RegistrationResult.REJECTED, null, status + " " + body(response));
+        }
+        throw failure("POST bindings", response);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return b;
+    }
+
+    private HttpRequest post(String path, Object body) {
+        try {
+            return request(path).timeout(requestTimeout).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build();
+        } catch (IOException e) {
+            throw new ControlPlaneException("Cannot write request: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ControlPlaneException("Control plane unreachable at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlPlaneException("Interrupted", e);
+        }
+    }
+
+    private static ControlPlaneException failure(String what, HttpResponse<byte[]> response) {
+        return new ControlPlaneException(what + " answered " + response.statusCode() + ": " + body(response), null);
+    }
+
+    private static String body(HttpResponse<byte[]> response) {
+        byte[] body = response.body();
+        if (body == null) {
+            return "";
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
+    /** The control plane cannot be reached or answered an error. */
+    public static final class ControlPlaneException extends RuntimeException {
+        ControlPlaneException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

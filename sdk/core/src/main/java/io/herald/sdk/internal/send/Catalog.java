@@ -1,0 +1,130 @@
+package io.herald.sdk.internal.send;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.herald.sdk.ProduceNotAllowedException;
+import io.herald.sdk.UndeclaredTypeException;
+import io.herald.sdk.UnknownTopicException;
+import io.herald.sdk.internal.codec.WireHeaders;
+import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.MessageTypeConfig;
+import io.herald.sdk.wire.TopicConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's view of one config snapshot, prepared once per snapshot (schemas compiled,
+ * type headers encoded) so that a send only does map look-ups.
+ */
+public final class Catalog {
+
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
+    /** No snapshot known: no checks. */
+    public static final Catalog NONE = new Catalog(null, Map.of());
+
+    private final String app;
+    private final Map<String, TopicEntry> topics;
+
+    private Catalog(String app, Map<String, TopicEntry> topics) {
+        this.app = app;
+        this.topics = topics;
+    }
+
+    public static Catalog of(ConfigSnapshot snapshot, ObjectMapper mapper) {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        Map<String, TopicEntry> topics = new HashMap<>();
+        for (TopicConfig topic : snapshot.topics()) {
+            Map<String, TypeEntry> types = new LinkedHashMap<>();
+            for (MessageTypeConfig type : topic.types()) {
+                types.put(type.name(), new TypeEntry(type.name(), WireHeaders.header(HeraldHeaders.CE_TYPE, type.name()),
+                        compile(registry, mapper, topic.name(), type)));
+            }
+            topics.put(topic.name(), new TopicEntry(topic.name(), topic.canProduce(), types));
+        }
+        return new Catalog(snapshot.app(), topics);
+    }
+
+    private static Schema compile(SchemaRegistry registry, ObjectMapper mapper, String topic, MessageTypeConfig type) {
+        if (type.jsonSchema() == null || type.jsonSchema().isBlank()) {
+            return null;
+        }
+        try {
+            return registry.getSchema(mapper.readTree(type.jsonSchema()));
+        } catch (Exception e) {
+            // A broken schema in the catalog must not stop all sends of the type; the server validates schemas on entry.
+            log.warn("JSON Schema of type '{}' on topic '{}' cannot be compiled, payloads of this type are not validated: {}",
+                    type.name(), topic, e.toString());
+            return null;
+        }
+    }
+
+    public boolean isKnown() {
+        return this != NONE;
+    }
+
+    /**
+     * Checks topic, permission and type.
+     *
+     * @return the type entry, or {@code null} when no catalog is known
+     */
+    public TypeEntry check(String topic, String type) {
+        if (this == NONE) {
+            return null;
+        }
+        TopicEntry entry = topics.get(topic);
+        if (entry == null) {
+            throw new UnknownTopicException(topic);
+        }
+        if (!entry.canProduce) {
+            throw new ProduceNotAllowedException(app, topic);
+        }
+        TypeEntry typeEntry = entry.types.get(type);
+        if (typeEntry == null) {
+            throw new UndeclaredTypeException(topic, type, entry.types.keySet());
+        }
+        return typeEntry;
+    }
+
+    /** The only type of the topic, for the short send form; {@code null} when no catalog is known. */
+    public String onlyType(String topic) {
+        if (this == NONE) {
+            return null;
+        }
+        TopicEntry entry = topics.get(topic);
+        if (entry == null) {
+            throw new UnknownTopicException(topic);
+        }
+        if (entry.types.size() != 1) {
+            throw new UndeclaredTypeException(topic, null, entry.types.keySet());
+        }
+        return entry.types.keySet().iterator().next();
+    }
+
+    record TopicEntry(String name, boolean canProduce, Map<String, TypeEntry> types) {
+    }
+
+    /** A declared type: its ready-made ce_type header and compiled schema (or null). */
+    public record TypeEntry(String name, Header typeHeader, Schema schema) {
+
+        /** @return violations, empty when valid */
+        public List<String> validate(JsonNode node) {
+            List<String> out = new ArrayList<>();
+            for (Error error : schema.validate(node)) {
+                out.add(error.toString());
+            }
+            return out;
+        }
+    }
+}
