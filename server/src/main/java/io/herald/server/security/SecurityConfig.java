@@ -34,7 +34,10 @@ class SecurityConfig implements WebMvcConfigurer {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerTokenFilter(adminToken, apps), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a.anyRequest().hasAnyRole("API_ADMIN", "API_APP"))
+                // The async dispatch of a held long-poll was authorized when the request came in.
+                .authorizeHttpRequests(a -> a
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.ERROR).permitAll()
+                        .anyRequest().hasAnyRole("API_ADMIN", "API_APP"))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> ProblemResponses.write(req, res, 401, "Unauthorized",
                                 "A valid 'Authorization: Bearer <token>' header is required (admin token or the app's API key)"))

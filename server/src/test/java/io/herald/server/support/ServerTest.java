@@ -30,6 +30,7 @@ public abstract class ServerTest {
         registry.add("herald.kafka.bootstrap", TestInfra::kafkaBootstrap);
         registry.add("herald.security.admin-token", () -> ADMIN_TOKEN);
         registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
+        registry.add("herald.push.long-poll-timeout", () -> "3s");
     }
 
     @BeforeEach

@@ -1,0 +1,55 @@
+package io.herald.server.catalog;
+
+import io.herald.sdk.wire.BindingConfig;
+import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.MessageTypeConfig;
+import io.herald.sdk.wire.TopicConfig;
+import io.herald.sdk.wire.TracingConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Builds the config snapshot an app's SDK instances run on, from one consistent read of the catalog. */
+@Service
+public class SnapshotSource {
+
+    private final AppService apps;
+    private final TopicRepository topics;
+    private final BindingRepository bindings;
+    private final ConfigVersions versions;
+
+    SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ConfigVersions versions) {
+        this.apps = apps;
+        this.topics = topics;
+        this.bindings = bindings;
+        this.versions = versions;
+    }
+
+    /** The app's snapshot at the current version; REPEATABLE READ so version and content match. */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public ConfigSnapshot snapshot(String appName) {
+        long version = versions.current();
+        AppEntity app = apps.find(appName);
+        Map<String, TopicConfig> topicConfigs = new LinkedHashMap<>();
+        for (TopicEntity t : topics.findProducibleBy(app)) {
+            topicConfigs.put(t.name, topicConfig(t, true));
+        }
+        List<BindingConfig> bindingConfigs = new ArrayList<>();
+        for (BindingEntity b : bindings.search(appName, "", "")) {
+            topicConfigs.putIfAbsent(b.topic.name, topicConfig(b.topic, false));
+            bindingConfigs.add(new BindingConfig(b.id, b.groupName, b.topic.name, b.kind.name(), b.typePattern,
+                    b.deliveryLimit, b.backoffMs, b.backoffMultiplier, b.backoffMaxMs, b.expiryMs, b.paused, b.concurrency,
+                    b.deadLetterTopic()));
+        }
+        return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs, TracingConfig.DEFAULT);
+    }
+
+    private static TopicConfig topicConfig(TopicEntity t, boolean canProduce) {
+        return new TopicConfig(t.name, t.partitions, canProduce,
+                t.types.stream().map(mt -> new MessageTypeConfig(mt.name, mt.jsonSchema)).toList());
+    }
+}

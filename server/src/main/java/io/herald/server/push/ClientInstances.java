@@ -1,0 +1,74 @@
+package io.herald.server.push;
+
+import io.herald.sdk.wire.Heartbeat;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.Violations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/** SDK instances seen by heartbeat. */
+@Service
+public class ClientInstances {
+
+    private final JdbcTemplate jdbc;
+    private final PushProperties props;
+
+    ClientInstances(JdbcTemplate jdbc, PushProperties props) {
+        this.jdbc = jdbc;
+        this.props = props;
+    }
+
+    /**
+     * An SDK instance as the API and console show it.
+     *
+     * @param stale          no heartbeat within {@code herald.push.stale-after}
+     * @param upToDate       it runs the latest config version
+     */
+    public record Instance(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion,
+                           Instant firstSeen, Instant lastSeen, boolean stale, boolean upToDate) {
+    }
+
+    void record(Heartbeat hb) {
+        Violations v = new Violations();
+        if (hb.instanceId() == null || hb.instanceId().isBlank() || hb.instanceId().length() > 200) {
+            v.add("instanceId", "is required (at most 200 characters)");
+        }
+        if (hb.host() != null && hb.host().length() > 255) {
+            v.add("host", "must be at most 255 characters");
+        }
+        if (hb.sdkVersion() != null && hb.sdkVersion().length() > 50) {
+            v.add("sdkVersion", "must be at most 50 characters");
+        }
+        v.throwIfAny();
+        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version)"
+                        + " SELECT id, ?, ?, ?, ? FROM app WHERE name = ?"
+                        + " ON CONFLICT (app_id, instance_id) DO UPDATE SET host = excluded.host,"
+                        + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version, last_seen = now()",
+                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(), hb.app());
+        if (n == 0) {
+            throw new NotFoundException("App", hb.app(), "app");
+        }
+    }
+
+    /** Instances of one app, or of every app when {@code app} is null; newest heartbeat first. */
+    public List<Instance> list(String app) {
+        Instant staleBefore = Instant.now().minus(props.staleAfter());
+        return jdbc.query("SELECT a.name, c.instance_id, c.host, c.sdk_version, c.applied_version, c.first_seen, c.last_seen,"
+                        + " (SELECT version FROM config_version)"
+                        + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (? IS NULL OR a.name = ?)"
+                        + " ORDER BY c.last_seen DESC",
+                (rs, i) -> {
+                    Instant last = rs.getTimestamp(7).toInstant();
+                    return new Instance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                            rs.getTimestamp(6).toInstant(), last, last.isBefore(staleBefore), rs.getLong(5) >= rs.getLong(8));
+                }, app, app);
+    }
+
+    /** Forgets instances silent for longer than {@code age}. */
+    public int forget(Duration age) {
+        return jdbc.update("DELETE FROM client_instance WHERE last_seen < now() - make_interval(secs => ?)", age.toSeconds());
+    }
+}

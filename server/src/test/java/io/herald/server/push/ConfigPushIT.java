@@ -1,0 +1,124 @@
+package io.herald.server.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.server.HeraldServer;
+import io.herald.server.support.Api;
+import io.herald.server.support.ServerTest;
+import io.herald.server.support.TestInfra;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+class ConfigPushIT extends ServerTest {
+
+    private record AppWithKey(String name, String key, Api api) {
+    }
+
+    private AppWithKey appWithBinding() {
+        String app = unique("push");
+        String key = admin.post("/apps", Map.of("name", app)).json().get("apiKey").asString();
+        String topic = unique("pt");
+        admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1,
+                "types", java.util.List.of(Map.of("name", "a"), Map.of("name", "b"))));
+        admin.post("/bindings", Map.of("app", app, "group", "g-" + app, "topic", topic, "kind", "DIRECT", "typePattern", "a"));
+        return new AppWithKey(app, key, admin.as(key));
+    }
+
+    @Test
+    void snapshotHoldsTheAppsTopicsTypesAndBindings() {
+        AppWithKey app = appWithBinding();
+        Api.Response r = app.api().get("/config/" + app.name() + "?since=0");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode s = r.json();
+        assertThat(s.get("app").asString()).isEqualTo(app.name());
+        assertThat(s.get("version").asLong()).isPositive();
+        assertThat(s.at("/topics/0/canProduce").asBoolean()).isTrue();
+        assertThat(s.at("/topics/0/types").size()).isEqualTo(2);
+        assertThat(s.at("/bindings/0/kind").asString()).isEqualTo("DIRECT");
+        assertThat(s.at("/bindings/0/typePattern").asString()).isEqualTo("a");
+        assertThat(s.at("/bindings/0/deadLetterTopic").asString()).endsWith(".dlt");
+    }
+
+    @Test
+    void heldPollAnswersAtOnceWhenTheCatalogChanges() throws Exception {
+        AppWithKey app = appWithBinding();
+        JsonNode first = app.api().get("/config/" + app.name()).json();
+        long version = first.get("version").asLong();
+        long bindingId = first.at("/bindings/0/id").asLong();
+
+        CompletableFuture<Api.Response> held = CompletableFuture.supplyAsync(() ->
+                app.api().get("/config/" + app.name() + "?since=" + version));
+        Thread.sleep(300); // let the poll be held before the change (the assertion below holds either way)
+        long changedAt = System.nanoTime();
+        assertThat(admin.patch("/bindings/" + bindingId, Map.of("typePattern", "b")).status()).isEqualTo(200);
+        Api.Response answer = held.get(10, TimeUnit.SECONDS);
+        long tookMs = Duration.ofNanos(System.nanoTime() - changedAt).toMillis();
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("version").asLong()).isGreaterThan(version);
+        assertThat(answer.json().at("/bindings/0/typePattern").asString()).isEqualTo("b");
+        assertThat(tookMs).isLessThan(2000);
+    }
+
+    @Test
+    void pollWithoutChangeAnswers304AfterTheHoldTime() {
+        AppWithKey app = appWithBinding();
+        long version = app.api().get("/config/" + app.name()).json().get("version").asLong();
+        // other tests may change the catalog meanwhile: a 200 must then carry a newer version
+        Api.Response r = app.api().get("/config/" + app.name() + "?since=" + (version + 1_000_000));
+        assertThat(r.status()).isEqualTo(304);
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void changeThroughOneInstanceWakesPollHeldByAnother() throws Exception {
+        AppWithKey app = appWithBinding();
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(HeraldServer.class)
+                .run("--server.port=0",
+                        "--spring.datasource.url=" + TestInfra.databaseUrl(),
+                        "--spring.datasource.username=" + TestInfra.dbUser(),
+                        "--spring.datasource.password=" + TestInfra.dbPassword(),
+                        "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(),
+                        "--herald.security.admin-token=" + ADMIN_TOKEN,
+                        "--herald.push.long-poll-timeout=20s")) {
+            int port2 = ((WebServerApplicationContext) second).getWebServer().getPort();
+            Api appOn2 = new Api("http://127.0.0.1:" + port2 + "/api/v1", app.key());
+            JsonNode first = appOn2.get("/config/" + app.name()).json();
+            long version = first.get("version").asLong();
+            long bindingId = first.at("/bindings/0/id").asLong();
+
+            CompletableFuture<Api.Response> held = CompletableFuture.supplyAsync(() ->
+                    appOn2.get("/config/" + app.name() + "?since=" + version));
+            Thread.sleep(300);
+            admin.patch("/bindings/" + bindingId, Map.of("paused", true));
+            Api.Response answer = held.get(10, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().at("/bindings/0/paused").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void heartbeatsListInstancesWithTheirAppliedVersion() {
+        AppWithKey app = appWithBinding();
+        long version = app.api().get("/config/" + app.name()).json().get("version").asLong();
+        Api.Response hb = app.api().post("/clients/heartbeat", Map.of("app", app.name(), "instanceId", "pod-1",
+                "host", "node-a", "sdkVersion", "0.1.0", "appliedConfigVersion", version));
+        assertThat(hb.status()).isEqualTo(204);
+        JsonNode list = app.api().get("/apps/" + app.name() + "/instances").json();
+        assertThat(list.size()).isEqualTo(1);
+        assertThat(list.at("/0/host").asString()).isEqualTo("node-a");
+        assertThat(list.at("/0/appliedConfigVersion").asLong()).isEqualTo(version);
+        assertThat(list.at("/0/stale").asBoolean()).isFalse();
+
+        Api.Response bad = app.api().post("/clients/heartbeat", Map.of("app", app.name(), "appliedConfigVersion", 0));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().get("field").asString()).isEqualTo("instanceId");
+    }
+}
