@@ -62,6 +62,19 @@ class AdminClientProvisioner implements KafkaProvisioner {
     }
 
     @Override
+    public int brokerCount(int timeout) {
+        var options = new org.apache.kafka.clients.admin.DescribeClusterOptions().timeoutMs(timeout);
+        try {
+            return admin.describeCluster(options).nodes().get(timeout + 500L, TimeUnit.MILLISECONDS).size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        }
+    }
+
+    @Override
     public boolean createTopic(String name, int partitions, short replicationFactor, long retentionMs) {
         NewTopic topic = new NewTopic(name, partitions, replicationFactor)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));

@@ -17,7 +17,7 @@ class KafkaHealth extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        int brokers = kafka.brokerCount();
+        int brokers = kafka.brokerCount(2000);
         if (brokers > 0) {
             builder.up().withDetail("brokers", brokers);
         } else {

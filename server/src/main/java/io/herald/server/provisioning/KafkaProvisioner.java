@@ -12,6 +12,9 @@ public interface KafkaProvisioner {
     /** Number of brokers in the cluster. */
     int brokerCount();
 
+    /** Number of brokers, answered within {@code timeoutMs} (for health checks). */
+    int brokerCount(int timeoutMs);
+
     /**
      * Creates a topic.
      *
