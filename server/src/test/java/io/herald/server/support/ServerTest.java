@@ -31,6 +31,7 @@ public abstract class ServerTest {
         registry.add("herald.security.admin-token", () -> ADMIN_TOKEN);
         registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
         registry.add("herald.push.long-poll-timeout", () -> "3s");
+        registry.add("herald.metrics.catalog-refresh", () -> "1s");
     }
 
     @BeforeEach
