@@ -36,7 +36,7 @@ public final class HeraldConfig {
             .define(HEARTBEAT_INTERVAL_MS, LONG, 10_000L, atLeast(100),
                     "Interval of instance heartbeats to the control plane.")
             .define(CONFIG_CACHE_DIR, STRING, ".herald", null,
-                    "Folder where the last config snapshot is kept (file <app>-config.json); empty string = no cache.")
+                    "Folder where the last config snapshot is kept (file APP-config.json); empty string = no cache.")
             .define(KAFKA_BOOTSTRAP_SERVERS, STRING, null, null,
                     "Kafka bootstrap servers (host:port,...); required with the Kafka transport.")
             .define(PRODUCER_ACKS, STRING, "all", oneOf("all", "-1", "1", "0"),

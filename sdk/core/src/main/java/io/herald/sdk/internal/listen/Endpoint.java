@@ -54,6 +54,11 @@ public final class Endpoint {
         this.effective = effective;
     }
 
+    /** The control plane's id of the binding this endpoint runs under, once known. */
+    public Long bindingId() {
+        return bindingId;
+    }
+
     public Registration registration() {
         return registration;
     }

@@ -85,10 +85,17 @@ public final class ConfigAgent implements AutoCloseable {
         }
         running = true;
         try {
-            registerPending();
-            ConfigSnapshot first = client.fetch(0, Duration.ofMillis(Math.max(1, config.getLong(CONTROL_PLANE_STARTUP_TIMEOUT_MS))));
+            Duration wait = Duration.ofMillis(Math.max(1, config.getLong(CONTROL_PLANE_STARTUP_TIMEOUT_MS)));
+            ConfigSnapshot first = client.fetch(0, wait);
             if (first != null) {
                 apply(first, false);
+            }
+            // Register only what the control plane does not know yet, then take the snapshot that includes it.
+            if (registerPending()) {
+                ConfigSnapshot withRegistered = client.fetch(0, wait);
+                if (withRegistered != null) {
+                    apply(withRegistered, false);
+                }
             }
         } catch (RuntimeException e) {
             reachable = false;
@@ -134,17 +141,21 @@ public final class ConfigAgent implements AutoCloseable {
                 if (registerPending()) {
                     // Pick up the bindings just created right away rather than after the next change.
                     ConfigSnapshot now = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                    markReachable();
                     if (now != null) {
+                        apply(now, false);
+                    }
+                }
+                if (!reachable) {
+                    // Back after an outage: fetch the current snapshot at once instead of long-polling first.
+                    ConfigSnapshot now = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                    markReachable();
+                    if (now != null && now.version() != appliedVersion) {
                         apply(now, false);
                     }
                 }
                 ConfigSnapshot snapshot = client.fetch(appliedVersion,
                         Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
-                if (!reachable) {
-                    reachable = true;
-                    log.info("Control plane reachable again");
-                    heartbeats.execute(this::heartbeat);
-                }
                 if (snapshot != null && snapshot.version() != appliedVersion) {
                     apply(snapshot, false);
                 }
@@ -165,12 +176,26 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    private void markReachable() {
+        if (!reachable) {
+            reachable = true;
+            log.info("Control plane reachable again");
+            heartbeats.execute(this::heartbeat);
+        }
+    }
+
     /** @return whether any registration succeeded */
     private synchronized boolean registerPending() {
         registrationWanted = false;
         boolean any = false;
         for (Endpoint endpoint : registry.endpoints()) {
             if (endpoint.registration() != Endpoint.Registration.PENDING) {
+                continue;
+            }
+            if (endpoint.bindingId() != null) {
+                // The snapshot already has a binding for it, possibly changed in the console since it was
+                // declared: registering the code's version again would create a second binding.
+                endpoint.registered(null, appliedVersion);
                 continue;
             }
             ControlPlaneClient.Registration r = client.register(registrationBody(endpoint));
