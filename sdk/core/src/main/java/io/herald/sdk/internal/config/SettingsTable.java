@@ -73,7 +73,12 @@ public final class SettingsTable {
         for (Setting s : settings.values()) {
             Object raw = given.get(s.key());
             Object value;
-            if (raw == null || (raw instanceof String str && str.isBlank())) {
+            boolean blank = raw instanceof String str && str.isBlank();
+            if (blank && s.type() == Type.STRING && !s.required() && s.defaultValue() != null) {
+                values.put(s.key(), ""); // an explicit empty string switches the feature off (e.g. the config cache)
+                continue;
+            }
+            if (raw == null || blank) {
                 if (s.required()) {
                     problems.add("missing required setting '" + s.key() + "' (" + s.doc() + ")");
                     continue;
