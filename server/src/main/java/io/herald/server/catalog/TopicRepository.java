@@ -9,7 +9,7 @@ import org.springframework.data.jpa.repository.Query;
 
 interface TopicRepository extends JpaRepository<TopicEntity, Long> {
 
-    @Query("select t from TopicEntity t join fetch t.app where t.name = ?1")
+    @Query("select t from TopicEntity t join fetch t.app left join fetch t.types where t.name = ?1")
     Optional<TopicEntity> findByName(String name);
 
     boolean existsByCollisionName(String collisionName);

@@ -31,11 +31,6 @@ final class Views {
         return htmx(request) ? fragment : page;
     }
 
-    /** {@code feature/name} or {@code fragments/feature :: name}. */
-    static String of(HttpServletRequest request, String feature, String name, boolean unused) {
-        return of(request, feature + "/" + name, "fragments/" + feature + " :: " + name);
-    }
-
     /** A path with encoded segments, e.g. {@code path("topics", name)}. */
     static String path(Object... segments) {
         UriComponentsBuilder b = UriComponentsBuilder.newInstance();

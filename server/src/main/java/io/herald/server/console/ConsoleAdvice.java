@@ -1,0 +1,103 @@
+package io.herald.server.console;
+
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.HeraldException;
+import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.common.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * What every console view needs (the user, whether the request came from htmx, the CSRF header
+ * for htmx) and how console errors look: a page for a browser, a toast for htmx.
+ */
+@ControllerAdvice(basePackageClasses = ConsoleAdvice.class)
+class ConsoleAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
+
+    @ModelAttribute("me")
+    Me me() {
+        return current();
+    }
+
+    @ModelAttribute("htmx")
+    boolean htmx(HttpServletRequest request) {
+        return Views.htmx(request);
+    }
+
+    /** {@code {"X-CSRF-TOKEN":"…"}} for {@code hx-headers} on the body. */
+    @ModelAttribute("csrfHeaders")
+    String csrfHeaders(HttpServletRequest request) {
+        return csrfJson(request);
+    }
+
+    static String csrfJson(HttpServletRequest request) {
+        CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        if (token == null) {
+            return null;
+        }
+        // Header names and token values are URL-safe characters: nothing to escape in JSON.
+        return "{\"" + token.getHeaderName() + "\":\"" + token.getToken() + "\"}";
+    }
+
+    static Me current() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return Me.of(auth);
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    String notFound(NotFoundException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return problem(request, response, model, HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    String badId(MethodArgumentTypeMismatchException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return problem(request, response, model, HttpStatus.NOT_FOUND, "Not found", "There is no such page.");
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    String forbidden(ForbiddenException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return problem(request, response, model, HttpStatus.FORBIDDEN, "Not allowed", e.getMessage());
+    }
+
+    @ExceptionHandler(KafkaUnavailableException.class)
+    String kafka(KafkaUnavailableException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return problem(request, response, model, HttpStatus.SERVICE_UNAVAILABLE, "Kafka unavailable",
+                "Kafka did not answer in time; nothing was changed. Try again in a moment.");
+    }
+
+    @ExceptionHandler(HeraldException.class)
+    String other(HeraldException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return problem(request, response, model, e.status(), e.title(), e.getMessage());
+    }
+
+    private static String problem(HttpServletRequest request, HttpServletResponse response, Model model, HttpStatus status,
+                                  String title, String detail) {
+        response.setStatus(status.value());
+        model.addAttribute("me", current());
+        model.addAttribute("htmx", Views.htmx(request));
+        model.addAttribute("csrfHeaders", csrfJson(request));
+        model.addAttribute("status", status.value());
+        model.addAttribute("problemTitle", title);
+        model.addAttribute("problemDetail", detail);
+        if (request.getHeader("HX-Request") != null) {
+            response.setHeader("HX-Retarget", "#toast");
+            response.setHeader("HX-Reswap", "innerHTML");
+            return "fragments/common :: problem";
+        }
+        return "error/console";
+    }
+}

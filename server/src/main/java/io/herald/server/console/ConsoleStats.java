@@ -1,0 +1,90 @@
+package io.herald.server.console;
+
+import io.herald.server.catalog.ConfigVersions;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Read-only figures for the dashboard and the SDK-instances page, straight from PostgreSQL: counts
+ * are one query instead of loading every object, and client instances are written by the SDK
+ * heartbeat, not by the catalog services.
+ */
+@Component
+class ConsoleStats {
+
+    /** An instance not seen for this long is stale. */
+    static final Duration STALE_AFTER = Duration.ofSeconds(60);
+
+    private final JdbcTemplate jdbc;
+    private final ConfigVersions versions;
+
+    ConsoleStats(JdbcTemplate jdbc, ConfigVersions versions) {
+        this.jdbc = jdbc;
+        this.versions = versions;
+    }
+
+    record Counts(long apps, long topics, long bindings, long pausedBindings, long processors, long users) {
+    }
+
+    record TopicRef(String name, int partitions) {
+    }
+
+    /**
+     * One SDK instance.
+     *
+     * @param current it applied the latest config version
+     */
+    record Instance(String app, String instanceId, String host, String sdkVersion, long appliedVersion,
+                    Instant firstSeen, Instant lastSeen, boolean stale, boolean current) {
+    }
+
+    record InstanceSummary(long online, long onlineCurrent, long stale, long latestVersion) {
+        long behind() {
+            return online - onlineCurrent;
+        }
+    }
+
+    Counts counts() {
+        return jdbc.queryForObject("SELECT (SELECT count(*) FROM app), (SELECT count(*) FROM topic),"
+                        + " (SELECT count(*) FROM binding), (SELECT count(*) FROM binding WHERE paused),"
+                        + " (SELECT count(*) FROM processor), (SELECT count(*) FROM console_user)",
+                (rs, i) -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+    }
+
+    List<TopicRef> topics() {
+        return jdbc.query("SELECT name, partitions FROM topic ORDER BY name", (rs, i) -> new TopicRef(rs.getString(1), rs.getInt(2)));
+    }
+
+    long latestVersion() {
+        return versions.current();
+    }
+
+    /** Instances of one app, or of every app when {@code app} is null; newest first. */
+    List<Instance> instances(String app) {
+        long latest = versions.current();
+        Instant staleBefore = Instant.now().minus(STALE_AFTER);
+        return jdbc.query("SELECT a.name, c.instance_id, c.host, c.sdk_version, c.applied_version, c.first_seen, c.last_seen"
+                        + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (?::text IS NULL OR a.name = ?)"
+                        + " ORDER BY a.name, c.last_seen DESC, c.instance_id LIMIT 2000",
+                (rs, i) -> {
+                    Instant lastSeen = rs.getTimestamp(7).toInstant();
+                    long applied = rs.getLong(5);
+                    return new Instance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), applied,
+                            rs.getTimestamp(6).toInstant(), lastSeen, lastSeen.isBefore(staleBefore), applied >= latest);
+                }, app, app);
+    }
+
+    InstanceSummary instanceSummary() {
+        long latest = versions.current();
+        Timestamp staleBefore = Timestamp.from(Instant.now().minus(STALE_AFTER));
+        return jdbc.queryForObject("SELECT count(*) FILTER (WHERE last_seen >= ?),"
+                        + " count(*) FILTER (WHERE last_seen >= ? AND applied_version >= ?),"
+                        + " count(*) FILTER (WHERE last_seen < ?) FROM client_instance",
+                (rs, i) -> new InstanceSummary(rs.getLong(1), rs.getLong(2), rs.getLong(3), latest),
+                staleBefore, staleBefore, latest, staleBefore);
+    }
+}

@@ -1,0 +1,25 @@
+package io.herald.server.console;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Changing a topic: what may change after creation. The topic comes from the URL. */
+public class TopicEditForm {
+
+    private String app;
+    private Integer partitions;
+    private Long retentionMs;
+    private String description;
+    private List<String> producers = new ArrayList<>();
+
+    public String getApp() { return app; }
+    public void setApp(String app) { this.app = app; }
+    public Integer getPartitions() { return partitions; }
+    public void setPartitions(Integer partitions) { this.partitions = partitions; }
+    public Long getRetentionMs() { return retentionMs; }
+    public void setRetentionMs(Long retentionMs) { this.retentionMs = retentionMs; }
+    public String getDescription() { return description; }
+    public void setDescription(String description) { this.description = description; }
+    public List<String> getProducers() { return producers; }
+    public void setProducers(List<String> producers) { this.producers = producers; }
+}
