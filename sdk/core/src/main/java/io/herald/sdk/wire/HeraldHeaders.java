@@ -15,8 +15,16 @@ public final class HeraldHeaders {
 
     public static final String ATTEMPT = "herald-attempt";
     public static final String DELAY = "herald-delay";
+    /** Due time of a delayed record, epoch milliseconds (on {@link HeraldTopics#DELAY}). */
+    public static final String DELAY_UNTIL = "herald-delay-until";
+    /** The topic a delayed, half or replayed record is finally meant for. */
+    public static final String TARGET_TOPIC = "herald-target-topic";
+    /** Id a caller may use to cancel a delayed record before it is due. */
+    public static final String DELAY_ID = "herald-delay-id";
     public static final String TX = "herald-tx";
     public static final String REPLAY_OF = "herald-replay-of";
+    /** The replay job that re-delivered a record. */
+    public static final String REPLAY_JOB = "herald-replay-job";
     public static final String TRACE_SAMPLED = "herald-trace-sampled";
     public static final String TRACEPARENT = "traceparent";
 

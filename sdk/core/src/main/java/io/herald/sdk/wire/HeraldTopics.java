@@ -1,0 +1,27 @@
+package io.herald.sdk.wire;
+
+/** Names of Herald's internal Kafka topics (all start with {@code herald.}). */
+public final class HeraldTopics {
+
+    /** Timepoints shipped by SDKs, one JSON {@link Timepoint} per record, keyed by message id. */
+    public static final String TRACE = "herald.trace";
+    /** Delayed records waiting for the server's scheduler; headers carry the due time and target topic. */
+    public static final String DELAY = "herald.delay";
+    /** Half messages of two-phase transactions, keyed by message id. */
+    public static final String TX_HALF = "herald.tx.half";
+    /** Commit/rollback decisions of two-phase transactions, keyed by message id. */
+    public static final String TX_DECISION = "herald.tx.decision";
+
+    private HeraldTopics() {
+    }
+
+    /** Check-back requests for one producer app. */
+    public static String txCheck(String app) {
+        return "herald.tx.check." + app;
+    }
+
+    /** Records replayed to one consumer group only; every consumer of the group also reads it. */
+    public static String replay(String group) {
+        return "herald.replay." + group;
+    }
+}
