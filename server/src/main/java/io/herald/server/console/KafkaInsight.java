@@ -176,7 +176,7 @@ class KafkaInsight implements DisposableBean {
                 return new PartitionLag(tp.partition(), o == null ? null : o.offset(), end.get(tp));
             }).toList();
             ConsumerGroupDescription d = described.get(g);
-            groups.add(new GroupLag(g, bound.contains(g), d == null ? "UNKNOWN" : String.valueOf(d.groupState()),
+            groups.add(new GroupLag(g, bound.contains(g), d == null ? "NOT_SEEN" : String.valueOf(d.groupState()),
                     d == null ? 0 : d.members().size(), lags));
         }
         groups.sort(Comparator.comparing(GroupLag::totalLag).reversed().thenComparing(GroupLag::group));

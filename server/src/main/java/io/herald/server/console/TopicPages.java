@@ -80,7 +80,7 @@ class TopicPages {
         TopicForm form = new TopicForm();
         form.setApp(app);
         form.getTypes().add(new TypeForm());
-        return createForm(request, model, form, FormErrors.none());
+        return createForm(request, model, form, FormErrors.none(), caller, "create");
     }
 
     @PostMapping
@@ -90,11 +90,11 @@ class TopicPages {
         if (addType != null) {
             // "Add another type" submits the form to grow it; nothing is created.
             form.getTypes().add(new TypeForm());
-            return createForm(request, model, form, FormErrors.none());
+            return createForm(request, model, form, FormErrors.none(), caller, "createForm");
         }
         if (binding.hasErrors()) {
             response.setStatus(422);
-            return createForm(request, model, form, FormErrors.binding(binding));
+            return createForm(request, model, form, FormErrors.binding(binding), caller, "createForm");
         }
         // Blank type rows are ignored; remember where the others came from to place their errors.
         List<TypeRequest> types = new ArrayList<>();
@@ -121,21 +121,22 @@ class TopicPages {
                     shown.add("types[" + i + "]." + f);
                 }
             }
-            return createForm(request, model, form, FormErrors.of(e, shown, field -> typeRow(field, rowOf)));
+            return createForm(request, model, form, FormErrors.of(e, shown, field -> typeRow(field, rowOf)), caller, "createForm");
         } catch (NotFoundException e) {
             if (e.field() == null) {
                 throw e;
             }
             response.setStatus(422);
-            return createForm(request, model, form, FormErrors.of(e, CREATE_FIELDS));
+            return createForm(request, model, form, FormErrors.of(e, CREATE_FIELDS), caller, "createForm");
         }
     }
 
-    private String createForm(HttpServletRequest request, Model model, TopicForm form, FormErrors errors) {
+    private String createForm(HttpServletRequest request, Model model, TopicForm form, FormErrors errors, Caller caller,
+                              String fragment) {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute("apps", apps.list(Caller.SYSTEM).stream().map(AppView::name).toList());
-        return Views.of(request, "topics/new", "fragments/topics :: createForm");
+        model.addAttribute("apps", apps.list(caller).stream().map(AppView::name).toList());
+        return Views.of(request, "topics/new", "fragments/topics :: " + fragment);
     }
 
     /** {@code types[1].name} of the request is row {@code rowOf[1]} of the form. */
@@ -198,7 +199,7 @@ class TopicPages {
         form.setRetentionMs(t.retentionMs());
         form.setDescription(t.description());
         form.setProducers(new ArrayList<>(t.producers()));
-        return editForm(request, model, t, form, FormErrors.none());
+        return editForm(request, model, t, form, FormErrors.none(), caller, "edit");
     }
 
     @PostMapping("/{name}")
@@ -207,7 +208,7 @@ class TopicPages {
         TopicView current = topics.get(name, false);
         if (binding.hasErrors()) {
             response.setStatus(422);
-            return editForm(request, model, current, form, FormErrors.binding(binding));
+            return editForm(request, model, current, form, FormErrors.binding(binding), caller, "editForm");
         }
         String owner = blankToNull(form.getApp());
         TopicRequest r = new TopicRequest(null, owner, form.getPartitions(), null, form.getRetentionMs(),
@@ -217,22 +218,23 @@ class TopicPages {
             return Views.redirect(request, response, Views.path("topics", name), "Topic " + name + " saved.");
         } catch (ValidationException | ConflictException | KafkaUnavailableException e) {
             response.setStatus(statusOf(e));
-            return editForm(request, model, current, form, FormErrors.of(e, EDIT_FIELDS));
+            return editForm(request, model, current, form, FormErrors.of(e, EDIT_FIELDS), caller, "editForm");
         } catch (NotFoundException e) {
             if (e.field() == null) {
                 throw e;
             }
             response.setStatus(422);
-            return editForm(request, model, current, form, FormErrors.of(e, EDIT_FIELDS));
+            return editForm(request, model, current, form, FormErrors.of(e, EDIT_FIELDS), caller, "editForm");
         }
     }
 
-    private String editForm(HttpServletRequest request, Model model, TopicView topic, TopicEditForm form, FormErrors errors) {
+    private String editForm(HttpServletRequest request, Model model, TopicView topic, TopicEditForm form, FormErrors errors,
+                            Caller caller, String fragment) {
         model.addAttribute("topic", topic);
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute("apps", apps.list(Caller.SYSTEM).stream().map(AppView::name).toList());
-        return Views.of(request, "topics/edit", "fragments/topics :: editForm");
+        model.addAttribute("apps", apps.list(caller).stream().map(AppView::name).toList());
+        return Views.of(request, "topics/edit", "fragments/topics :: " + fragment);
     }
 
     // ---- delete -------------------------------------------------------------------------------
@@ -271,7 +273,8 @@ class TopicPages {
             model.addAttribute("topic", topics.get(name, false));
             model.addAttribute("typeForm", form);
             model.addAttribute("errors", FormErrors.of(e, TYPE_FIELDS));
-            return Views.of(request, "topics/type", "fragments/topics :: typeForm");
+            model.addAttribute("bindings", List.of());
+            return Views.of(request, "topics/add-type", "fragments/topics :: typeForm");
         }
     }
 
@@ -285,7 +288,7 @@ class TopicPages {
         model.addAttribute("type", t);
         model.addAttribute("typeForm", new TypeForm(t.name(), t.description(), t.jsonSchema()));
         model.addAttribute("errors", FormErrors.none());
-        return Views.of(request, "topics/type", "fragments/topics :: editTypeForm");
+        return Views.of(request, "topics/type", "fragments/topics :: editType");
     }
 
     @PostMapping("/{name}/types/{type}")

@@ -1,0 +1,39 @@
+// Herald console: small behaviours on top of htmx. The console works without this file; it only
+// makes things nicer. The CSP allows scripts from 'self' only, so no inline handlers anywhere.
+(function () {
+  'use strict';
+
+  // Copy buttons: <button data-copy="#id">
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest('[data-copy]');
+    if (!button) {
+      return;
+    }
+    var source = document.querySelector(button.getAttribute('data-copy'));
+    if (source && navigator.clipboard) {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = 'Copied';
+      });
+    }
+  });
+
+  // A request that failed without an answer (network down, server restarting).
+  document.addEventListener('htmx:sendError', function () {
+    var toast = document.getElementById('toast');
+    if (toast) {
+      toast.replaceChildren();
+      var div = document.createElement('div');
+      div.className = 'alert error';
+      div.setAttribute('role', 'alert');
+      div.textContent = 'The server did not answer. Check your connection and try again.';
+      toast.appendChild(div);
+    }
+  });
+
+  // Toasts disappear after a while.
+  document.addEventListener('htmx:afterSwap', function (e) {
+    if (e.detail && e.detail.target && e.detail.target.id === 'toast') {
+      setTimeout(function () { e.detail.target.replaceChildren(); }, 8000);
+    }
+  });
+})();
