@@ -1,0 +1,291 @@
+package io.herald.sdk.bench;
+
+import io.herald.sdk.Binding;
+import io.herald.sdk.Herald;
+import io.herald.sdk.HeraldSettings;
+import io.herald.sdk.MessageSender;
+import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.MessageTypeConfig;
+import io.herald.sdk.wire.TopicConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Herald SDK against raw Kafka clients with identical settings, in the same run, on the same broker.
+ *
+ * <pre>
+ * mvn -pl sdk/bench -am -DskipTests package
+ * java -cp "sdk/bench/target/herald-sdk-bench.jar:sdk/bench/target/lib/*" io.herald.sdk.bench.HeraldBenchmark \
+ *      --bootstrap 127.0.0.1:19092 --records 1000000
+ * </pre>
+ *
+ * Send: 1 KiB byte[] payloads, acks=all, idempotent, linger.ms=5, batch.size=16384, no key,
+ * 6 partitions; the SDK with its pre-send catalog check and Micrometer meters on. Listen: the
+ * same records read by a fresh group, raw poll loop (no-op per record, commitAsync per poll)
+ * against a FANOUT listener doing the same no-op. Rounds alternate raw and SDK after a warm-up.
+ */
+public final class HeraldBenchmark {
+
+    private final String bootstrap;
+    private final int records;
+    private final int size;
+    private final int partitions;
+    private final int warmup;
+    private final int rounds;
+    private final byte[] payload;
+
+    HeraldBenchmark(Map<String, String> args) {
+        this.bootstrap = args.getOrDefault("bootstrap", System.getenv().getOrDefault("HERALD_BENCH_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
+        this.records = Integer.parseInt(args.getOrDefault("records", "1000000"));
+        this.size = Integer.parseInt(args.getOrDefault("size", "1024"));
+        this.partitions = Integer.parseInt(args.getOrDefault("partitions", "6"));
+        this.warmup = Integer.parseInt(args.getOrDefault("warmup", Integer.toString(Math.min(records, 200_000))));
+        this.rounds = Integer.parseInt(args.getOrDefault("rounds", "4"));
+        this.payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) ('a' + i % 26);
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        new HeraldBenchmark(args).run(args.getOrDefault("only", "all"));
+    }
+
+    void run(String only) throws Exception {
+        System.out.printf("Herald SDK benchmark: %,d records of %d bytes, %d partitions, broker %s%n", records, size,
+                partitions, bootstrap);
+        String sendTopic = "bench-send-" + UUID.randomUUID().toString().substring(0, 8);
+        String listenTopic = "bench-listen-" + UUID.randomUUID().toString().substring(0, 8);
+        createTopics(sendTopic, listenTopic);
+        try (Herald herald = herald(List.of(sendTopic, listenTopic))) {
+            if (!only.equals("listen")) {
+                sendBenchmark(herald, sendTopic);
+            }
+            if (!only.equals("send")) {
+                listenBenchmark(herald, listenTopic);
+            }
+        } finally {
+            deleteTopics(sendTopic, listenTopic);
+        }
+    }
+
+    // ---------------- send ----------------
+
+    private Map<String, Object> producerSettings() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 16_384);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return p;
+    }
+
+    private Herald herald(List<String> topics) {
+        List<TopicConfig> catalog = topics.stream()
+                .map(t -> new TopicConfig(t, partitions, true, List.of(new MessageTypeConfig("bench", null)))).toList();
+        return Herald.builder()
+                .withAppName("bench")
+                .withKafkaBootstrap(bootstrap)
+                .withSetting(HeraldSettings.PRODUCER_LINGER_MS, 5)
+                .withSetting(HeraldSettings.PRODUCER_BATCH_SIZE, 16_384)
+                .withSetting(HeraldSettings.PRODUCER_MAX_BLOCK_MS, 10_000)
+                .withSetting(HeraldSettings.CONFIG_CACHE_DIR, "")
+                .withMeterRegistry(new SimpleMeterRegistry())
+                .withConfigSnapshot(new ConfigSnapshot("bench", 1, catalog, List.of(), null))
+                .build();
+    }
+
+    private void sendBenchmark(Herald herald, String topic) throws Exception {
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producerSettings(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            System.out.printf("%nSend: warm-up (%,d records each)%n", warmup);
+            rawSend(raw, topic, warmup);
+            sdkSend(herald.sender(), topic, warmup);
+            double rawTotal = 0;
+            double sdkTotal = 0;
+            for (int round = 1; round <= rounds; round++) {
+                // Alternate who goes first, so that neither always meets a warmer or fuller broker.
+                double r;
+                double s;
+                if (round % 2 == 1) {
+                    r = rawSend(raw, topic, records);
+                    s = sdkSend(herald.sender(), topic, records);
+                } else {
+                    s = sdkSend(herald.sender(), topic, records);
+                    r = rawSend(raw, topic, records);
+                }
+                System.out.printf("  round %d: raw KafkaProducer %,10.0f rec/s   Herald %,10.0f rec/s   ratio %.3f%n",
+                        round, r, s, s / r);
+                rawTotal += r;
+                sdkTotal += s;
+            }
+            System.out.printf("SEND   raw %,.0f rec/s  herald %,.0f rec/s  ratio %.3f (target >= 0.95)%n",
+                    rawTotal / rounds, sdkTotal / rounds, sdkTotal / rawTotal);
+        }
+    }
+
+    private double rawSend(KafkaProducer<byte[], byte[]> producer, String topic, int n) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicLong errors = new AtomicLong();
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                errors.incrementAndGet();
+            }
+            done.countDown();
+        };
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            producer.send(new ProducerRecord<>(topic, payload), callback);
+        }
+        done.await(10, TimeUnit.MINUTES);
+        return rate(n, start, errors.get());
+    }
+
+    private double sdkSend(MessageSender sender, String topic, int n) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sender.sendAsync(topic, "bench", null, payload).whenComplete((r, e) -> {
+                if (e != null) {
+                    errors.incrementAndGet();
+                }
+                done.countDown();
+            });
+        }
+        done.await(10, TimeUnit.MINUTES);
+        return rate(n, start, errors.get());
+    }
+
+    private static double rate(int n, long startNanos, long errors) {
+        if (errors > 0) {
+            throw new IllegalStateException(errors + " sends failed");
+        }
+        return n / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    // ---------------- listen ----------------
+
+    private void listenBenchmark(Herald herald, String topic) throws Exception {
+        int total = warmup + records;
+        System.out.printf("%nListen: filling %s with %,d Herald records%n", topic, total);
+        sdkSend(herald.sender(), topic, total);
+        double rawTotal = 0;
+        double sdkTotal = 0;
+        // The warm-up part of the topic warms each reader's code path before the measured part.
+        for (int round = 1; round <= rounds; round++) {
+            double r;
+            double s;
+            if (round % 2 == 1) {
+                r = rawListen(topic, total);
+                s = sdkListen(herald, topic, total);
+            } else {
+                s = sdkListen(herald, topic, total);
+                r = rawListen(topic, total);
+            }
+            System.out.printf("  round %d: raw KafkaConsumer %,10.0f rec/s   Herald %,10.0f rec/s   ratio %.3f%n",
+                    round, r, s, s / r);
+            rawTotal += r;
+            sdkTotal += s;
+        }
+        System.out.printf("LISTEN raw %,.0f rec/s  herald %,.0f rec/s  ratio %.3f (target >= 0.90)%n",
+                rawTotal / rounds, sdkTotal / rounds, sdkTotal / rawTotal);
+    }
+
+    private double rawListen(String topic, int total) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        long sink = 0;
+        int seen = 0;
+        long start = 0;
+        double rate;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (seen < total) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (seen++ == warmup) {
+                        start = System.nanoTime();
+                    }
+                    sink += r.value().length; // the same no-op work as the Herald listener
+                }
+                if (!batch.isEmpty()) {
+                    consumer.commitAsync();
+                }
+            }
+            rate = rate(records, start, 0); // before close(), as for Herald
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return rate;
+    }
+
+    private double sdkListen(Herald herald, String topic, int total) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicLong seen = new AtomicLong();
+        long[] start = new long[1];
+        long[] sink = new long[1];
+        herald.listen(Binding.fanout(topic).withGroup("bench-herald-" + UUID.randomUUID()), byte[].class, m -> {
+            long n = seen.incrementAndGet();
+            sink[0] += m.payload().length;
+            if (n == warmup + 1) {
+                start[0] = System.nanoTime();
+            }
+            if (n == total) {
+                done.countDown();
+            }
+        });
+        herald.start();
+        done.await(10, TimeUnit.MINUTES);
+        return rate(records, start[0], 0);
+    }
+
+    // ---------------- topics ----------------
+
+    private void createTopics(String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+                    .all().get();
+        }
+    }
+
+    private void deleteTopics(String... names) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.deleteTopics(List.of(names)).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("Could not delete benchmark topics " + List.of(names) + ": " + e);
+        }
+    }
+}
