@@ -3,6 +3,9 @@
 (function () {
   'use strict';
 
+  // Marks that scripts run: controls only needed without JavaScript hide themselves.
+  document.documentElement.classList.add('js');
+
   // Copy buttons: <button data-copy="#id">
   document.addEventListener('click', function (e) {
     var button = e.target.closest('[data-copy]');

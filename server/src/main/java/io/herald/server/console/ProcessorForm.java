@@ -1,0 +1,34 @@
+package io.herald.server.console;
+
+/** Creating or changing a processor; its binding comes from the URL, never from the form. */
+public class ProcessorForm {
+
+    private String protocol = "HTTP";
+    private String address;
+    private Long timeoutMillis = 5000L;
+    private Long retryIntervalMillis = 1000L;
+    private Integer retryCount = 3;
+    private boolean retryExponential;
+    private Integer concurrency = 1;
+    private Integer ratePerSecond;
+    private boolean paused;
+
+    public String getProtocol() { return protocol; }
+    public void setProtocol(String protocol) { this.protocol = protocol; }
+    public String getAddress() { return address; }
+    public void setAddress(String address) { this.address = address; }
+    public Long getTimeoutMillis() { return timeoutMillis; }
+    public void setTimeoutMillis(Long timeoutMillis) { this.timeoutMillis = timeoutMillis; }
+    public Long getRetryIntervalMillis() { return retryIntervalMillis; }
+    public void setRetryIntervalMillis(Long retryIntervalMillis) { this.retryIntervalMillis = retryIntervalMillis; }
+    public Integer getRetryCount() { return retryCount; }
+    public void setRetryCount(Integer retryCount) { this.retryCount = retryCount; }
+    public boolean isRetryExponential() { return retryExponential; }
+    public void setRetryExponential(boolean retryExponential) { this.retryExponential = retryExponential; }
+    public Integer getConcurrency() { return concurrency; }
+    public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
+    public Integer getRatePerSecond() { return ratePerSecond; }
+    public void setRatePerSecond(Integer ratePerSecond) { this.ratePerSecond = ratePerSecond; }
+    public boolean isPaused() { return paused; }
+    public void setPaused(boolean paused) { this.paused = paused; }
+}
