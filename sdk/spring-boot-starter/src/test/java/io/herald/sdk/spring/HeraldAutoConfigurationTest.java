@@ -88,7 +88,7 @@ class HeraldAutoConfigurationTest {
             assertThat(context.getBean(ClassLevelListener.class).received)
                     .containsExactly("shipped:p-1", "shipping-delayed:p-2");
             assertThat(context.getBean(MeterRegistry.class).get("herald.messages.handled").tag("group", "tracking")
-                    .counter().count()).isEqualTo(1);
+                    .functionCounter().count()).isEqualTo(1);
             assertThat(context.getBean(Herald.class).isStarted()).isTrue();
         }
     }

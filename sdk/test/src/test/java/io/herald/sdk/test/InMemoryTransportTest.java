@@ -187,13 +187,13 @@ class InMemoryTransportTest {
         herald.sender().send("trade", "pay-succ", "bad");
 
         String[] tags = {"topic", "trade", "type", "pay-succ", "group", "billing"};
-        assertThat(meters.get("herald.messages.sent").tags("topic", "trade", "type", "pay-succ").counter().count()).isEqualTo(2);
-        assertThat(meters.get("herald.send.latency").tags("topic", "trade").timer().count()).isEqualTo(2);
-        assertThat(meters.get("herald.messages.received").tags(tags).counter().count()).isEqualTo(2);
-        assertThat(meters.get("herald.messages.handled").tags(tags).counter().count()).isEqualTo(1);
-        assertThat(meters.get("herald.handling.time").tags(tags).timer().count()).isEqualTo(1);
-        assertThat(meters.get("herald.messages.failed").tags(tags).counter().count()).isEqualTo(2);
-        assertThat(meters.get("herald.messages.retried").tags(tags).counter().count()).isEqualTo(1);
+        assertThat(meters.get("herald.messages.sent").tags("topic", "trade", "type", "pay-succ").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get("herald.send.latency").tags("topic", "trade").functionTimer().count()).isEqualTo(2);
+        assertThat(meters.get("herald.messages.received").tags(tags).functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get("herald.messages.handled").tags(tags).functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("herald.handling.time").tags(tags).functionTimer().count()).isEqualTo(1);
+        assertThat(meters.get("herald.messages.failed").tags(tags).functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get("herald.messages.retried").tags(tags).functionCounter().count()).isEqualTo(1);
         assertThat(meters.get("herald.messages.dead-lettered").tags(tags).tag("reason", "exhausted").counter().count()).isEqualTo(1);
         assertThat(meters.get("herald.consumer.lag").tags("topic", "trade", "group", "billing").gauge().value()).isZero();
         assertThatThrownBy(() -> herald.sender().send("trade", "t", new Object()))

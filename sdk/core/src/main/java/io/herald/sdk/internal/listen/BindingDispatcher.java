@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,9 +61,25 @@ public final class BindingDispatcher implements RecordProcessor {
         }
     }
 
-    private static String type(IncomingRecord record) {
+    /** The last decoded type: a topic carries few types, so most records repeat it and skip the decoding. */
+    private volatile DecodedType lastType = new DecodedType(new byte[0], "");
+
+    private record DecodedType(byte[] bytes, String text) {
+    }
+
+    private String type(IncomingRecord record) {
         Header h = record.headers().lastHeader(HeraldHeaders.CE_TYPE);
-        return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+        byte[] bytes = h == null ? null : h.value();
+        if (bytes == null) {
+            return "";
+        }
+        DecodedType last = lastType;
+        if (java.util.Arrays.equals(last.bytes, bytes)) {
+            return last.text;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        lastType = new DecodedType(bytes, text);
+        return text;
     }
 
     private void deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type,

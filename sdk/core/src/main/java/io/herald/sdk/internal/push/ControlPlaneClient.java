@@ -36,8 +36,15 @@ public final class ControlPlaneClient {
         this.apiKey = apiKey;
         this.requestTimeout = requestTimeout;
         this.mapper = mapper;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = SHARED_HTTP;
     }
+
+    /**
+     * One client for all Herald instances of the JVM: each HttpClient runs its own selector thread,
+     * and a JVM may hold many instances (tests, multi-tenant hosts).
+     */
+    private static final HttpClient SHARED_HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * Long-polls for a snapshot newer than {@code since}.

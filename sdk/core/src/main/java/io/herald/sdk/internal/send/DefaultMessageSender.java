@@ -75,9 +75,11 @@ public final class DefaultMessageSender implements MessageSender {
             long now = System.currentTimeMillis();
             byte[] id = MessageIds.next(now);
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
+            // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
+            // header keys from the end until it finds the name.
             Header[] headers = {WireHeaders.SPEC_VERSION, new org.apache.kafka.common.header.internals.RecordHeader(
-                    HeraldHeaders.CE_ID, id), sourceHeader, typeHeader, WireHeaders.time(now),
-                    PayloadCodec.contentType(payload)};
+                    HeraldHeaders.CE_ID, id), sourceHeader, WireHeaders.time(now), PayloadCodec.contentType(payload),
+                    typeHeader};
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
             String messageId = new String(id, StandardCharsets.ISO_8859_1);
             long start = System.nanoTime();
