@@ -22,6 +22,15 @@ class ConsoleJson {
         return node == null ? text : pretty.writeValueAsString(node);
     }
 
+    /** Any JSON value (also a string or number), or null when the text is not JSON. */
+    JsonNode parseAny(String text) {
+        try {
+            return text == null || text.isBlank() ? null : pretty.readTree(text);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
     /** The parsed JSON value, or null when the text is not a JSON object or array. */
     JsonNode parse(String text) {
         if (text == null) {

@@ -47,6 +47,32 @@ public class ConsoleUsers implements UserDetailsService {
         return users.get(0);
     }
 
+    /** A console user as the users page shows it: never the password hash. */
+    public record UserRow(String username, String role, boolean messageView, boolean enabled, java.time.Instant createdAt) {
+    }
+
+    public List<UserRow> list() {
+        return jdbc.query("SELECT username, role, message_view, enabled, created_at FROM console_user ORDER BY username",
+                (rs, i) -> new UserRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                        rs.getTimestamp(5).toInstant()));
+    }
+
+    public java.util.Optional<UserRow> find(String username) {
+        return jdbc.query("SELECT username, role, message_view, enabled, created_at FROM console_user WHERE username = ?",
+                (rs, i) -> new UserRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                        rs.getTimestamp(5).toInstant()), username).stream().findFirst();
+    }
+
+    /** Changes role, message-view and enabled; the caller validates the input. */
+    public void update(String username, String role, boolean messageView, boolean enabled) {
+        jdbc.update("UPDATE console_user SET role = ?, message_view = ?, enabled = ? WHERE username = ?",
+                role, messageView, enabled, username);
+    }
+
+    public void setPassword(String username, String password) {
+        jdbc.update("UPDATE console_user SET password_hash = ? WHERE username = ?", encoder.encode(password), username);
+    }
+
     /** Creates a console user; the caller validates the input. */
     public void create(String username, String password, String role, boolean messageView) {
         jdbc.update("INSERT INTO console_user (username, password_hash, role, message_view) VALUES (?, ?, ?, ?)",

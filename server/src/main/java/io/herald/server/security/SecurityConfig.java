@@ -64,8 +64,8 @@ class SecurityConfig implements WebMvcConfigurer {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
         http.authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
-                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
                         .requestMatchers("/users/**").hasRole("ADMIN")
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
                         .anyRequest().hasAnyRole("ADMIN", "EDITOR"))
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
@@ -78,6 +78,20 @@ class SecurityConfig implements WebMvcConfigurer {
                         res.setStatus(401);
                     } else {
                         login.commence(req, res, ex);
+                    }
+                })
+                .accessDeniedHandler((req, res, ex) -> {
+                    // A POST from a page whose session expired fails the CSRF check before anyone is signed in:
+                    // for htmx, reload the page (which leads to the login) instead of showing a bare 403.
+                    var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+                    boolean signedIn = auth != null && auth.isAuthenticated()
+                            && !(auth instanceof org.springframework.security.authentication.AnonymousAuthenticationToken);
+                    if (req.getHeader("HX-Request") != null && !signedIn
+                            && ex instanceof org.springframework.security.web.csrf.CsrfException) {
+                        res.setHeader("HX-Refresh", "true");
+                        res.setStatus(403);
+                    } else {
+                        new org.springframework.security.web.access.AccessDeniedHandlerImpl().handle(req, res, ex);
                     }
                 }))
                 .httpBasic(b -> b.disable());

@@ -1,0 +1,326 @@
+package io.herald.server.console;
+
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.provisioning.KafkaClientConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a topic's messages for the console (newest N, from a time, from an offset; filtered by key
+ * and type) with a short-lived consumer that joins no group and commits nothing, and produces
+ * messages in Herald's wire format (CloudEvents binary mode). Payloads, keys and headers are only
+ * decoded when the viewer may see them; otherwise they never leave this class.
+ */
+@Component
+class MessageBrowser implements DisposableBean {
+
+    /** At most this many records are read for one page, whatever the filters. */
+    static final int MAX_SCAN = 10_000;
+    /** Longer payloads are cut for display. */
+    static final int MAX_SHOWN = 64 * 1024;
+    private static final Duration READ_BUDGET = Duration.ofSeconds(4);
+
+    private final KafkaClientConfig clients;
+    private final ConsoleJson json;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+
+    MessageBrowser(KafkaClientConfig clients, ConsoleJson json) {
+        this.clients = clients;
+        this.json = json;
+    }
+
+    enum Mode { NEWEST, TIME, OFFSET }
+
+    /** What to read; {@code partition} null means every partition. */
+    record Query(Mode mode, Integer partition, Instant from, Long offset, int limit, String key, String type) {
+        boolean filtered() {
+            return key != null || type != null;
+        }
+    }
+
+    record HeaderView(String name, String value) {
+    }
+
+    /**
+     * One record. Without message-view, {@code key}, {@code headers} and {@code body} are null.
+     *
+     * @param json the body is JSON and {@code body} is pretty-printed
+     */
+    record Message(int partition, long offset, Instant timestamp, String type, String id, String source, int size,
+                   String key, List<HeaderView> headers, String body, boolean json, boolean binary, boolean truncated) {
+        public boolean hasKey() {
+            return key != null;
+        }
+    }
+
+    record Result(List<Message> messages, int scanned, boolean capped) {
+    }
+
+    Result browse(String topic, int partitions, Query q, boolean payloads) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                if (q.partition() == null || q.partition() == p) {
+                    tps.add(new TopicPartition(topic, p));
+                }
+            }
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, READ_BUDGET);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, READ_BUDGET);
+            Map<TopicPartition, Long> start = new HashMap<>();
+            Map<TopicPartition, OffsetAndTimestamp> byTime = Map.of();
+            if (q.mode() == Mode.TIME && q.from() != null) {
+                Map<TopicPartition, Long> ts = new HashMap<>();
+                tps.forEach(tp -> ts.put(tp, q.from().toEpochMilli()));
+                byTime = consumer.offsetsForTimes(ts, READ_BUDGET);
+            }
+            int window = q.filtered() ? Math.min(MAX_SCAN / Math.max(1, tps.size()), Math.max(q.limit() * 50, 1000)) : q.limit();
+            for (TopicPartition tp : tps) {
+                long b = begin.getOrDefault(tp, 0L);
+                long e = end.getOrDefault(tp, 0L);
+                long s = switch (q.mode()) {
+                    case NEWEST -> Math.max(b, e - window);
+                    case TIME -> byTime.get(tp) == null ? e : byTime.get(tp).offset();
+                    case OFFSET -> q.offset() == null ? b : Math.min(Math.max(q.offset(), b), e);
+                };
+                if (s < e) {
+                    start.put(tp, s);
+                }
+            }
+            List<Message> found = new ArrayList<>();
+            int scanned = 0;
+            boolean capped = false;
+            if (!start.isEmpty()) {
+                consumer.assign(start.keySet());
+                start.forEach(consumer::seek);
+                Map<TopicPartition, Integer> matchedPer = new HashMap<>();
+                Map<TopicPartition, Long> remaining = new HashMap<>();
+                start.keySet().forEach(tp -> remaining.put(tp, end.get(tp)));
+                long deadline = System.nanoTime() + READ_BUDGET.toNanos();
+                while (!remaining.isEmpty() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                        Long stop = remaining.get(tp);
+                        if (stop == null || r.offset() >= stop) {
+                            continue;
+                        }
+                        scanned++;
+                        if (matches(r, q, payloads)) {
+                            found.add(view(r, payloads));
+                            int n = matchedPer.merge(tp, 1, Integer::sum);
+                            if (q.mode() != Mode.NEWEST && n >= q.limit()) {
+                                remaining.remove(tp);
+                            }
+                        }
+                        if (scanned >= MAX_SCAN) {
+                            capped = true;
+                            remaining.clear();
+                            break;
+                        }
+                    }
+                    remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                }
+                capped |= !remaining.isEmpty();
+            }
+            Comparator<Message> order = Comparator.comparing(Message::timestamp).thenComparing(Message::partition)
+                    .thenComparing(Message::offset);
+            found.sort(q.mode() == Mode.NEWEST ? order.reversed() : order);
+            return new Result(found.size() > q.limit() ? found.subList(0, q.limit()) : found, scanned, capped);
+        } catch (KafkaException e) {
+            throw new KafkaUnavailableException("Kafka failed while reading " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One record by partition and offset, or null when it no longer exists. */
+    Message one(String topic, int partition, long offset, boolean payloads) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long deadline = System.nanoTime() + READ_BUDGET.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.offset() == offset) {
+                        return view(r, payloads);
+                    }
+                    if (r.offset() > offset) {
+                        return null;
+                    }
+                }
+                if (consumer.position(tp) > offset) {
+                    return null;
+                }
+            }
+            return null;
+        } catch (KafkaException e) {
+            throw new KafkaUnavailableException("Kafka failed while reading " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Produces one CloudEvent in Kafka binary mode and waits for Kafka's acknowledgement. */
+    RecordMetadata produce(String topic, String key, String type, String source, String contentType, String body,
+                           String replayOf) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HeraldHeaders.CE_SPECVERSION, bytes(HeraldHeaders.SPEC_VERSION));
+        headers.add(HeraldHeaders.CE_ID, bytes(UUID.randomUUID().toString()));
+        headers.add(HeraldHeaders.CE_SOURCE, bytes(source));
+        headers.add(HeraldHeaders.CE_TYPE, bytes(type));
+        headers.add(HeraldHeaders.CE_TIME, bytes(Instant.now().toString()));
+        headers.add(HeraldHeaders.CONTENT_TYPE, bytes(contentType));
+        if (replayOf != null) {
+            headers.add(HeraldHeaders.REPLAY_OF, bytes(replayOf));
+        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key == null ? null : bytes(key),
+                body == null ? new byte[0] : bytes(body), headers);
+        try {
+            return producer().send(record).get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaUnavailableException("Kafka refused the message: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | KafkaException e) {
+            throw new KafkaUnavailableException("Kafka did not acknowledge the message in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while producing", e);
+        }
+    }
+
+    private static boolean matches(ConsumerRecord<byte[], byte[]> r, Query q, boolean payloads) {
+        if (q.type() != null && !q.type().equals(header(r, HeraldHeaders.CE_TYPE))) {
+            return false;
+        }
+        // The key is data: filtering by it would let a viewer without message-view probe for values.
+        return q.key() == null || !payloads || (r.key() != null && q.key().equals(text(r.key())));
+    }
+
+    private Message view(ConsumerRecord<byte[], byte[]> r, boolean payloads) {
+        int size = (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        Instant at = Instant.ofEpochMilli(r.timestamp());
+        String type = header(r, HeraldHeaders.CE_TYPE);
+        String id = header(r, HeraldHeaders.CE_ID);
+        String source = header(r, HeraldHeaders.CE_SOURCE);
+        if (!payloads) {
+            return new Message(r.partition(), r.offset(), at, type, id, source, size, null, null, null, false, false, false);
+        }
+        List<HeaderView> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            headers.add(new HeaderView(h.key(), h.value() == null ? "" : display(h.value())));
+        }
+        String key = r.key() == null ? null : display(r.key());
+        String body = null;
+        boolean isJson = false;
+        boolean binary = false;
+        boolean truncated = false;
+        if (r.value() != null) {
+            String text = text(r.value());
+            if (text == null) {
+                binary = true;
+                byte[] shown = r.value().length > MAX_SHOWN ? java.util.Arrays.copyOf(r.value(), MAX_SHOWN) : r.value();
+                body = Base64.getEncoder().encodeToString(shown);
+                truncated = shown.length < r.value().length;
+            } else {
+                isJson = text.length() <= MAX_SHOWN && json.parse(text) != null;
+                String pretty = isJson ? json.pretty(text) : text;
+                truncated = pretty.length() > MAX_SHOWN;
+                body = truncated ? pretty.substring(0, MAX_SHOWN) : pretty;
+            }
+        }
+        return new Message(r.partition(), r.offset(), at, type, id, source, size, key, headers, body, isJson, binary, truncated);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : display(h.value());
+    }
+
+    /** UTF-8 text, or {@code base64:…} for bytes that are not. */
+    private static String display(byte[] bytes) {
+        String t = text(bytes);
+        return t != null ? t : "base64:" + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static String text(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Map<String, Object> config = clients.base();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-console-browser");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READ_BUDGET.toMillis());
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READ_BUDGET.toMillis());
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    Map<String, Object> config = new LinkedHashMap<>(clients.base());
+                    config.put(ProducerConfig.CLIENT_ID_CONFIG, "herald-console-producer");
+                    config.put(ProducerConfig.ACKS_CONFIG, "all");
+                    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+                    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+                    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+                    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                    producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+                }
+                p = producer;
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public void destroy() {
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p != null) {
+            p.close(Duration.ofSeconds(2));
+        }
+    }
+}
