@@ -21,7 +21,8 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * Give {@link #type()} for a DIRECT binding, {@link #pattern()} for a REGEX binding, neither for
- * FANOUT. Numeric settings left at -1 take the {@code herald.consumer.*} defaults. The Spring Boot
+ * FANOUT. Numeric settings left at -1 take the {@code herald.consumer.*} defaults (when only some
+ * of the three back-off attributes are given, the others are 1000 ms, 2.0 and 30000 ms). The Spring Boot
  * starter finds these on beans (and resolves {@code ${...}} placeholders); in plain Java pass the
  * object to {@link Herald#register(Object)}.
  */

@@ -131,6 +131,7 @@ public final class HeraldBenchmark {
             rawSend(raw, topic, warmup, false);
             rawSend(raw, topic, warmup, true);
             sdkSend(herald.sender(), topic, warmup);
+            cpuPerRecord.clear();
             List<double[]> results = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 // Rotate who goes first, so that no one always meets a warmer or fuller broker.
@@ -145,6 +146,7 @@ public final class HeraldBenchmark {
                 results.add(r);
             }
             report("SEND  ", results, 0.95);
+            printCpu();
         }
     }
 
@@ -187,6 +189,7 @@ public final class HeraldBenchmark {
             }
             done.countDown();
         };
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, payload);
@@ -199,12 +202,15 @@ public final class HeraldBenchmark {
             producer.send(record, callback);
         }
         done.await(10, TimeUnit.MINUTES);
-        return rate(n, start, errors.get());
+        double rate = rate(n, start, errors.get());
+        cpu(ceHeaders ? "raw + same headers" : "raw", cpuStart, n);
+        return rate;
     }
 
     private double sdkSend(MessageSender sender, String topic, int n) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong errors = new AtomicLong();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             sender.sendAsync(topic, "bench", null, payload).whenComplete((r, e) -> {
@@ -215,7 +221,9 @@ public final class HeraldBenchmark {
             });
         }
         done.await(10, TimeUnit.MINUTES);
-        return rate(n, start, errors.get());
+        double rate = rate(n, start, errors.get());
+        cpu("herald", cpuStart, n);
+        return rate;
     }
 
     private static double rate(int n, long startNanos, long errors) {
@@ -225,12 +233,31 @@ public final class HeraldBenchmark {
         return n / ((System.nanoTime() - startNanos) / 1e9);
     }
 
+    /** CPU time of this process (all threads: caller, Kafka I/O, Herald), to compare clients on a noisy machine. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private final java.util.Map<String, List<Double>> cpuPerRecord = new java.util.LinkedHashMap<>();
+
+    private void cpu(String who, long cpuStart, int n) {
+        cpuPerRecord.computeIfAbsent(who, k -> new ArrayList<>()).add((processCpuNanos() - cpuStart) / 1000.0 / n);
+    }
+
+    private void printCpu() {
+        cpuPerRecord.forEach((who, values) -> System.out.printf("  client CPU per record, %-24s %.2f us (median of %d)%n",
+                who, values.stream().sorted().toList().get(values.size() / 2), values.size()));
+        cpuPerRecord.clear();
+    }
+
     // ---------------- listen ----------------
 
     private void listenBenchmark(Herald herald, String topic) throws Exception {
         int total = warmup + records;
         System.out.printf("%nListen: filling %s with %,d Herald records%n", topic, total);
         sdkSend(herald.sender(), topic, total);
+        cpuPerRecord.clear();
         List<double[]> results = new ArrayList<>();
         // The warm-up part of the topic warms each reader's code path before the measured part.
         for (int round = 1; round <= rounds; round++) {
@@ -248,6 +275,7 @@ public final class HeraldBenchmark {
             results.add(new double[] {r, s});
         }
         report("LISTEN", results, 0.90);
+        printCpu();
     }
 
     private double rawListen(String topic, int total) {
@@ -260,6 +288,7 @@ public final class HeraldBenchmark {
         long sink = 0;
         int seen = 0;
         long start = 0;
+        long cpuStart = 0;
         double rate;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -269,6 +298,7 @@ public final class HeraldBenchmark {
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     if (seen++ == warmup) {
                         start = System.nanoTime();
+                        cpuStart = processCpuNanos();
                     }
                     sink += r.value().length; // the same no-op work as the Herald listener
                 }
@@ -277,6 +307,7 @@ public final class HeraldBenchmark {
                 }
             }
             rate = rate(records, start, 0); // before close(), as for Herald
+            cpu("raw", cpuStart, records);
         }
         if (sink == 42) {
             System.out.print("");
@@ -287,13 +318,14 @@ public final class HeraldBenchmark {
     private double sdkListen(Herald herald, String topic, int total) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong seen = new AtomicLong();
-        long[] start = new long[1];
+        long[] start = new long[2];
         long[] sink = new long[1];
         herald.listen(Binding.fanout(topic).withGroup("bench-herald-" + UUID.randomUUID()), byte[].class, m -> {
             long n = seen.incrementAndGet();
             sink[0] += m.payload().length;
             if (n == warmup + 1) {
                 start[0] = System.nanoTime();
+                start[1] = processCpuNanos();
             }
             if (n == total) {
                 done.countDown();
@@ -301,7 +333,9 @@ public final class HeraldBenchmark {
         });
         herald.start();
         done.await(10, TimeUnit.MINUTES);
-        return rate(records, start[0], 0);
+        double rate = rate(records, start[0], 0);
+        cpu("herald", start[1], records);
+        return rate;
     }
 
     // ---------------- topics ----------------

@@ -90,15 +90,31 @@ public final class KafkaTransport implements Transport {
         ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(),
                 record.value(), new RecordHeaders(record.headers()));
         try {
-            producer.send(pr, (metadata, error) -> {
-                if (error == null) {
-                    callback.onComplete(metadata.partition(), metadata.offset(), metadata.timestamp(), null);
-                } else {
-                    callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), error));
-                }
-            });
+            producer.send(pr, new KafkaCallback(callback, record.topic(), record.timestamp()));
         } catch (RuntimeException e) {
             callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), e));
+        }
+    }
+
+    /** Runs on the producer's I/O thread: keep it short. */
+    private final class KafkaCallback implements org.apache.kafka.clients.producer.Callback {
+        private final PublishCallback callback;
+        private final String topic;
+        private final long timestamp;
+
+        KafkaCallback(PublishCallback callback, String topic, long timestamp) {
+            this.callback = callback;
+            this.topic = topic;
+            this.timestamp = timestamp;
+        }
+
+        @Override
+        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
+            if (error == null) {
+                callback.onComplete(metadata.partition(), metadata.offset(), metadata.timestamp(), null);
+            } else {
+                callback.onComplete(-1, -1, timestamp, translate(topic, error));
+            }
         }
     }
 

@@ -76,7 +76,7 @@ public final class ConfigAgent implements AutoCloseable {
     /** Loads the cache, registers bindings, fetches the first snapshot (bounded wait), then polls in the background. */
     public void start() {
         ConfigSnapshot cached = cache.load();
-        if (cached != null && config.app().equals(cached.app())) {
+        if (cached != null && config.app().equals(cached.app()) && cached.version() > appliedVersion) {
             apply(cached, true);
             log.info("Loaded cached config version {} from {}", cached.version(), cache.file());
         }

@@ -11,6 +11,7 @@ import io.herald.sdk.internal.codec.PayloadCodec;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
 import io.herald.sdk.spi.OutgoingRecord;
+import io.herald.sdk.spi.PublishCallback;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * The sender. The hot path does no blocking check and no per-send JSON work beyond the payload
@@ -60,7 +62,6 @@ public final class DefaultMessageSender implements MessageSender {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
-        CompletableFuture<SendResult> result = new CompletableFuture<>();
         HeraldMetrics.SendMeters meters = metrics.send(topic, type);
         try {
             Catalog.TypeEntry typeEntry = validate ? catalog.get().check(topic, type) : null;
@@ -77,27 +78,42 @@ public final class DefaultMessageSender implements MessageSender {
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
             // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
             // header keys from the end until it finds the name.
-            Header[] headers = {WireHeaders.SPEC_VERSION, new org.apache.kafka.common.header.internals.RecordHeader(
-                    HeraldHeaders.CE_ID, id), sourceHeader, WireHeaders.time(now), PayloadCodec.contentType(payload),
-                    typeHeader};
+            Header[] headers = {WireHeaders.SPEC_VERSION, new RecordHeader(HeraldHeaders.CE_ID, id), sourceHeader,
+                    WireHeaders.time(now), PayloadCodec.contentType(payload), typeHeader};
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-            String messageId = new String(id, StandardCharsets.ISO_8859_1);
-            long start = System.nanoTime();
-            transport.publish(new OutgoingRecord(topic, keyBytes, value, now, headers),
-                    (partition, offset, timestamp, error) -> {
-                        if (error == null) {
-                            meters.sent(start);
-                            result.complete(new SendResult(messageId, topic, partition, offset, Instant.ofEpochMilli(timestamp)));
-                        } else {
-                            meters.error(error);
-                            result.completeExceptionally(error);
-                        }
-                    });
+            PendingSend pending = new PendingSend(topic, id, meters);
+            transport.publish(new OutgoingRecord(topic, keyBytes, value, now, headers), pending);
+            return pending;
         } catch (RuntimeException e) {
             meters.error(e);
-            result.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return result;
+    }
+
+    /** The future handed to the caller and the transport's callback in one object: one allocation less per send. */
+    private static final class PendingSend extends CompletableFuture<SendResult> implements PublishCallback {
+        private final String topic;
+        private final byte[] id;
+        private final HeraldMetrics.SendMeters meters;
+        private final long start = System.nanoTime();
+
+        PendingSend(String topic, byte[] id, HeraldMetrics.SendMeters meters) {
+            this.topic = topic;
+            this.id = id;
+            this.meters = meters;
+        }
+
+        @Override
+        public void onComplete(int partition, long offset, long timestamp, Exception error) {
+            if (error == null) {
+                meters.sent(start);
+                complete(new SendResult(new String(id, StandardCharsets.ISO_8859_1), topic, partition, offset,
+                        Instant.ofEpochMilli(timestamp)));
+            } else {
+                meters.error(error);
+                completeExceptionally(error);
+            }
+        }
     }
 
     private Header typeHeader(String type) {
