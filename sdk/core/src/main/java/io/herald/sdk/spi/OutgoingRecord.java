@@ -1,5 +1,6 @@
 package io.herald.sdk.spi;
 
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -9,7 +10,8 @@ import org.apache.kafka.common.header.Header;
  * @param key       the key bytes, or {@code null}
  * @param value     the payload bytes
  * @param timestamp creation time in epoch milliseconds
- * @param headers   the headers (owned by the transport from now on)
+ * @param headers   the headers, a mutable {@code ArrayList} owned by the transport from now on (Kafka's
+ *                  {@code RecordHeaders} adopts an ArrayList without copying it)
  */
-public record OutgoingRecord(String topic, byte[] key, byte[] value, long timestamp, Header[] headers) {
+public record OutgoingRecord(String topic, byte[] key, byte[] value, long timestamp, List<Header> headers) {
 }

@@ -90,7 +90,7 @@ public final class InMemoryTransport implements Transport {
      */
     public void publishRaw(String topic, String key, byte[] value, Header... headers) {
         publish(new OutgoingRecord(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value,
-                System.currentTimeMillis(), headers), (p, o, t, e) -> { });
+                System.currentTimeMillis(), new ArrayList<>(List.of(headers))), (p, o, t, e) -> { });
     }
 
     @Override

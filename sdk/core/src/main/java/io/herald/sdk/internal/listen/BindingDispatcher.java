@@ -142,7 +142,7 @@ public final class BindingDispatcher implements RecordProcessor {
 
     private void deadLetter(EffectiveBinding binding, IncomingRecord record, String reason, Throwable failure,
                             int attempts, HeraldMetrics.ConsumeMeters meters, DeliveryContext context) {
-        List<Header> headers = new ArrayList<>();
+        ArrayList<Header> headers = new ArrayList<>();
         for (Header h : record.headers()) {
             if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
                 headers.add(h);
@@ -161,7 +161,7 @@ public final class BindingDispatcher implements RecordProcessor {
                     msg.length() > 2000 ? msg.substring(0, 2000) : msg));
         }
         OutgoingRecord out = new OutgoingRecord(binding.deadLetterTopic(), record.key(), record.value(),
-                System.currentTimeMillis(), headers.toArray(new Header[0]));
+                System.currentTimeMillis(), headers);
         while (true) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             transport.publish(out, (p, o, t, error) -> {

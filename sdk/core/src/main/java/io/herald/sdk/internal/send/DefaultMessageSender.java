@@ -16,6 +16,7 @@ import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,8 +79,13 @@ public final class DefaultMessageSender implements MessageSender {
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
             // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
             // header keys from the end until it finds the name.
-            Header[] headers = {WireHeaders.SPEC_VERSION, new RecordHeader(HeraldHeaders.CE_ID, id), sourceHeader,
-                    WireHeaders.time(now), PayloadCodec.contentType(payload), typeHeader};
+            ArrayList<Header> headers = new ArrayList<>(6);
+            headers.add(WireHeaders.SPEC_VERSION);
+            headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
+            headers.add(sourceHeader);
+            headers.add(WireHeaders.time(now));
+            headers.add(PayloadCodec.contentType(payload));
+            headers.add(typeHeader);
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
             PendingSend pending = new PendingSend(topic, id, meters);
             transport.publish(new OutgoingRecord(topic, keyBytes, value, now, headers), pending);
