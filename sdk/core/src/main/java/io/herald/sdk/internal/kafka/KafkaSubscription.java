@@ -241,7 +241,15 @@ final class KafkaSubscription implements Subscription {
             }
         }
 
+        private long lagUpdatedAt;
+
+        /** At most once a second: meters are read every few seconds, polls come far more often. */
         private void updateLag() {
+            long now = System.currentTimeMillis();
+            if (now - lagUpdatedAt < 1_000) {
+                return;
+            }
+            lagUpdatedAt = now;
             long sum = 0;
             for (TopicPartition tp : consumer.assignment()) {
                 OptionalLong l = consumer.currentLag(tp);
