@@ -43,7 +43,7 @@ class ConsoleStats {
     }
 
     record InstanceSummary(long online, long onlineCurrent, long stale, long latestVersion) {
-        long behind() {
+        public long behind() {
             return online - onlineCurrent;
         }
     }

@@ -1,0 +1,213 @@
+package io.herald.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.test.web.servlet.MvcResult;
+
+class ConsoleTopicsIT extends ConsoleTestSupport {
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void listsAndSearchesTopics(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app, "order-created");
+
+        String body = mvc.perform(mode.apply(get("/topics").param("q", topic)).with(viewer()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertShape(body, mode);
+        assertThat(body).contains(topic).contains("order-created").contains("id=\"topic-results\"");
+        String none = mvc.perform(mode.apply(get("/topics").param("q", "no-such-topic-xyz")).with(viewer()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(none).contains("No topic matches");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void createsTopicWithTypesAndSchema(Mode mode) throws Exception {
+        String app = newApp();
+        String name = unique("t");
+
+        MvcResult r = mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", name).param("app", app).param("partitions", "2").param("replicationFactor", "1")
+                        .param("description", "Invoices")
+                        .param("types[0].name", "").param("types[0].description", "")
+                        .param("types[1].name", "invoice-issued").param("types[1].jsonSchema", "{\"type\":\"object\"}"))
+                .andReturn();
+
+        if (mode.htmx()) {
+            assertThat(r.getResponse().getStatus()).isEqualTo(200);
+            assertThat(r.getResponse().getHeader("HX-Location")).contains("/topics/" + name).contains("#main");
+        } else {
+            assertThat(r.getResponse().getStatus()).isEqualTo(302);
+            assertThat(r.getResponse().getRedirectedUrl()).isEqualTo("/topics/" + name);
+        }
+        var created = admin.get("/topics/" + name).json();
+        assertThat(created.get("partitions").asInt()).isEqualTo(2);
+        assertThat(created.at("/types/0/name").asString()).isEqualTo("invoice-issued");
+        assertThat(created.at("/types/0/jsonSchema/type").asString()).isEqualTo("object");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void invalidNameShowsInlineErrorAndCreatesNothing(Mode mode) throws Exception {
+        String app = newApp();
+
+        String body = mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", "bad name!").param("app", app).param("partitions", "1"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("id=\"err-name\"").contains("may contain only letters, digits");
+        assertThat(body).contains("value=\"bad name!\"");
+        if (mode.htmx()) {
+            assertThat(body).startsWith("<form").doesNotContain("<nav");
+        } else {
+            assertShape(body, mode);
+        }
+        assertThat(admin.get("/topics?q=bad").json().get("total").asLong()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void typeErrorsLandOnTheirRowEvenAfterBlankRows(Mode mode) throws Exception {
+        String app = newApp();
+
+        String body = mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", unique("t")).param("app", app)
+                        .param("types[0].name", "")
+                        .param("types[1].name", "ok-type").param("types[1].jsonSchema", "{not json"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("id=\"err-types-1-jsonSchema\"").contains("is not valid JSON");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void addTypeRowWithoutJavaScriptCreatesNothing(Mode mode) throws Exception {
+        String app = newApp();
+        String name = unique("t");
+
+        String body = mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", name).param("app", app).param("types[0].name", "a").param("addType", "1"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("name=\"types[1].name\"");
+        assertThat(admin.get("/topics/" + name).status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void detailShowsCatalogKafkaAndLiveFragment(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app, "a", "b");
+        newBinding(app, topic, unique("g"));
+
+        String body = mvc.perform(mode.apply(get("/topics/" + topic)).with(viewer()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertShape(body, mode);
+        assertThat(body).contains("In sync").contains("Partitions and consumers").contains("hx-trigger=\"every 5s\"");
+        assertThat(body).doesNotContain("/topics/" + topic + "/edit").doesNotContain("Add a message type");
+
+        String live = mvc.perform(mode.apply(get("/topics/" + topic + "/kafka")).with(viewer()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(live).contains("id=\"topic-live\"").contains("Start offset");
+        if (mode.htmx()) {
+            assertThat(live.strip()).startsWith("<section");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void editorSeesEditActions(Mode mode) throws Exception {
+        String topic = newTopic(newApp());
+
+        String body = mvc.perform(mode.apply(get("/topics/" + topic)).with(editor()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("/topics/" + topic + "/edit").contains("hx-confirm=").contains("Add a message type");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void editsTopicAndRefusesFewerPartitions(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app);
+
+        mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "3").param("retentionMs", "3600000").param("description", "changed"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        var after = admin.get("/topics/" + topic).json();
+        assertThat(after.get("partitions").asInt()).isEqualTo(3);
+        assertThat(after.get("description").asString()).isEqualTo("changed");
+
+        String body = mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "1").param("retentionMs", "3600000"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("id=\"err-partitions\"").contains("cannot be lowered");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void addsEditsAndDeletesTypes(Mode mode) throws Exception {
+        String topic = newTopic(newApp());
+
+        mvc.perform(mode.apply(post("/topics/" + topic + "/types")).with(editor()).with(csrf())
+                .param("name", "paid").param("description", "Paid")).andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        String dup = mvc.perform(mode.apply(post("/topics/" + topic + "/types")).with(editor()).with(csrf()).param("name", "paid"))
+                .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString();
+        assertThat(dup).contains("id=\"err-name\"").contains("already declared");
+
+        mvc.perform(mode.apply(post("/topics/" + topic + "/types/paid")).with(editor()).with(csrf())
+                .param("description", "Paid orders").param("jsonSchema", "{\"type\":\"object\"}"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/topics/" + topic + "/types").body()).contains("Paid orders");
+
+        mvc.perform(get("/topics/" + topic + "/types/paid/delete").with(editor())).andExpect(status().isOk());
+        mvc.perform(mode.apply(post("/topics/" + topic + "/types/paid/delete")).with(editor()).with(csrf()))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/topics/" + topic + "/types").json().size()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void deletesAfterConfirmationAndExplainsWhyNot(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app);
+        String bound = newTopic(app);
+        newBinding(app, bound, unique("g"));
+
+        String confirm = mvc.perform(mode.apply(get("/topics/" + topic + "/delete")).with(editor()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(confirm).contains("Delete topic").contains("action=\"/topics/" + topic + "/delete\"");
+
+        mvc.perform(mode.apply(post("/topics/" + topic + "/delete")).with(editor()).with(csrf()))
+                .andExpect(mode.htmx() ? header().exists("HX-Location") : redirectedUrl("/topics"));
+        assertThat(admin.get("/topics/" + topic).status()).isEqualTo(404);
+
+        String refused = mvc.perform(mode.apply(post("/topics/" + bound + "/delete")).with(editor()).with(csrf()))
+                .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("binding");
+        assertThat(admin.get("/topics/" + bound).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void unknownTopicIsANotFoundPageOrToast(Mode mode) throws Exception {
+        MvcResult r = mvc.perform(mode.apply(get("/topics/no-such-topic-here")).with(viewer()))
+                .andExpect(status().isNotFound()).andReturn();
+        if (mode.htmx()) {
+            assertThat(r.getResponse().getHeader("HX-Retarget")).isEqualTo("#toast");
+        } else {
+            assertThat(r.getResponse().getContentAsString()).contains("does not exist").contains("<nav");
+        }
+    }
+}
