@@ -77,6 +77,13 @@ class AuthorizationMatrixIT extends ServerTest {
         row("POST", "/api/v1/clients/heartbeat", Needs.OWNER, f -> "/clients/heartbeat",
                 f -> Map.of("app", f.appA(), "instanceId", "i-1", "host", "h", "sdkVersion", "1", "appliedConfigVersion", 1));
         row("GET", "/api/v1/audit", Needs.ADMIN, f -> "/audit", f -> null);
+        row("POST", "/api/v1/topics/{topic}/events", Needs.OWNER, f -> "/topics/" + f.topic() + "/events?type=t1",
+                f -> Map.of("amount", 1));
+        row("GET", "/api/v1/delayed", Needs.ANY, f -> "/delayed", f -> null);
+        row("GET", "/api/v1/delayed/{id}", Needs.OWNER,
+                f -> "/delayed/" + io.herald.server.schedule.MatrixFixtures.delayed(f.appA(), f.topic()), f -> null);
+        row("DELETE", "/api/v1/delayed/{id}", Needs.OWNER,
+                f -> "/delayed/" + io.herald.server.schedule.MatrixFixtures.delayed(f.appA(), f.topic()), f -> null);
     }
 
     @Autowired

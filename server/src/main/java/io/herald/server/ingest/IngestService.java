@@ -1,0 +1,263 @@
+package io.herald.server.ingest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.HeraldException;
+import io.herald.server.common.ValidationException;
+import io.herald.server.security.Caller;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks events sent over HTTP against the catalog and writes them to Kafka in Herald's wire
+ * format (CloudEvents Kafka binary mode), or to the delay store when they are due later.
+ */
+@Service
+public class IngestService {
+
+    private final ProducerCatalog catalog;
+    private final EventPublisher publisher;
+    private final DelayStore delays;
+    private final IngestProperties props;
+
+    IngestService(ProducerCatalog catalog, EventPublisher publisher, DelayStore delays, IngestProperties props) {
+        this.catalog = catalog;
+        this.publisher = publisher;
+        this.delays = delays;
+        this.props = props;
+    }
+
+    /** What became of one event. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventResult(String id, String topic, Integer partition, Long offset, Instant dueAt, String delayId) {
+    }
+
+    /** One item of a batch answer: its status and either the result or the problem. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchItem(int index, int status, String id, Integer partition, Long offset, Instant dueAt, String delayId,
+                            String title, String detail, String field) {
+    }
+
+    /** When an event is due: now (null) or later, with the id to cancel it by. */
+    record Due(Instant at, String delayId) {
+    }
+
+    /** The app that produces as this caller: an app key's app; for an admin, the topic's owner. */
+    String producer(Caller caller, ProducerCatalog.Entry topic) {
+        if (caller.admin()) {
+            return topic.owner();
+        }
+        caller.requireWrite();
+        if (caller.app() == null || !topic.canProduce(caller.app())) {
+            ProducerCatalog.Entry fresh = catalog.fresh(topic.name());
+            if (caller.app() == null || !fresh.canProduce(caller.app())) {
+                throw new ForbiddenException("App '" + caller.app() + "' may not produce to topic '" + topic.name()
+                        + "' (only its owner and listed producers may)");
+            }
+        }
+        return caller.app();
+    }
+
+    EventResult publishOne(Caller caller, String topicName, CloudEvent event, Due due, String fieldPrefix) {
+        ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
+        String app = producer(caller, topic);
+        Prepared p = prepare(topic, app, event, fieldPrefix);
+        if (due != null && due.at().isAfter(Instant.now())) {
+            String delayId = due.delayId() != null ? due.delayId() : p.id();
+            delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
+            return new EventResult(p.id(), topicName, null, null, due.at(), delayId);
+        }
+        RecordMetadata m = publisher.sendAndWait(p.record());
+        return new EventResult(p.id(), topicName, m.partition(), m.offset(), null, null);
+    }
+
+    List<BatchItem> publishBatch(Caller caller, String topicName, List<IncomingEvents.Item> items, Due due) {
+        ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
+        String app = producer(caller, topic);
+        boolean later = due != null && due.at().isAfter(Instant.now());
+        BatchItem[] out = new BatchItem[items.size()];
+        List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+        List<Integer> sentIndex = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        List<DelayStore.Delayed> delayed = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            IncomingEvents.Item item = items.get(i);
+            if (item.error() != null) {
+                out[i] = problem(i, item.error());
+                continue;
+            }
+            Prepared p;
+            try {
+                p = prepare(topic, app, item.event(), "");
+            } catch (HeraldException e) {
+                out[i] = problem(i, e);
+                continue;
+            }
+            prepared.add(p);
+            sentIndex.add(i);
+            if (later) {
+                delayed.add(new DelayStore.Delayed(p.id(), due.at(), app, p.id(), p.type(), p.record()));
+            } else {
+                sent.add(publisher.send(p.record()));
+            }
+        }
+        if (later) {
+            try {
+                delays.store(delayed);
+                for (int j = 0; j < prepared.size(); j++) {
+                    Prepared p = prepared.get(j);
+                    out[sentIndex.get(j)] = new BatchItem(sentIndex.get(j), 201, p.id(), null, null, due.at(), p.id(),
+                            null, null, null);
+                }
+            } catch (HeraldException e) {
+                sentIndex.forEach(i -> out[i] = problem(i, e));
+            }
+        } else {
+            for (int j = 0; j < sent.size(); j++) {
+                int i = sentIndex.get(j);
+                try {
+                    RecordMetadata m = publisher.await(sent.get(j));
+                    out[i] = new BatchItem(i, 201, prepared.get(j).id(), m.partition(), m.offset(), null, null, null, null, null);
+                } catch (HeraldException e) {
+                    out[i] = problem(i, e);
+                }
+            }
+        }
+        return List.of(out);
+    }
+
+    private static BatchItem problem(int index, HeraldException e) {
+        return new BatchItem(index, e.status().value(), null, null, null, null, null, e.title(), e.getMessage(), e.field());
+    }
+
+    /** A checked event as the Kafka record to write. */
+    record Prepared(String id, String type, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    Prepared prepare(ProducerCatalog.Entry topic, String app, CloudEvent event, String fieldPrefix) {
+        ProducerCatalog.Type type = topic.types().get(event.getType());
+        if (type == null) {
+            type = catalog.fresh(topic.name()).types().get(event.getType());
+            if (type == null) {
+                throw new ValidationException(fieldPrefix + "type", "type '" + event.getType() + "' is not declared on topic '"
+                        + topic.name() + "' (declared: " + String.join(", ", topic.types().keySet().stream().sorted().toList()) + ")");
+            }
+        }
+        CloudEventData data = event.getData();
+        byte[] bytes = data == null ? new byte[0] : data.toBytes();
+        if (bytes.length > props.maxEventSize().toBytes()) {
+            throw new IngestException(HttpStatus.CONTENT_TOO_LARGE, "Event too large", "The event's data has " + bytes.length
+                    + " bytes; at most " + props.maxEventSize().toBytes() + " are accepted (herald.ingest.max-event-size)", "data");
+        }
+        String contentType = event.getDataContentType();
+        if (contentType == null && data != null) {
+            contentType = "application/json";
+        }
+        if (type.schema() != null) {
+            JsonNode node = json(data, bytes, contentType);
+            List<String> violations = type.validate(node);
+            if (!violations.isEmpty()) {
+                String typeName = type.name();
+                throw new ValidationException(violations.stream()
+                        .map(v -> new ValidationException.FieldViolation("data", "does not match the schema of type '"
+                                + typeName + "': " + v)).toList());
+            }
+        }
+        CloudEventBuilder b = CloudEventBuilder.v1(event).withSource(URI.create(app));
+        if (event.getTime() == null) {
+            b.withTime(OffsetDateTime.now(ZoneOffset.UTC));
+        }
+        if (data != null) {
+            b.withData(contentType, bytes);
+        }
+        Object partitionKey = event.getExtension("partitionkey");
+        byte[] key = partitionKey == null ? null : partitionKey.toString().getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> record = KafkaMessageFactory.createWriter(topic.name(), key).writeBinary(b.build());
+        return new Prepared(event.getId(), event.getType(), record);
+    }
+
+    private static JsonNode json(CloudEventData data, byte[] bytes, String contentType) {
+        if (data instanceof JsonCloudEventData j) {
+            return j.getNode();
+        }
+        String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (!(ct.startsWith("application/json") || ct.contains("+json") || ct.startsWith("text/json"))) {
+            throw new ValidationException("datacontenttype", "must be JSON (application/json) for a type with a JSON Schema, not '"
+                    + contentType + "'");
+        }
+        try {
+            JsonNode node = ProducerCatalog.JSON.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new ValidationException("data", "is empty; the type's JSON Schema needs a JSON payload");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new ValidationException("data", "is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the delay headers: {@code Herald-Delay} (ISO-8601 duration such as {@code PT30S}, or seconds)
+     * or {@code Herald-Deliver-At} (RFC 3339 time), with an optional {@code Herald-Delay-Id}.
+     */
+    Due due(String delay, String deliverAt, String delayId) {
+        if (delay == null && deliverAt == null) {
+            if (delayId != null) {
+                throw new ValidationException("Herald-Delay-Id", "needs Herald-Delay or Herald-Deliver-At");
+            }
+            return null;
+        }
+        if (delay != null && deliverAt != null) {
+            throw new ValidationException("Herald-Delay", "give either Herald-Delay or Herald-Deliver-At, not both");
+        }
+        Instant now = Instant.now();
+        Instant at;
+        String field;
+        if (delay != null) {
+            field = "Herald-Delay";
+            Duration d;
+            try {
+                d = delay.strip().matches("\\d+(\\.\\d+)?") ? Duration.ofMillis((long) (Double.parseDouble(delay.strip()) * 1000))
+                        : Duration.parse(delay.strip());
+            } catch (RuntimeException e) {
+                throw new ValidationException(field, "must be an ISO-8601 duration such as PT30S, or seconds");
+            }
+            if (d.isNegative()) {
+                throw new ValidationException(field, "must not be negative");
+            }
+            at = now.plus(d);
+        } else {
+            field = "Herald-Deliver-At";
+            try {
+                at = OffsetDateTime.parse(deliverAt.strip()).toInstant();
+            } catch (RuntimeException e) {
+                throw new ValidationException(field, "must be an RFC 3339 time such as 2030-01-01T12:00:00Z");
+            }
+        }
+        if (at.isAfter(now.plus(delays.maxDelay()).plusSeconds(1))) {
+            throw new ValidationException(field, "is too far ahead: at most " + delays.maxDelay() + " from now (herald.schedule.max-delay)");
+        }
+        if (delayId != null && (delayId.isBlank() || delayId.length() > 200)) {
+            throw new ValidationException("Herald-Delay-Id", "must be 1 to 200 characters");
+        }
+        return new Due(at, delayId == null ? null : delayId.strip());
+    }
+}

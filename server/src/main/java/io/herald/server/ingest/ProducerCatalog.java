@@ -1,0 +1,138 @@
+package io.herald.server.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.catalog.MessageTypeView;
+import io.herald.server.catalog.TopicService;
+import io.herald.server.catalog.TopicView;
+import io.herald.server.common.NotFoundException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The producer's view of the catalog for the server's own writers (HTTP ingestion, schedules):
+ * topics with their producers and types, JSON Schemas compiled once. Held in memory and dropped
+ * as a whole when the config version moves, so a request does no catalog query. The validator is
+ * networknt's json-schema-validator, the same library and draft (2020-12) as the SDK's sender.
+ */
+@Component
+public class ProducerCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerCatalog.class);
+    /** Jackson 2, as the schema validator and the CloudEvents JSON format use it. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TopicService topics;
+    private final ConfigVersions versions;
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private volatile Map<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
+    private volatile long version = -1;
+
+    ProducerCatalog(TopicService topics, ConfigVersions versions) {
+        this.topics = topics;
+        this.versions = versions;
+    }
+
+    /** A topic as seen by producers. */
+    public record Entry(String name, String owner, List<String> producers, Map<String, Type> types) {
+
+        public boolean canProduce(String app) {
+            return owner.equals(app) || producers.contains(app);
+        }
+    }
+
+    /** A declared type and its compiled schema (null when it has none). */
+    public record Type(String name, Schema schema) {
+
+        /** Violations of the schema as "path: message", empty when valid or without schema. */
+        public List<String> validate(JsonNode payload) {
+            if (schema == null) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (Error e : schema.validate(payload)) {
+                out.add(e.toString());
+            }
+            return out;
+        }
+    }
+
+    /** The topic, or {@link NotFoundException} naming {@code field}. */
+    public Entry topic(String name, String field) {
+        Map<String, Optional<Entry>> current = cache;
+        Optional<Entry> entry = current.get(name);
+        if (entry == null) {
+            entry = load(name);
+            current.put(name, entry);
+        }
+        return entry.orElseThrow(() -> new NotFoundException("Topic", name, field));
+    }
+
+    /** The topic read anew from the catalog (after a check failed on a possibly stale entry). */
+    public Entry fresh(String name) {
+        Optional<Entry> entry = load(name);
+        cache.put(name, entry);
+        return entry.orElseThrow(() -> new NotFoundException("Topic", name, "topic"));
+    }
+
+    private Optional<Entry> load(String name) {
+        TopicView view;
+        try {
+            view = topics.get(name, false);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+        Map<String, Type> types = new HashMap<>();
+        for (MessageTypeView t : view.types()) {
+            types.put(t.name(), new Type(t.name(), compile(view.name(), t)));
+        }
+        return Optional.of(new Entry(view.name(), view.app(), view.producers() == null ? List.of() : List.copyOf(view.producers()),
+                Map.copyOf(types)));
+    }
+
+    private Schema compile(String topic, MessageTypeView type) {
+        if (type.jsonSchema() == null || type.jsonSchema().isBlank()) {
+            return null;
+        }
+        try {
+            return registry.getSchema(JSON.readTree(type.jsonSchema()));
+        } catch (Exception e) {
+            log.warn("JSON Schema of type '{}' on topic '{}' cannot be compiled; payloads are not validated: {}",
+                    type.name(), topic, e.toString());
+            return null;
+        }
+    }
+
+    /** Drops the cache when the catalog changed (checked every {@code herald.ingest.catalog-refresh}). */
+    @Scheduled(fixedDelayString = "${herald.ingest.catalog-refresh:500ms}")
+    void refresh() {
+        long now;
+        try {
+            now = versions.current();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (now != version) {
+            version = now;
+            cache = new ConcurrentHashMap<>();
+        }
+    }
+
+    /** Forgets everything at once (after a change made through this instance). */
+    public void invalidate() {
+        cache = new ConcurrentHashMap<>();
+    }
+}

@@ -1,0 +1,242 @@
+package io.herald.server.schedule;
+
+import io.herald.server.audit.Auditor;
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.ingest.DelayStore;
+import io.herald.server.ingest.EventPublisher;
+import io.herald.server.security.Caller;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The timer table of delayed events. Rows are inserted in bulk (one statement per batch, ids
+ * already present are skipped, so a re-read Kafka record is not stored twice); the firing step
+ * locks due rows with {@code FOR UPDATE SKIP LOCKED}, so each row is taken by exactly one firing
+ * transaction across all server instances, publishes them, waits for Kafka's acknowledgements
+ * and deletes them in the same transaction. A crash between publish and commit publishes a row
+ * again (at least once, with the same ce_id); a lost row is not possible.
+ */
+@Service
+public class DelayedEvents implements DelayStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DelayedEvents.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final EventPublisher publisher;
+    private final Auditor auditor;
+    private final ScheduleProperties props;
+
+    DelayedEvents(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, ScheduleProperties props) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.publisher = publisher;
+        this.auditor = auditor;
+        this.props = props;
+    }
+
+    /** A delayed event as the API shows it (without payload). */
+    public record DelayedView(String id, String topic, String app, String messageId, String type, Instant dueAt,
+                              Instant createdAt) {
+    }
+
+    @Override
+    public Duration maxDelay() {
+        return props.maxDelay();
+    }
+
+    @Override
+    public void store(List<Delayed> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> insert(events));
+    }
+
+    /** Inserts in the current transaction: one statement for the whole batch. */
+    void insert(List<Delayed> events) {
+        int n = events.size();
+        String[] ids = new String[n];
+        Long[] due = new Long[n];
+        String[] topics = new String[n];
+        String[] apps = new String[n];
+        String[] messageIds = new String[n];
+        String[] types = new String[n];
+        byte[][] keys = new byte[n][];
+        byte[][] payloads = new byte[n][];
+        byte[][] headers = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Delayed d = events.get(i);
+            ids[i] = d.id();
+            due[i] = d.dueAt().toEpochMilli();
+            topics[i] = d.record().topic();
+            apps[i] = d.app();
+            messageIds[i] = d.messageId();
+            types[i] = d.type();
+            keys[i] = d.record().key();
+            payloads[i] = d.record().value();
+            headers[i] = HeaderCodec.encode(d.record().headers(), Set.of());
+        }
+        Connection c = DataSourceUtils.getConnection(jdbc.getDataSource());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO delayed_event (id, due_at, topic, app, message_id, event_type,"
+                + " record_key, payload, headers) SELECT t.id, to_timestamp(t.due / 1000.0), t.topic, t.app, t.mid, t.typ, t.k, t.p, t.h"
+                + " FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[],"
+                + " ?::bytea[], ?::bytea[]) AS t(id, due, topic, app, mid, typ, k, p, h) ON CONFLICT (id) DO NOTHING")) {
+            ps.setArray(1, c.createArrayOf("varchar", ids));
+            ps.setArray(2, c.createArrayOf("bigint", due));
+            ps.setArray(3, c.createArrayOf("varchar", topics));
+            ps.setArray(4, c.createArrayOf("varchar", apps));
+            ps.setArray(5, c.createArrayOf("varchar", messageIds));
+            ps.setArray(6, c.createArrayOf("varchar", types));
+            ps.setArray(7, c.createArrayOf("bytea", keys));
+            ps.setArray(8, c.createArrayOf("bytea", payloads));
+            ps.setArray(9, c.createArrayOf("bytea", headers));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot store delayed events: " + e.getMessage(), e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, jdbc.getDataSource());
+        }
+    }
+
+    public DelayedView get(Caller caller, String id) {
+        DelayedView view = find(id);
+        if (!caller.readOnly() && !caller.actsFor(view.app())) {
+            throw new ForbiddenException("The caller may not read delayed events of app '" + view.app() + "'");
+        }
+        return view;
+    }
+
+    /** Cancels a delayed event before it is due; audited. */
+    public DelayedView cancel(Caller caller, String id) {
+        return tx.execute(status -> {
+            DelayedView view = find(id);
+            caller.requireApp(view.app());
+            int deleted = jdbc.update("DELETE FROM delayed_event WHERE id = ?", id);
+            if (deleted == 0) {
+                throw new NotFoundException("Delayed event", id);
+            }
+            auditor.record(caller, "cancel", "delayed-event", id, view, null);
+            return view;
+        });
+    }
+
+    /** Pending delayed events of an app (null = all), soonest first. */
+    public List<DelayedView> list(String app, int limit) {
+        String sql = "SELECT id, topic, app, message_id, event_type, due_at, created_at FROM delayed_event"
+                + (app == null ? "" : " WHERE app = ?") + " ORDER BY due_at LIMIT ?";
+        Object[] args = app == null ? new Object[] {limit} : new Object[] {app, limit};
+        return jdbc.query(sql, (rs, i) -> view(rs), args);
+    }
+
+    public long pending() {
+        Long n = jdbc.queryForObject("SELECT count(*) FROM delayed_event", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private DelayedView find(String id) {
+        List<DelayedView> rows = jdbc.query("SELECT id, topic, app, message_id, event_type, due_at, created_at FROM delayed_event"
+                + " WHERE id = ?", (rs, i) -> view(rs), id);
+        if (rows.isEmpty()) {
+            throw new NotFoundException("Delayed event", id);
+        }
+        return rows.get(0);
+    }
+
+    private static DelayedView view(ResultSet rs) throws SQLException {
+        return new DelayedView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant());
+    }
+
+    /** A row taken for firing. */
+    private record Due(String id, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    /**
+     * Fires one batch of due rows (due by this server's clock).
+     *
+     * @return the number of rows taken
+     */
+    int fireDue(long nowMillis) {
+        Integer taken = tx.execute(status -> {
+            List<Due> due = jdbc.query("SELECT id, topic, record_key, payload, headers FROM delayed_event"
+                            + " WHERE due_at <= to_timestamp(? / 1000.0) ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                    (rs, i) -> new Due(rs.getString(1), new ProducerRecord<>(rs.getString(2), null, null, rs.getBytes(3),
+                            rs.getBytes(4), HeaderCodec.decode(rs.getBytes(5)))),
+                    nowMillis, props.firingBatch());
+            if (due.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>(due.size());
+            Set<String> unreachable = new java.util.HashSet<>();
+            for (Due d : due) {
+                if (unreachable.contains(d.record().topic())) {
+                    sent.add(CompletableFuture.failedFuture(new IllegalStateException("topic unreachable: " + d.record().topic())));
+                    continue;
+                }
+                CompletableFuture<RecordMetadata> f = publisher.send(d.record());
+                if (f.isCompletedExceptionally()) {
+                    // send() itself gave up (no metadata within max.block.ms): do not wait that long again for the same topic
+                    unreachable.add(d.record().topic());
+                }
+                sent.add(f);
+            }
+            List<String> done = new ArrayList<>(due.size());
+            List<String> failed = new ArrayList<>();
+            RuntimeException firstError = null;
+            for (int i = 0; i < due.size(); i++) {
+                try {
+                    publisher.await(sent.get(i));
+                    done.add(due.get(i).id());
+                } catch (RuntimeException e) {
+                    failed.add(due.get(i).id());
+                    firstError = firstError == null ? e : firstError;
+                }
+            }
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement("DELETE FROM delayed_event WHERE id = ANY(?)");
+                Array a = con.createArrayOf("varchar", done.toArray());
+                ps.setArray(1, a);
+                return ps;
+            });
+            if (!failed.isEmpty()) {
+                // not before due still holds; a failing row must not hold back the others
+                log.warn("{} delayed event(s) could not be published, next try in {}: {}", failed.size(), props.retryAfter(),
+                        firstError.getMessage());
+                jdbc.update(con -> {
+                    PreparedStatement ps = con.prepareStatement("UPDATE delayed_event SET due_at = now() + ? * interval '1 millisecond'"
+                            + " WHERE id = ANY(?)");
+                    ps.setLong(1, props.retryAfter().toMillis());
+                    ps.setArray(2, con.createArrayOf("varchar", failed.toArray()));
+                    return ps;
+                });
+            }
+            return due.size();
+        });
+        return taken == null ? 0 : taken;
+    }
+
+    /** Epoch millis of the earliest pending due time, or {@code Long.MAX_VALUE}. */
+    long nextDue() {
+        Long next = jdbc.queryForObject("SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM delayed_event", Long.class);
+        return next == null ? Long.MAX_VALUE : next;
+    }
+}
