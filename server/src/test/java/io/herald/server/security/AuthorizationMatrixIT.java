@@ -77,6 +77,11 @@ class AuthorizationMatrixIT extends ServerTest {
         row("POST", "/api/v1/clients/heartbeat", Needs.OWNER, f -> "/clients/heartbeat",
                 f -> Map.of("app", f.appA(), "instanceId", "i-1", "host", "h", "sdkVersion", "1", "appliedConfigVersion", 1));
         row("GET", "/api/v1/audit", Needs.ADMIN, f -> "/audit", f -> null);
+        // trace and replay
+        row("GET", "/api/v1/messages/{id}/trace", Needs.OWNER,
+                f -> "/messages/" + io.herald.server.trace.TraceFixtures.seedSent(f.topic(), 0, 0) + "/trace", f -> null);
+        row("GET", "/api/v1/traces", Needs.ANY, f -> "/traces?topic=" + f.topic(), f -> null);
+        // end trace and replay
         row("POST", "/api/v1/topics/{topic}/events", Needs.OWNER, f -> "/topics/" + f.topic() + "/events?type=t1",
                 f -> Map.of("amount", 1));
         row("GET", "/api/v1/delayed", Needs.ANY, f -> "/delayed", f -> null);
