@@ -89,6 +89,17 @@ class AuthorizationMatrixIT extends ServerTest {
                 f -> "/delayed/" + io.herald.server.schedule.MatrixFixtures.delayed(f.appA(), f.topic()), f -> null);
         row("DELETE", "/api/v1/delayed/{id}", Needs.OWNER,
                 f -> "/delayed/" + io.herald.server.schedule.MatrixFixtures.delayed(f.appA(), f.topic()), f -> null);
+        row("POST", "/api/v1/schedules", Needs.OWNER, f -> "/schedules", f -> Map.of("app", f.appA(), "name", unique("ms"),
+                "topic", f.topic(), "type", "t1", "cron", "0 0 * * * *"));
+        row("GET", "/api/v1/schedules", Needs.ANY, f -> "/schedules", f -> null);
+        row("GET", "/api/v1/schedules/{id}", Needs.OWNER,
+                f -> "/schedules/" + io.herald.server.schedule.MatrixFixtures.schedule(f.appA(), f.topic()), f -> null);
+        row("GET", "/api/v1/schedules/{id}/history", Needs.OWNER,
+                f -> "/schedules/" + io.herald.server.schedule.MatrixFixtures.schedule(f.appA(), f.topic()) + "/history", f -> null);
+        row("PATCH", "/api/v1/schedules/{id}", Needs.OWNER,
+                f -> "/schedules/" + io.herald.server.schedule.MatrixFixtures.schedule(f.appA(), f.topic()), f -> Map.of("paused", true));
+        row("DELETE", "/api/v1/schedules/{id}", Needs.OWNER,
+                f -> "/schedules/" + io.herald.server.schedule.MatrixFixtures.schedule(f.appA(), f.topic()), f -> null);
     }
 
     @Autowired
