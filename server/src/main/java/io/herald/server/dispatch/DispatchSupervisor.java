@@ -1,0 +1,199 @@
+package io.herald.server.dispatch;
+
+import io.herald.server.catalog.BindingService;
+import io.herald.server.catalog.BindingView;
+import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.catalog.ProcessorProtocol;
+import io.herald.server.catalog.ProcessorService;
+import io.herald.server.catalog.ProcessorView;
+import io.herald.server.ingest.EventPublisher;
+import io.herald.server.provisioning.KafkaClientConfig;
+import io.herald.server.provisioning.KafkaProvisioner;
+import io.herald.server.security.Caller;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps this instance's push workers in line with the catalog: one {@link GroupWorker} per
+ * consumer group and topic that has HTTP processors, started, restarted with new settings,
+ * paused and stopped as processors and bindings change (checked every {@code herald.dispatch.reconcile},
+ * work only when the config version moved). Every instance runs the same workers; Kafka's group
+ * protocol spreads the partitions over them, so push capacity grows with instances.
+ *
+ * <p>A paused processor pauses its whole group-and-topic worker: the group's committed offsets
+ * are shared, so pushing on for the other bindings would move past records the paused one has not had.
+ */
+@Component
+class DispatchSupervisor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DispatchSupervisor.class);
+
+    private final ProcessorService processors;
+    private final BindingService bindings;
+    private final ConfigVersions versions;
+    private final KafkaClientConfig kafka;
+    private final EventPublisher publisher;
+    private final KafkaProvisioner provisioner;
+    private final DispatchProperties props;
+    private final Map<String, GroupWorker> workers = new HashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+    private long seenVersion = -1;
+
+    DispatchSupervisor(ProcessorService processors, BindingService bindings, ConfigVersions versions, KafkaClientConfig kafka,
+                       EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters) {
+        this.processors = processors;
+        this.bindings = bindings;
+        this.versions = versions;
+        this.kafka = kafka;
+        this.publisher = publisher;
+        this.provisioner = provisioner;
+        this.props = props;
+        Gauge.builder("herald.dispatch.workers", this, s -> s.count()).description("Push workers running on this instance")
+                .register(meters);
+        Gauge.builder("herald.dispatch.pushed", this, s -> s.sum(true)).description("Records pushed by this instance's workers")
+                .register(meters);
+        Gauge.builder("herald.dispatch.dead.lettered", this, s -> s.sum(false))
+                .description("Records this instance's workers sent to dead-letter topics").register(meters);
+    }
+
+    @Override
+    public void start() {
+        if (!props.enabled()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::loop, "herald-dispatch-supervisor");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (workers) {
+            workers.values().forEach(GroupWorker::stop);
+            workers.clear();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 100;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                long version = versions.current();
+                boolean deadWorker;
+                synchronized (workers) {
+                    deadWorker = workers.values().stream().anyMatch(w -> !w.alive());
+                }
+                if (version != seenVersion || deadWorker) {
+                    reconcile(desired());
+                    seenVersion = version;
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Cannot follow processors in the catalog yet: {}", e.toString());
+                }
+            }
+            LockSupport.parkNanos(props.reconcile().toNanos());
+        }
+    }
+
+    /** The routes that should run now, by group and topic; a group with a paused processor runs none. */
+    Map<String, List<Route>> desired() {
+        Map<Long, BindingView> byId = new HashMap<>();
+        for (BindingView b : bindings.list(Caller.SYSTEM, null, null, null)) {
+            byId.put(b.id(), b);
+        }
+        Map<String, List<Route>> out = new LinkedHashMap<>();
+        Map<String, Boolean> paused = new HashMap<>();
+        for (ProcessorView p : processors.list(Caller.SYSTEM, null)) {
+            BindingView b = byId.get(p.bindingId());
+            if (b == null || p.protocol() != ProcessorProtocol.HTTP) {
+                continue;
+            }
+            String key = b.group() + "\u0000" + b.topic();
+            if (p.paused() || b.paused()) {
+                paused.put(key, true);
+                continue;
+            }
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(new Route(p.id(), b.id(), b.app(), b.group(), b.topic(), b.kind(),
+                    b.typePattern(), p.address(), p.timeoutMillis(), p.retryIntervalMillis(), p.retryCount(), p.retryExponential(),
+                    p.concurrency(), p.ratePerSecond(), b.deadLetterTopic()));
+        }
+        paused.keySet().forEach(out::remove);
+        out.values().forEach(l -> l.sort(Comparator.comparingLong(Route::processorId)));
+        return out;
+    }
+
+    private void reconcile(Map<String, List<Route>> desired) {
+        synchronized (workers) {
+            for (var it = workers.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                List<Route> want = desired.get(e.getKey());
+                if (want == null || !Objects.equals(want, e.getValue().routes()) || !e.getValue().alive()) {
+                    log.info("Stopping push worker for group/topic {}", e.getKey().replace('\u0000', '/'));
+                    e.getValue().stop();
+                    it.remove();
+                }
+            }
+            desired.forEach((key, routes) -> {
+                if (!workers.containsKey(key)) {
+                    Route first = routes.get(0);
+                    log.info("Starting push worker for group {} on topic {} ({} processor(s))", first.group(), first.topic(), routes.size());
+                    GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props);
+                    workers.put(key, w);
+                    w.start();
+                }
+            });
+        }
+    }
+
+    /** Is a worker of this instance pushing for the processor right now? */
+    boolean isPushing(long processorId) {
+        synchronized (workers) {
+            return workers.values().stream().anyMatch(w -> w.alive() && w.routes().stream().anyMatch(r -> r.processorId() == processorId));
+        }
+    }
+
+    private int count() {
+        synchronized (workers) {
+            return workers.size();
+        }
+    }
+
+    private long sum(boolean pushed) {
+        synchronized (workers) {
+            return workers.values().stream().mapToLong(w -> pushed ? w.pushed.get() : w.deadLettered.get()).sum();
+        }
+    }
+}

@@ -1,0 +1,467 @@
+package io.herald.server.dispatch;
+
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.ingest.EventPublisher;
+import io.herald.server.provisioning.KafkaClientConfig;
+import io.herald.server.provisioning.KafkaProvisioner;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes one consumer group's records of one topic to the endpoints of its processors. Several
+ * bindings of a group may share a topic (different types), so one consumer serves all their
+ * processors ("routes") and a record is done when every route that accepts its type is done.
+ *
+ * <p>A polled batch is split per route into {@code concurrency} lanes by key: records with the same
+ * key go through one lane in order (serial per key), keyless records spread over all lanes. While
+ * the lanes work, the consumer's partitions are paused and it keeps polling, so long retry waits
+ * never make it leave the group. Offsets are committed after the batch; when a batch is cut short
+ * (stop, pause, rebalance, Kafka down for the dead-letter topic) only the done prefix of each
+ * partition is committed and the rest is read again: at least once, never lost.
+ */
+final class GroupWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupWorker.class);
+    private static final long DLT_RETENTION_MS = Duration.ofDays(14).toMillis();
+
+    private final String group;
+    private final String topic;
+    private final List<Route> routes;
+    private final List<Lanes> lanes = new ArrayList<>();
+    private final Map<String, Object> consumerConfig;
+    private final EventPublisher publisher;
+    private final KafkaProvisioner provisioner;
+    private final DispatchProperties props;
+    private final Set<String> deadLetterTopicsReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile Batch inFlight;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    final AtomicLong pushed = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
+
+    GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
+                KafkaProvisioner provisioner, DispatchProperties props) {
+        this.group = group;
+        this.topic = topic;
+        this.routes = List.copyOf(routes);
+        this.publisher = publisher;
+        this.provisioner = provisioner;
+        this.props = props;
+        Map<String, Object> config = kafka.base();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, props.autoOffsetReset());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-push-" + group);
+        this.consumerConfig = config;
+        for (Route r : this.routes) {
+            lanes.add(new Lanes(r));
+        }
+        this.thread = new Thread(this::run, "herald-push-" + group + "-" + topic);
+        this.thread.setDaemon(true);
+    }
+
+    List<Route> routes() {
+        return routes;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Stops: the batch in flight is cut short after the current attempts, its done prefix committed. */
+    void stop() {
+        stopping = true;
+        Batch b = inFlight;
+        if (b != null) {
+            b.aborted = true;
+        }
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        long maxAttempt = routes.stream().mapToLong(Route::timeoutMillis).max().orElse(0);
+        try {
+            thread.join(maxAttempt + 15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lanes.forEach(l -> l.pool.shutdownNow());
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer = c;
+            c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    Batch b = inFlight;
+                    if (b != null && !b.settled) {
+                        b.aborted = true;
+                        b.awaitLanes();
+                        commitPrefix(c, b);
+                        b.settled = true;
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    Batch b = inFlight;
+                    if (b != null) {
+                        b.aborted = true;
+                        b.awaitLanes();
+                        b.settled = true;
+                    }
+                }
+            });
+            while (!stopping) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    break;
+                }
+                if (records.isEmpty()) {
+                    continue;
+                }
+                Batch batch = new Batch(records);
+                inFlight = batch;
+                batch.start();
+                Set<TopicPartition> paused = new HashSet<>(c.assignment());
+                c.pause(paused);
+                while (!batch.lanesDone()) {
+                    try {
+                        c.poll(Duration.ofMillis(50));
+                    } catch (WakeupException e) {
+                        batch.aborted = true;
+                    }
+                    batch.awaitLanes(50);
+                }
+                c.resume(c.paused());
+                if (!batch.settled) {
+                    if (batch.aborted) {
+                        commitPrefix(c, batch);
+                        rewind(c, batch);
+                    } else {
+                        commitAll(c, batch);
+                    }
+                    batch.settled = true;
+                } else {
+                    rewind(c, batch);
+                }
+                inFlight = null;
+                if (batch.aborted && !stopping) {
+                    LockSupport.parkNanos(1_000_000_000L);
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                log.warn("Push worker of group {} on topic {} failed; the supervisor restarts it: {}", group, topic, e.toString());
+            }
+        } finally {
+            consumer = null;
+        }
+    }
+
+    boolean alive() {
+        return thread.isAlive();
+    }
+
+    private static void commitAll(KafkaConsumer<byte[], byte[]> c, Batch b) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        b.partitions.forEach((tp, slots) -> offsets.put(tp, new OffsetAndMetadata(slots[slots.length - 1].record.offset() + 1)));
+        commit(c, offsets);
+    }
+
+    private static void commitPrefix(KafkaConsumer<byte[], byte[]> c, Batch b) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        b.partitions.forEach((tp, slots) -> {
+            long next = b.firstUndone(slots);
+            if (next > slots[0].record.offset()) {
+                offsets.put(tp, new OffsetAndMetadata(next));
+            }
+        });
+        commit(c, offsets);
+    }
+
+    private static void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            c.commitSync(offsets);
+        } catch (WakeupException e) {
+            c.commitSync(offsets);
+        }
+    }
+
+    /** Partitions still ours go back to their first record not yet done. */
+    private static void rewind(KafkaConsumer<byte[], byte[]> c, Batch b) {
+        Set<TopicPartition> assigned = c.assignment();
+        b.partitions.forEach((tp, slots) -> {
+            if (assigned.contains(tp)) {
+                long next = b.firstUndone(slots);
+                if (next <= slots[slots.length - 1].record.offset()) {
+                    c.seek(tp, next);
+                }
+            }
+        });
+    }
+
+    /** A record of the batch and how many routes still owe it. */
+    private static final class Slot {
+        final ConsumerRecord<byte[], byte[]> record;
+        final AtomicInteger pending = new AtomicInteger();
+
+        Slot(ConsumerRecord<byte[], byte[]> record) {
+            this.record = record;
+        }
+    }
+
+    private final class Batch {
+        final Map<TopicPartition, Slot[]> partitions = new HashMap<>();
+        final List<Runnable> tasks = new ArrayList<>();
+        final List<ExecutorService> pools = new ArrayList<>();
+        CountDownLatch latch;
+        volatile boolean aborted;
+        volatile boolean settled;
+
+        Batch(ConsumerRecords<byte[], byte[]> records) {
+            List<Slot> all = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+                Slot[] slots = new Slot[list.size()];
+                for (int i = 0; i < slots.length; i++) {
+                    slots[i] = new Slot(list.get(i));
+                    all.add(slots[i]);
+                }
+                partitions.put(tp, slots);
+            }
+            for (Lanes l : lanes) {
+                List<List<Slot>> perLane = new ArrayList<>(l.route.concurrency());
+                for (int i = 0; i < l.route.concurrency(); i++) {
+                    perLane.add(new ArrayList<>());
+                }
+                int roundRobin = 0;
+                for (Slot s : all) {
+                    String type = header(s.record, HeraldHeaders.CE_TYPE);
+                    if (!l.filter.accepts(type)) {
+                        continue;
+                    }
+                    s.pending.incrementAndGet();
+                    int lane = s.record.key() == null ? (roundRobin++ % perLane.size())
+                            : Math.floorMod(java.util.Arrays.hashCode(s.record.key()), perLane.size());
+                    perLane.get(lane).add(s);
+                }
+                for (List<Slot> laneSlots : perLane) {
+                    if (!laneSlots.isEmpty()) {
+                        tasks.add(() -> l.work(laneSlots, this));
+                        pools.add(l.pool);
+                    }
+                }
+            }
+        }
+
+        void start() {
+            latch = new CountDownLatch(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                Runnable task = tasks.get(i);
+                pools.get(i).execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        latch.countDown();
+                    }
+                });
+            }
+        }
+
+        boolean lanesDone() {
+            return latch.getCount() == 0;
+        }
+
+        void awaitLanes(long millis) {
+            try {
+                latch.await(millis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                aborted = true;
+            }
+        }
+
+        void awaitLanes() {
+            while (!lanesDone()) {
+                awaitLanes(100);
+            }
+        }
+
+        long firstUndone(Slot[] slots) {
+            for (Slot s : slots) {
+                if (s.pending.get() > 0) {
+                    return s.record.offset();
+                }
+            }
+            return slots[slots.length - 1].record.offset() + 1;
+        }
+    }
+
+    /** One route's lanes: its thread pool, endpoint client, retry policy, rate limiter. */
+    private final class Lanes {
+        final Route route;
+        final TypeFilter filter;
+        final PushClient client;
+        final RetryPolicy retry;
+        final RateLimiter limiter;
+        final ExecutorService pool;
+
+        Lanes(Route route) {
+            this.route = route;
+            this.filter = TypeFilter.of(route.kind(), route.typePattern());
+            this.client = new PushClient(route.address(), route.timeoutMillis());
+            this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
+                    props.maxRetryAfter().toMillis());
+            this.limiter = route.ratePerSecond() == null ? null : new RateLimiter(route.ratePerSecond());
+            AtomicInteger n = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(route.concurrency(), r -> {
+                Thread t = new Thread(r, "herald-push-" + route.processorId() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void work(List<Slot> slots, Batch batch) {
+            for (Slot s : slots) {
+                if (batch.aborted) {
+                    return;
+                }
+                try {
+                    if (deliver(s.record, batch)) {
+                        s.pending.decrementAndGet();
+                    } else {
+                        batch.aborted = true;
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    batch.aborted = true;
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("Processor {}: pushing {}-{}@{} failed; the batch is read again: {}", route.processorId(),
+                            s.record.topic(), s.record.partition(), s.record.offset(), e.toString());
+                    batch.aborted = true;
+                    return;
+                }
+            }
+        }
+
+        /** @return true when the record is done (pushed or dead-lettered), false when cut short */
+        boolean deliver(ConsumerRecord<byte[], byte[]> record, Batch batch) throws InterruptedException {
+            int attempt = 1;
+            while (true) {
+                if (limiter != null && !limiter.acquire(() -> batch.aborted)) {
+                    return false;
+                }
+                PushClient.Outcome outcome = client.push(record, attempt);
+                switch (outcome.verdict()) {
+                    case SUCCESS -> {
+                        pushed.incrementAndGet();
+                        return true;
+                    }
+                    case FAIL, CANCEL -> {
+                        deadLetter(record, outcome, attempt, outcome.reason());
+                        return true;
+                    }
+                    case RETRY -> {
+                        if (!retry.mayRetry(attempt)) {
+                            deadLetter(record, outcome, attempt, outcome.reason() + " after " + attempt + " attempt(s)");
+                            return true;
+                        }
+                        long wait = retry.delayAfter(attempt, outcome.retryAfterMillis());
+                        long until = System.nanoTime() + wait * 1_000_000L;
+                        long left;
+                        while ((left = until - System.nanoTime()) > 0) {
+                            if (batch.aborted) {
+                                return false;
+                            }
+                            LockSupport.parkNanos(Math.min(left, 20_000_000L));
+                        }
+                        attempt++;
+                    }
+                    default -> throw new IllegalStateException();
+                }
+            }
+        }
+
+        private void deadLetter(ConsumerRecord<byte[], byte[]> record, PushClient.Outcome outcome, int attempts, String reason) {
+            String dlt = route.deadLetterTopic();
+            if (!deadLetterTopicsReady.contains(dlt)) {
+                provisioner.ensureTopic(dlt, props.dltPartitions(), DLT_RETENTION_MS);
+                deadLetterTopicsReady.add(dlt);
+            }
+            List<Header> headers = new ArrayList<>();
+            for (Header h : record.headers()) {
+                if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
+                    headers.add(h);
+                }
+            }
+            add(headers, HeraldHeaders.DLT_REASON, "push to " + route.address() + " failed: " + reason);
+            if (outcome.error() != null) {
+                add(headers, HeraldHeaders.DLT_EXCEPTION_CLASS, outcome.error().getClass().getName());
+                add(headers, HeraldHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(outcome.error().getMessage()));
+            }
+            add(headers, HeraldHeaders.DLT_ORIGINAL_TOPIC, record.topic());
+            add(headers, HeraldHeaders.DLT_ORIGINAL_PARTITION, String.valueOf(record.partition()));
+            add(headers, HeraldHeaders.DLT_ORIGINAL_OFFSET, String.valueOf(record.offset()));
+            add(headers, HeraldHeaders.DLT_GROUP, route.group());
+            add(headers, HeraldHeaders.ATTEMPT, String.valueOf(attempts));
+            publisher.sendAndWait(new ProducerRecord<>(dlt, null, null, record.key(), record.value(), headers));
+            deadLettered.incrementAndGet();
+            log.debug("Processor {}: {}-{}@{} went to {}: {}", route.processorId(), record.topic(), record.partition(),
+                    record.offset(), dlt, reason);
+        }
+    }
+
+    private static void add(List<Header> headers, String name, String value) {
+        headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package io.herald.server.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.server.catalog.BindingKind;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class PushClientTest {
+
+    @ParameterizedTest(name = "HTTP {0} -> {1}")
+    @CsvSource({"200, SUCCESS", "204, SUCCESS", "500, RETRY", "503, RETRY", "429, RETRY", "408, RETRY", "400, FAIL",
+            "404, FAIL", "410, FAIL", "301, FAIL"})
+    void answersAreJudgedByStatus(int status, PushClient.Verdict verdict) {
+        assertThat(PushClient.judge(status, null, null).verdict()).isEqualTo(verdict);
+    }
+
+    @Test
+    void theEndpointCanCancelRetries() {
+        assertThat(PushClient.judge(503, null, "false").verdict()).isEqualTo(PushClient.Verdict.CANCEL);
+    }
+
+    @Test
+    void tooManyRequestsCarriesItsRetryAfter() {
+        assertThat(PushClient.judge(429, "7", null).retryAfterMillis()).isEqualTo(7000);
+        assertThat(PushClient.judge(500, "7", null).retryAfterMillis()).isNull();
+    }
+
+    @Test
+    void headerValuesArePercentEncodedAsTheCloudEventsHttpBindingAsks() {
+        assertThat(PushClient.percentEncode("order.created".getBytes())).isEqualTo("order.created");
+        assertThat(PushClient.percentEncode("a b\"%€".getBytes(StandardCharsets.UTF_8))).isEqualTo("a%20b%22%25%E2%82%AC");
+    }
+
+    @Test
+    void typeFiltersFollowTheBindingKind() {
+        assertThat(TypeFilter.of(BindingKind.FANOUT, "").accepts(null)).isTrue();
+        assertThat(TypeFilter.of(BindingKind.DIRECT, "a").accepts("a")).isTrue();
+        assertThat(TypeFilter.of(BindingKind.DIRECT, "a").accepts("ab")).isFalse();
+        assertThat(TypeFilter.of(BindingKind.REGEX, "order\\..*").accepts("order.created")).isTrue();
+        assertThat(TypeFilter.of(BindingKind.REGEX, "order\\..*").accepts("x.order.created")).isFalse();
+        assertThat(TypeFilter.of(BindingKind.REGEX, "order\\..*").accepts(null)).isFalse();
+    }
+}
