@@ -14,6 +14,12 @@ import io.herald.sdk.internal.push.ControlPlaneClient;
 import io.herald.sdk.internal.push.SnapshotCache;
 import io.herald.sdk.internal.send.Catalog;
 import io.herald.sdk.internal.send.DefaultMessageSender;
+import io.herald.sdk.internal.tx.CheckResponder;
+import io.herald.sdk.internal.tx.TwoPhaseSender;
+import io.herald.sdk.spi.Subscription;
+import io.herald.sdk.spi.SubscriptionSpec;
+import io.herald.sdk.wire.HeraldTopics;
+import io.herald.sdk.wire.TxProtocol;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.ConfigSnapshot;
 import java.io.IOException;
@@ -67,6 +73,9 @@ public final class Herald implements AutoCloseable {
     private final ListenerRegistry registry;
     private final ConfigAgent agent;
     private final ListenScanner scanner;
+    private final TwoPhaseSender twoPhase;
+    private final TransactionChecker transactionChecker;
+    private volatile Subscription checkSubscription;
     private volatile Catalog catalog = Catalog.NONE;
     private volatile boolean started;
     private volatile boolean closed;
@@ -83,6 +92,9 @@ public final class Herald implements AutoCloseable {
         this.sender = new DefaultMessageSender(transport, () -> catalog, codec, metrics, app,
                 config.getBoolean(PRODUCER_VALIDATE), config.getString(PRODUCER_DEFAULT_TYPE),
                 config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
+        this.twoPhase = new TwoPhaseSender(transport, () -> catalog, codec, app, config.getBoolean(PRODUCER_VALIDATE),
+                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
+        this.transactionChecker = b.transactionChecker;
         this.registry = new ListenerRegistry(transport, metrics, config, instanceId);
         this.scanner = new ListenScanner(codec);
         ObjectMapper wire = PayloadCodec.defaultMapper();
@@ -109,6 +121,24 @@ public final class Herald implements AutoCloseable {
     /** The sender; usable before {@link #start()}. */
     public MessageSender sender() {
         return sender;
+    }
+
+    /**
+     * Sends a two-phase message: "this message exists if and only if my local transaction
+     * committed". The message is first written durably as a half message that no consumer sees;
+     * then {@code localTransaction} runs; then COMMIT or ROLLBACK is sent and the server publishes
+     * the message to {@code topic} (exactly once, with the returned id as {@code ce_id}) or drops
+     * it. If the decision never arrives (the process died, Kafka lost the answer, the local
+     * transaction said UNKNOWN), the server asks the app's {@link TransactionChecker} after the
+     * app's check interval, again every interval up to its maximum number of checks, then
+     * discards the message. Blocks until the decision is acknowledged.
+     *
+     * @throws LocalTransactionException when the local transaction threw (the message is rolled back)
+     * @throws HeraldException when the half message could not be written (the local transaction did not run)
+     */
+    public TransactionResult sendTransactional(String topic, String type, String key, Object payload,
+                                               LocalTransaction localTransaction) {
+        return twoPhase.send(topic, type, key, payload, localTransaction);
     }
 
     /**
@@ -169,6 +199,11 @@ public final class Herald implements AutoCloseable {
         if (!started) {
             agent.start();
             registry.start();
+            if (transactionChecker != null) {
+                checkSubscription = transport.subscribe(new SubscriptionSpec(TxProtocol.checkGroup(config.app()),
+                        HeraldTopics.txCheck(config.app()), 1, instanceId + "-tx-check"),
+                        new CheckResponder(twoPhase, transactionChecker, config.app()));
+            }
             started = true;
             log.info("Herald {} started (app {}, config version {}, {} listener(s))", instanceId, config.app(),
                     agent.appliedVersion(), registry.endpoints().size());
@@ -184,6 +219,10 @@ public final class Herald implements AutoCloseable {
         }
         closed = true;
         agent.close();
+        Subscription checks = checkSubscription;
+        if (checks != null) {
+            checks.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
+        }
         registry.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
         if (ownsTransport) {
             transport.close();

@@ -31,6 +31,7 @@ public final class HeraldBuilder {
     ObjectMapper objectMapper;
     Transport transport;
     ConfigSnapshot staticSnapshot;
+    TransactionChecker transactionChecker;
 
     HeraldBuilder() {
     }
@@ -116,6 +117,16 @@ public final class HeraldBuilder {
      */
     public HeraldBuilder withConfigSnapshot(ConfigSnapshot snapshot) {
         this.staticSnapshot = snapshot;
+        return this;
+    }
+
+    /**
+     * The checker that answers the server's check-back for this app's two-phase messages (see
+     * {@link Herald#sendTransactional(String, String, String, Object, LocalTransaction)}). With one,
+     * {@link Herald#start()} also consumes {@code herald.tx.check.<app>}.
+     */
+    public HeraldBuilder withTransactionChecker(TransactionChecker checker) {
+        this.transactionChecker = checker;
         return this;
     }
 
