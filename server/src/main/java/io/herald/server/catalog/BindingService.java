@@ -6,6 +6,7 @@ import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
+import io.herald.server.provisioning.KafkaProvisioner;
 import io.herald.server.security.Caller;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +27,18 @@ public class BindingService {
     public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
     private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
     private static final long MAX_EXPIRY_MS = Duration.ofDays(365).toMillis();
+    static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
 
     private final BindingRepository bindings;
     private final AppRepository apps;
     private final TopicRepository topics;
     private final ConfigVersions versions;
     private final Auditor auditor;
+    private final KafkaProvisioner kafka;
 
     BindingService(BindingRepository bindings, AppRepository apps, TopicRepository topics, ConfigVersions versions,
-                   Auditor auditor) {
+                   Auditor auditor, KafkaProvisioner kafka) {
+        this.kafka = kafka;
         this.bindings = bindings;
         this.apps = apps;
         this.topics = topics;
@@ -86,6 +90,8 @@ public class BindingService {
         b.concurrency = r.concurrency() != null ? r.concurrency() : 1;
         checkBackoffMax(b);
         bindings.saveAndFlush(b);
+        // The SDK dead-letters into this topic; it must exist even where brokers do not auto-create topics.
+        kafka.ensureTopic(b.deadLetterTopic(), topic.partitions, DEAD_LETTER_RETENTION_MS);
         versions.bump();
         auditor.record(caller, "create", "binding", String.valueOf(b.id), null, b.view());
         return b.view();

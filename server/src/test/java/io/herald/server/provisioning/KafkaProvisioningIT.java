@@ -61,6 +61,18 @@ class KafkaProvisioningIT extends ServerTest {
     }
 
     @Test
+    void bindingProvisionsItsDeadLetterTopic() throws Exception {
+        String app = newApp();
+        String topic = unique("dl");
+        admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 2, "replicationFactor", 1));
+        Api.Response b = admin.post("/bindings", Map.of("app", app, "group", "billing", "topic", topic, "kind", "FANOUT"));
+        assertThat(b.status()).as(b.toString()).isEqualTo(201);
+        String dlt = b.json().get("deadLetterTopic").asString();
+        assertThat(dlt).isEqualTo(topic + ".billing.dlt");
+        assertThat(kafka.describeTopics(List.of(dlt)).topicNameValues().get(dlt).get().partitions()).hasSize(2);
+    }
+
+    @Test
     void existingKafkaTopicIsAdoptedOnlyWhenAsked() throws Exception {
         String app = newApp();
         String topic = unique("legacy");
