@@ -14,6 +14,10 @@ import io.herald.sdk.internal.push.ControlPlaneClient;
 import io.herald.sdk.internal.push.SnapshotCache;
 import io.herald.sdk.internal.send.Catalog;
 import io.herald.sdk.internal.send.DefaultMessageSender;
+import io.herald.sdk.internal.trace.KafkaTraceSink;
+import io.herald.sdk.internal.trace.Tracer;
+import io.herald.sdk.internal.trace.TransportTraceSink;
+import io.herald.sdk.wire.TracingConfig;
 import io.herald.sdk.internal.tx.CheckResponder;
 import io.herald.sdk.internal.tx.TwoPhaseSender;
 import io.herald.sdk.spi.Subscription;
@@ -77,6 +81,8 @@ public final class Herald implements AutoCloseable {
     private final TransactionChecker transactionChecker;
     private volatile Subscription checkSubscription;
     private volatile Catalog catalog = Catalog.NONE;
+    private final Tracer tracer;
+    private volatile TracingConfig tracing = TracingConfig.DEFAULT;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -96,6 +102,10 @@ public final class Herald implements AutoCloseable {
                 config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
         this.transactionChecker = b.transactionChecker;
         this.registry = new ListenerRegistry(transport, metrics, config, instanceId);
+        this.tracer = tracer(b);
+        sender.tracing(tracer);
+        sender.maxDelay(config.getLong(PRODUCER_MAX_DELAY_MS));
+        registry.tracer(tracer);
         this.scanner = new ListenScanner(codec);
         ObjectMapper wire = PayloadCodec.defaultMapper();
         String url = config.getString(CONTROL_PLANE_URL);
@@ -113,7 +123,21 @@ public final class Herald implements AutoCloseable {
         return new HeraldBuilder();
     }
 
+    /** Timepoints to herald.trace: with its own producer over Kafka, else through the given transport. */
+    private Tracer tracer(HeraldBuilder b) {
+        if (!config.getBoolean(TRACING_ENABLED)) {
+            return Tracer.OFF;
+        }
+        return new Tracer(config.app(), instanceId, config.getInt(TRACING_QUEUE_CAPACITY), () -> tracing,
+                b.traceparentSupplier,
+                transport instanceof KafkaTransport kafka
+                        ? new KafkaTraceSink(kafka.producerProperties(), instanceId + "-trace", config.getLong(TRACING_LINGER_MS))
+                        : new TransportTraceSink(transport),
+                config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null);
+    }
+
     private void apply(ConfigSnapshot snapshot) {
+        tracing = snapshot.tracing();
         catalog = Catalog.of(snapshot, codec.mapper());
         registry.apply(snapshot);
     }
@@ -224,6 +248,7 @@ public final class Herald implements AutoCloseable {
             checks.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
         }
         registry.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
+        tracer.close(Duration.ofSeconds(5));
         if (ownsTransport) {
             transport.close();
         }

@@ -31,6 +31,7 @@ public final class HeraldBuilder {
     ObjectMapper objectMapper;
     Transport transport;
     ConfigSnapshot staticSnapshot;
+    java.util.function.Supplier<String> traceparentSupplier;
     TransactionChecker transactionChecker;
 
     HeraldBuilder() {
@@ -127,6 +128,17 @@ public final class HeraldBuilder {
      */
     public HeraldBuilder withTransactionChecker(TransactionChecker checker) {
         this.transactionChecker = checker;
+        return this;
+    }
+
+    /**
+     * Where the current trace context comes from when a message is sent outside a
+     * {@link TraceContext#with scope}, for example the current OpenTelemetry span's W3C
+     * traceparent. It may return {@code null}; invalid values are ignored (Herald then creates a
+     * traceparent). Called on every send: keep it cheap.
+     */
+    public HeraldBuilder withTraceparentSupplier(java.util.function.Supplier<String> supplier) {
+        this.traceparentSupplier = supplier;
         return this;
     }
 

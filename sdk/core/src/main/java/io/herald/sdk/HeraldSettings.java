@@ -41,6 +41,12 @@ public final class HeraldSettings {
     public static final String CONSUMER_CONCURRENCY = "herald.consumer.concurrency";
     public static final String SHUTDOWN_TIMEOUT_MS = "herald.shutdown-timeout-ms";
     public static final String METRICS_ENABLED = "herald.metrics.enabled";
+    public static final String PRODUCER_MAX_DELAY_MS = "herald.producer.max-delay-ms";
+    public static final String TRACING_ENABLED = "herald.tracing.enabled";
+    public static final String TRACING_QUEUE_CAPACITY = "herald.tracing.queue-capacity";
+    public static final String TRACING_LINGER_MS = "herald.tracing.linger-ms";
+    public static final String REPLAY_ENABLED = "herald.replay.enabled";
+    public static final String REPLAY_DISCOVERY_INTERVAL_MS = "herald.replay.discovery-interval-ms";
 
     private HeraldSettings() {
     }

@@ -49,4 +49,47 @@ public interface MessageSender {
      * {@code herald.producer.default-type}.
      */
     SendResult send(String topic, Object payload);
+
+    /**
+     * Sends a message to be delivered to {@code topic} at {@code at}, by the control plane's
+     * scheduler: the record goes to {@code herald.delay} now, with the final message's headers
+     * (its id is the final message's {@code ce_id}), and the server publishes it to {@code topic}
+     * at the due time. A time that has passed already is sent to {@code topic} at once (then
+     * {@link DelayedSendResult#delayId()} is {@code null}). The message is checked against the
+     * catalog of {@code topic} now, like any send.
+     *
+     * @return a future completed once Kafka acknowledged the delayed record, or failed with a
+     *         {@link HeraldException}; {@link DelayTooLongException} when {@code at} is further
+     *         ahead than {@code herald.producer.max-delay-ms} (default 30 days)
+     */
+    default CompletableFuture<DelayedSendResult> sendAtAsync(String topic, String type, String key, Object payload,
+                                                             java.time.Instant at) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("delayed sends"));
+    }
+
+    /** {@link #sendAtAsync} and wait for the acknowledgement. */
+    default DelayedSendResult sendAt(String topic, String type, String key, Object payload, java.time.Instant at) {
+        try {
+            return sendAtAsync(topic, type, key, payload, at).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    /** Like {@link #sendAtAsync}, due {@code delay} from now. */
+    default CompletableFuture<DelayedSendResult> sendDelayedAsync(String topic, String type, String key, Object payload,
+                                                                  java.time.Duration delay) {
+        return sendAtAsync(topic, type, key, payload, java.time.Instant.now().plus(delay));
+    }
+
+    /**
+     * Sends a message to be delivered {@code delay} from now (see {@link #sendAtAsync}) and waits
+     * until Kafka acknowledged the delayed record.
+     *
+     * @throws DelayTooLongException when the delay exceeds {@code herald.producer.max-delay-ms}
+     * @throws HeraldException       what else went wrong, retryable or not
+     */
+    default DelayedSendResult sendDelayed(String topic, String type, String key, Object payload, java.time.Duration delay) {
+        return sendAt(topic, type, key, payload, java.time.Instant.now().plus(delay));
+    }
 }

@@ -30,6 +30,8 @@ public class HeraldProperties {
     private final Producer producer = new Producer();
     private final Consumer consumer = new Consumer();
     private final Metrics metrics = new Metrics();
+    private final Tracing tracing = new Tracing();
+    private final Replay replay = new Replay();
 
     /** The SDK settings these properties stand for (only those that were set). */
     public Map<String, Object> toSettings() {
@@ -63,6 +65,12 @@ public class HeraldProperties {
         put(s, HeraldSettings.CONSUMER_BACKOFF_MAX_MS, consumer.backoffMaxMs);
         put(s, HeraldSettings.CONSUMER_CONCURRENCY, consumer.concurrency);
         put(s, HeraldSettings.METRICS_ENABLED, metrics.enabled);
+        put(s, HeraldSettings.PRODUCER_MAX_DELAY_MS, producer.maxDelayMs);
+        put(s, HeraldSettings.TRACING_ENABLED, tracing.enabled);
+        put(s, HeraldSettings.TRACING_QUEUE_CAPACITY, tracing.queueCapacity);
+        put(s, HeraldSettings.TRACING_LINGER_MS, tracing.lingerMs);
+        put(s, HeraldSettings.REPLAY_ENABLED, replay.enabled);
+        put(s, HeraldSettings.REPLAY_DISCOVERY_INTERVAL_MS, replay.discoveryIntervalMs);
         return s;
     }
 
@@ -85,6 +93,8 @@ public class HeraldProperties {
     public Producer getProducer() { return producer; }
     public Consumer getConsumer() { return consumer; }
     public Metrics getMetrics() { return metrics; }
+    public Tracing getTracing() { return tracing; }
+    public Replay getReplay() { return replay; }
 
     public static class ControlPlane {
         /** Base URL of the Herald control plane; unset = no config push. */
@@ -161,6 +171,11 @@ public class HeraldProperties {
         private Boolean validate;
         /** Type used by send(topic, payload) when no catalog is known. Default "message". */
         private String defaultType;
+        /** Longest delay sendDelayed/sendAt accept (ms); later due times fail with DelayTooLongException. Default 30 days. */
+        private Long maxDelayMs;
+
+        public Long getMaxDelayMs() { return maxDelayMs; }
+        public void setMaxDelayMs(Long v) { this.maxDelayMs = v; }
 
         public String getAcks() { return acks; }
         public void setAcks(String acks) { this.acks = acks; }
@@ -224,5 +239,33 @@ public class HeraldProperties {
 
         public Boolean getEnabled() { return enabled; }
         public void setEnabled(Boolean v) { this.enabled = v; }
+    }
+
+    public static class Tracing {
+        /** Record timepoints to herald.trace, sampled by the pushed config. Default true. */
+        private Boolean enabled;
+        /** Timepoints buffered for the trace shipper; when full, new ones are dropped and counted. Default 65536. */
+        private Integer queueCapacity;
+        /** linger.ms of the trace producer (acks=1, lz4). Default 100. */
+        private Long lingerMs;
+
+        public Boolean getEnabled() { return enabled; }
+        public void setEnabled(Boolean v) { this.enabled = v; }
+        public Integer getQueueCapacity() { return queueCapacity; }
+        public void setQueueCapacity(Integer v) { this.queueCapacity = v; }
+        public Long getLingerMs() { return lingerMs; }
+        public void setLingerMs(Long v) { this.lingerMs = v; }
+    }
+
+    public static class Replay {
+        /** Also consume herald.replay.GROUP for every consumer group with a listener. Default true. */
+        private Boolean enabled;
+        /** How often a replay consumer looks for its replay topic when it does not exist yet (ms). Default 30000. */
+        private Long discoveryIntervalMs;
+
+        public Boolean getEnabled() { return enabled; }
+        public void setEnabled(Boolean v) { this.enabled = v; }
+        public Long getDiscoveryIntervalMs() { return discoveryIntervalMs; }
+        public void setDiscoveryIntervalMs(Long v) { this.discoveryIntervalMs = v; }
     }
 }

@@ -10,7 +10,10 @@ import io.herald.sdk.spi.Subscription;
 import io.herald.sdk.spi.SubscriptionSpec;
 import io.herald.sdk.spi.Transport;
 import java.nio.charset.StandardCharsets;
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.HeraldTopics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,12 +42,21 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * Each topic has one partition; each group reads a topic from its beginning; back-off waits are
  * recorded ({@link #backoffs()}) instead of slept. Thread-safe (one lock; deliveries are serial).
+ *
+ * <p>Delayed messages ({@code sendDelayed}, {@code sendAt}) are kept in {@code herald.delay} as the
+ * SDK writes them, and delivered to their target topic (without the delay headers, as the server's
+ * scheduler does) once due by this transport's clock: real time plus what {@link #advanceClock}
+ * added. So {@code transport.advanceClock(Duration.ofMinutes(5))} delivers what is due within five
+ * minutes, synchronously, before it returns. Timepoints (tracing) land in {@code herald.trace},
+ * written asynchronously by Herald's trace thread.
  */
 public final class InMemoryTransport implements Transport {
 
     private final Map<String, List<StoredRecord>> topics = new HashMap<>();
     private final List<InMemorySubscription> subscriptions = new ArrayList<>();
     private final List<Long> backoffs = new ArrayList<>();
+    private final List<StoredRecord> pendingDelayed = new ArrayList<>();
+    private Duration clockOffset = Duration.ZERO;
 
     /** A record as stored. */
     public record StoredRecord(String topic, long offset, long timestamp, byte[] key, byte[] value, Headers headers)
@@ -79,9 +91,65 @@ public final class InMemoryTransport implements Transport {
             stored = new StoredRecord(record.topic(), log.size(), record.timestamp(), record.key(), record.value(),
                     new RecordHeaders(record.headers()));
             log.add(stored);
+            if (HeraldTopics.DELAY.equals(record.topic())) {
+                pendingDelayed.add(stored);
+            }
         }
         callback.onComplete(0, stored.offset(), stored.timestamp(), null);
+        deliverDueDelayed();
         deliverAll();
+    }
+
+    /** This transport's clock: real time plus what {@link #advanceClock} added. */
+    public synchronized Instant now() {
+        return Instant.now().plus(clockOffset);
+    }
+
+    /** Moves this transport's clock forward and delivers the delayed messages that became due. */
+    public void advanceClock(Duration duration) {
+        synchronized (this) {
+            clockOffset = clockOffset.plus(duration);
+        }
+        deliverDueDelayed();
+    }
+
+    /** Delayed messages not yet due, as written to {@code herald.delay}. */
+    public synchronized List<StoredRecord> pendingDelayed() {
+        return List.copyOf(pendingDelayed);
+    }
+
+    /** Delivers the delayed messages that are due by {@link #now()} to their target topics. */
+    public void deliverDueDelayed() {
+        List<StoredRecord> due = new ArrayList<>();
+        synchronized (this) {
+            if (pendingDelayed.isEmpty()) {
+                return;
+            }
+            long now = now().toEpochMilli();
+            pendingDelayed.removeIf(r -> {
+                String until = r.header(HeraldHeaders.DELAY_UNTIL);
+                boolean isDue = until == null || Long.parseLong(until.strip()) <= now;
+                if (isDue) {
+                    due.add(r);
+                }
+                return isDue;
+            });
+        }
+        for (StoredRecord r : due) {
+            String target = r.header(HeraldHeaders.TARGET_TOPIC);
+            if (target == null) {
+                continue;
+            }
+            List<Header> headers = new ArrayList<>();
+            for (Header h : r.headers()) {
+                if (!h.key().equals(HeraldHeaders.DELAY_UNTIL) && !h.key().equals(HeraldHeaders.TARGET_TOPIC)
+                    && !h.key().equals(HeraldHeaders.DELAY_ID)) {
+                    headers.add(h);
+                }
+            }
+            publish(new OutgoingRecord(target, r.key(), r.value(), now().toEpochMilli(), new ArrayList<>(headers)),
+                    (p, o, t, e) -> { });
+        }
     }
 
     /**
@@ -120,6 +188,7 @@ public final class InMemoryTransport implements Transport {
     public synchronized void clear() {
         topics.clear();
         backoffs.clear();
+        pendingDelayed.clear();
         subscriptions.forEach(s -> s.next = 0);
     }
 

@@ -76,7 +76,19 @@ public final class HeraldConfig {
             .define(SHUTDOWN_TIMEOUT_MS, LONG, 30_000L, atLeast(0),
                     "How long close() waits for in-flight handlers before interrupting them (their messages are then redelivered).")
             .define(METRICS_ENABLED, BOOLEAN, true, null,
-                    "Record Micrometer meters (needs a MeterRegistry).");
+                    "Record Micrometer meters (needs a MeterRegistry).")
+            .define(PRODUCER_MAX_DELAY_MS, LONG, 30L * 24 * 3_600_000, atLeast(1_000),
+                    "Longest delay sendDelayed/sendAt accept (default 30 days); later due times fail with DelayTooLongException.")
+            .define(TRACING_ENABLED, BOOLEAN, true, null,
+                    "Record timepoints (SENT, RECEIVED, HANDLED, FAILED, RETRIED, DEAD_LETTERED, REPLAYED) to herald.trace, sampled by the pushed config; false = none, and no traceparent is created.")
+            .define(TRACING_QUEUE_CAPACITY, INT, 65_536, atLeast(16),
+                    "Timepoints buffered for the trace shipper; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits).")
+            .define(TRACING_LINGER_MS, LONG, 100L, atLeast(0),
+                    "linger.ms of the trace producer (acks=1, lz4), which batches timepoints into herald.trace.")
+            .define(REPLAY_ENABLED, BOOLEAN, true, null,
+                    "Also consume herald.replay.GROUP for every consumer group with a listener, so replays to one group reach its handlers.")
+            .define(REPLAY_DISCOVERY_INTERVAL_MS, LONG, 30_000L, atLeast(1_000),
+                    "How often a replay consumer looks for its replay topic when it does not exist yet (its metadata.max.age.ms).");
 
     /**
      * Kafka client properties that Herald settings cover: passing one through with a different

@@ -135,7 +135,11 @@ final class KafkaSubscription implements Subscription {
         @Override
         public void run() {
             try {
-                consumer.subscribe(List.of(spec.topic()), this);
+                if (KafkaTransport.isReplayTopic(spec.topic())) {
+                    consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(spec.topic())), this);
+                } else {
+                    consumer.subscribe(List.of(spec.topic()), this);
+                }
                 while (running) {
                     applyPause();
                     ConsumerRecords<byte[], byte[]> records;

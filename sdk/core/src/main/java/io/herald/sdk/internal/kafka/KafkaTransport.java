@@ -135,7 +135,27 @@ public final class KafkaTransport implements Transport {
 
     @Override
     public Subscription subscribe(SubscriptionSpec spec, RecordProcessor processor) {
-        return new KafkaSubscription(spec, processor, config, consumerProperties(config, spec.group(), spec.clientId()));
+        Map<String, Object> props = consumerProperties(config, spec.group(), spec.clientId());
+        if (isReplayTopic(spec.topic())) {
+            // A group's replay topic appears with its first replay job, maybe long after this consumer
+            // started. Subscribed by pattern, a missing topic is no error (by name, the client would log
+            // UNKNOWN_TOPIC_OR_PARTITION at every metadata refresh); it is found at the next metadata
+            // refresh. Everything in it is meant for the group, so a new replay topic is read from its start.
+            props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, config.getLong(REPLAY_DISCOVERY_INTERVAL_MS));
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        }
+        return new KafkaSubscription(spec, processor, config, props);
+    }
+
+    /** Whether {@code topic} is a group's replay topic ({@code herald.replay.<group>}). */
+    static boolean isReplayTopic(String topic) {
+        return topic.startsWith(io.herald.sdk.wire.HeraldTopics.replay(""));
+    }
+
+    /** Producer properties for another producer of this app (the trace shipper's): connection and security as configured. */
+    public Map<String, Object> producerProperties() {
+        return producerProperties(config, "unused");
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.herald.sdk.internal.listen;
 
 import io.herald.sdk.NonRetryableHeraldException;
+import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.spi.AbortDeliveryException;
 import io.herald.sdk.spi.DeliveryContext;
 import io.herald.sdk.spi.IncomingRecord;
@@ -10,6 +12,7 @@ import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.RecordProcessor;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.Timepoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,7 @@ public final class BindingDispatcher implements RecordProcessor {
     private final Transport transport;
     private final HeraldMetrics metrics;
     private volatile Endpoint[] endpoints = new Endpoint[0];
+    private volatile Tracer tracer = Tracer.OFF;
 
     public BindingDispatcher(String group, String topic, Transport transport, HeraldMetrics metrics) {
         this.group = group;
@@ -50,15 +54,65 @@ public final class BindingDispatcher implements RecordProcessor {
         this.endpoints = endpoints.toArray(new Endpoint[0]);
     }
 
+    void tracer(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
     @Override
     public void process(IncomingRecord record, DeliveryContext context) {
         String type = type(record);
+        Tracer t = tracer;
+        Trace trace = null;
         for (Endpoint endpoint : endpoints) {
             EffectiveBinding binding = endpoint.effective();
             if (binding != null && binding.matches(type)) {
-                deliver(endpoint, binding, record, type, context);
+                if (trace == null && t.enabled()) {
+                    trace = new Trace(t, record);
+                    if (trace.replayJob != null) {
+                        timepoint(trace, Timepoint.REPLAYED, record, type, null, null, null);
+                    }
+                }
+                deliver(endpoint, binding, record, type, context, trace);
             }
         }
+    }
+
+    /** What the timepoints of one record share; decoded once per record, only with tracing on. */
+    private static final class Trace {
+        final Tracer tracer;
+        final String messageId;
+        final String key;
+        final String traceparent;
+        final String replayJob;
+        final boolean sampled;
+
+        Trace(Tracer tracer, IncomingRecord record) {
+            this.tracer = tracer;
+            String id = WireHeaders.text(record.headers(), HeraldHeaders.CE_ID);
+            this.messageId = id != null ? id : record.topic() + "-" + record.partition() + "-" + record.offset();
+            this.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            this.traceparent = WireHeaders.text(record.headers(), HeraldHeaders.TRACEPARENT);
+            this.replayJob = WireHeaders.text(record.headers(), HeraldHeaders.REPLAY_JOB);
+            String decided = WireHeaders.text(record.headers(), HeraldHeaders.TRACE_SAMPLED);
+            // The producer decided for the whole life of the message; records without the decision are sampled here.
+            this.sampled = decided != null ? "1".equals(decided) : tracer.sample(record.topic());
+        }
+    }
+
+    private void timepoint(Trace tr, String kind, IncomingRecord r, String type, Integer attempt, Long durationMs,
+                           String error) {
+        Tracer t = tr.tracer;
+        t.record(new Timepoint(tr.messageId, kind, System.currentTimeMillis(), r.topic(), type, tr.key, t.app(), group,
+                t.instance(), r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : null, durationMs, attempt,
+                error, tr.traceparent, tr.replayJob));
+    }
+
+    private static String error(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        String text = failure.getClass().getName() + ": " + failure.getMessage();
+        return text.length() > 2000 ? text.substring(0, 2000) : text;
     }
 
     /** The last decoded type: a topic carries few types, so most records repeat it and skip the decoding. */
@@ -83,12 +137,15 @@ public final class BindingDispatcher implements RecordProcessor {
     }
 
     private void deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type,
-                         DeliveryContext context) {
+                         DeliveryContext context, Trace trace) {
         HeraldMetrics.ConsumeMeters meters = endpoint.meters(metrics, type);
         meters.received();
+        if (trace != null && trace.sampled) {
+            timepoint(trace, Timepoint.RECEIVED, record, type, 1, null, null);
+        }
         if (binding.expiryMillis() != null && record.timestamp() >= 0
             && System.currentTimeMillis() - record.timestamp() > binding.expiryMillis()) {
-            deadLetter(binding, record, REASON_EXPIRED, null, 0, meters, context);
+            deadLetter(binding, record, REASON_EXPIRED, null, 0, meters, context, trace, type);
             return;
         }
         ListenerInvoker invoker = endpoint.invoker();
@@ -96,7 +153,7 @@ public final class BindingDispatcher implements RecordProcessor {
         try {
             payload = invoker.convert(record.value());
         } catch (RuntimeException e) {
-            deadLetter(binding, record, REASON_UNREADABLE, e, 0, meters, context);
+            deadLetter(binding, record, REASON_UNREADABLE, e, 0, meters, context, trace, type);
             return;
         }
         DeliveredMessage<Object> message = invoker.wantsMessage() ? new DeliveredMessage<>(record, type, payload) : null;
@@ -105,9 +162,15 @@ public final class BindingDispatcher implements RecordProcessor {
                 message.attempt = attempt;
             }
             long start = System.nanoTime();
+            // Sends made by the handler continue this message's trace.
+            TraceContext.Scope scope = trace != null && trace.traceparent != null ? TraceContext.with(trace.traceparent) : null;
             try {
                 invoker.invoke(payload, message);
-                meters.handled(System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                meters.handled(nanos);
+                if (trace != null && trace.sampled) {
+                    timepoint(trace, Timepoint.HANDLED, record, type, attempt, nanos / 1_000_000, null);
+                }
                 return;
             } catch (Throwable failure) {
                 if (context.isStopping()) {
@@ -119,6 +182,10 @@ public final class BindingDispatcher implements RecordProcessor {
                     throw error;
                 }
                 meters.failed();
+                if (trace != null) {
+                    timepoint(trace, Timepoint.FAILED, record, type, attempt, (System.nanoTime() - start) / 1_000_000,
+                            error(failure));
+                }
                 EffectiveBinding current = endpoint.effective() != null ? endpoint.effective() : binding;
                 boolean nonRetryable = failure instanceof NonRetryableHeraldException;
                 if (nonRetryable || attempt >= current.deliveryLimit()) {
@@ -126,22 +193,30 @@ public final class BindingDispatcher implements RecordProcessor {
                             record.topic(), record.partition(), record.offset(), attempt, current.deadLetterTopic(),
                             failure.toString());
                     deadLetter(current, record, nonRetryable ? REASON_NON_RETRYABLE : REASON_EXHAUSTED, failure,
-                            attempt, meters, context);
+                            attempt, meters, context, trace, type);
                     return;
                 }
                 long wait = current.backoffFor(attempt);
                 log.debug("Listener {} failed on {}-{}@{} (attempt {}), retrying in {} ms", invoker, record.topic(),
                         record.partition(), record.offset(), attempt, wait, failure);
                 meters.retried();
+                if (trace != null) {
+                    timepoint(trace, Timepoint.RETRIED, record, type, attempt + 1, wait, error(failure));
+                }
                 if (!context.awaitBackoff(wait)) {
                     throw new AbortDeliveryException("stopping during back-off");
+                }
+            } finally {
+                if (scope != null) {
+                    scope.close();
                 }
             }
         }
     }
 
     private void deadLetter(EffectiveBinding binding, IncomingRecord record, String reason, Throwable failure,
-                            int attempts, HeraldMetrics.ConsumeMeters meters, DeliveryContext context) {
+                            int attempts, HeraldMetrics.ConsumeMeters meters, DeliveryContext context, Trace trace,
+                            String type) {
         ArrayList<Header> headers = new ArrayList<>();
         for (Header h : record.headers()) {
             if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
@@ -174,6 +249,10 @@ public final class BindingDispatcher implements RecordProcessor {
             try {
                 done.get(60, TimeUnit.SECONDS);
                 meters.deadLettered(reason);
+                if (trace != null) {
+                    timepoint(trace, Timepoint.DEAD_LETTERED, record, type, attempts == 0 ? null : attempts, null,
+                            failure == null ? reason : reason + ": " + error(failure));
+                }
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

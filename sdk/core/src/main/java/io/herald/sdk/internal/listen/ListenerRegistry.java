@@ -2,12 +2,15 @@ package io.herald.sdk.internal.listen;
 
 import io.herald.sdk.BindingKind;
 import io.herald.sdk.internal.config.HeraldConfig;
+import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.spi.Subscription;
 import io.herald.sdk.spi.SubscriptionSpec;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.BindingConfig;
 import io.herald.sdk.wire.ConfigSnapshot;
+import io.herald.sdk.wire.HeraldTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +43,18 @@ public final class ListenerRegistry {
     private ConfigSnapshot snapshot;
     private boolean started;
     private boolean closed;
+    private volatile Tracer tracer = Tracer.OFF;
+    /** One replay subscription per group with listeners here: herald.replay.<group>, see {@link ReplayDispatcher}. */
+    private final Map<String, ReplayContainer> replays = new LinkedHashMap<>();
+
+    private static final class ReplayContainer {
+        final ReplayDispatcher dispatcher;
+        Subscription subscription;
+
+        ReplayContainer(ReplayDispatcher dispatcher) {
+            this.dispatcher = dispatcher;
+        }
+    }
 
     record Key(String group, String topic) {
     }
@@ -60,6 +75,12 @@ public final class ListenerRegistry {
         this.metrics = metrics;
         this.config = config;
         this.instanceId = instanceId;
+    }
+
+    /** Records consumer-side timepoints from now on. */
+    public synchronized void tracer(Tracer tracer) {
+        this.tracer = tracer;
+        containers.values().forEach(c -> c.dispatcher.tracer(tracer));
     }
 
     public synchronized void add(Endpoint endpoint) {
@@ -118,6 +139,15 @@ public final class ListenerRegistry {
             }
             metrics.removeLagGauge(e.getKey().topic(), e.getKey().group());
         }
+        for (Map.Entry<String, ReplayContainer> e : replays.entrySet()) {
+            Subscription s = e.getValue().subscription;
+            if (s != null) {
+                Thread t = new Thread(() -> s.close(timeout), "herald-close-replay-" + e.getKey());
+                t.start();
+                closers.add(t);
+            }
+        }
+        replays.clear();
         for (Thread t : closers) {
             try {
                 t.join(timeout.toMillis() + 10_000);
@@ -211,6 +241,7 @@ public final class ListenerRegistry {
             Container c = containers.get(key);
             if (c == null) {
                 c = new Container(new BindingDispatcher(key.group(), key.topic(), transport, metrics));
+                c.dispatcher.tracer(tracer);
                 containers.put(key, c);
             }
             c.dispatcher.endpoints(eps);
@@ -237,6 +268,46 @@ public final class ListenerRegistry {
             if (!active.containsKey(key)) {
                 log.info("No active binding left for {}/{}: stopping its consumers", key.group(), key.topic());
                 stop(key, containers.remove(key));
+            }
+        }
+        reconcileReplays();
+    }
+
+    /**
+     * Every group with a container here also reads its replay topic, in the same consumer group
+     * (so the group's ACLs and offsets cover it; Kafka's assignors give the replay topic's
+     * partitions only to the members subscribed to it) with its own client id. The replay
+     * dispatcher hands each record to the group's dispatcher of the record's original topic.
+     */
+    private void reconcileReplays() {
+        Map<String, Map<String, ReplayDispatcher.Target>> byGroup = new LinkedHashMap<>();
+        if (config.getBoolean(HeraldSettings.REPLAY_ENABLED)) {
+            for (Map.Entry<Key, Container> e : containers.entrySet()) {
+                byGroup.computeIfAbsent(e.getKey().group(), g -> new LinkedHashMap<>())
+                        .put(e.getKey().topic(), new ReplayDispatcher.Target(e.getValue().dispatcher, e.getValue().paused));
+            }
+        }
+        for (Map.Entry<String, Map<String, ReplayDispatcher.Target>> e : byGroup.entrySet()) {
+            String group = e.getKey();
+            ReplayContainer r = replays.get(group);
+            if (r == null) {
+                r = new ReplayContainer(new ReplayDispatcher(group, config.getLong(HeraldSettings.CONSUMER_POLL_TIMEOUT_MS)));
+                replays.put(group, r);
+            }
+            r.dispatcher.targets(e.getValue());
+            if (r.subscription == null) {
+                String topic = HeraldTopics.replay(group);
+                r.subscription = transport.subscribe(new SubscriptionSpec(group, topic, 1,
+                        instanceId + "-" + group + "-replay"), r.dispatcher);
+                log.info("Listening on {} as group {} (replays to this group)", topic, group);
+            }
+        }
+        for (String group : new ArrayList<>(replays.keySet())) {
+            if (!byGroup.containsKey(group)) {
+                ReplayContainer r = replays.remove(group);
+                if (r.subscription != null) {
+                    r.subscription.close(Duration.ofMillis(config.getLong(HeraldSettings.SHUTDOWN_TIMEOUT_MS)));
+                }
             }
         }
     }

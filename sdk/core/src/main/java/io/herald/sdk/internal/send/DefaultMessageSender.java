@@ -2,24 +2,31 @@ package io.herald.sdk.internal.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.sdk.BrokerUnavailableException;
+import io.herald.sdk.DelayTooLongException;
+import io.herald.sdk.DelayedSendResult;
 import io.herald.sdk.HeraldException;
 import io.herald.sdk.MessageSender;
 import io.herald.sdk.SchemaViolationException;
 import io.herald.sdk.SendResult;
+import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.MessageIds;
 import io.herald.sdk.internal.codec.PayloadCodec;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.PublishCallback;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.HeraldTopics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +52,10 @@ public final class DefaultMessageSender implements MessageSender {
     private final String defaultType;
     private final long blockingTimeoutMillis;
     private final Map<String, Header> typeHeaders = new ConcurrentHashMap<>();
+    private volatile Tracer tracer = Tracer.OFF;
+    private volatile long maxDelayMillis = Duration.ofDays(30).toMillis();
+    private static final Header SAMPLED = WireHeaders.header(HeraldHeaders.TRACE_SAMPLED, "1");
+    private static final Header NOT_SAMPLED = WireHeaders.header(HeraldHeaders.TRACE_SAMPLED, "0");
 
     public DefaultMessageSender(Transport transport, Supplier<Catalog> catalog, PayloadCodec codec, HeraldMetrics metrics,
                                 String app, boolean validate, String defaultType, long blockingTimeoutMillis) {
@@ -58,8 +69,55 @@ public final class DefaultMessageSender implements MessageSender {
         this.blockingTimeoutMillis = blockingTimeoutMillis;
     }
 
+    /** Records SENT timepoints and puts traceparents on messages. */
+    public void tracing(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** The longest delay {@link #sendAtAsync} accepts ({@code herald.producer.max-delay-ms}). */
+    public void maxDelay(long millis) {
+        this.maxDelayMillis = millis;
+    }
+
     @Override
     public CompletableFuture<SendResult> sendAsync(String topic, String type, String key, Object payload) {
+        return publish(topic, type, key, payload, 0L, null);
+    }
+
+    @Override
+    public CompletableFuture<DelayedSendResult> sendAtAsync(String topic, String type, String key, Object payload,
+                                                            Instant at) {
+        Objects.requireNonNull(at, "at");
+        long now = System.currentTimeMillis();
+        long due = at.toEpochMilli();
+        long max = maxDelayMillis;
+        if (due - now > max) {
+            DelayTooLongException e = new DelayTooLongException(topic, at, Duration.ofMillis(max));
+            metrics.send(topic, type == null ? "" : type).error(e);
+            return CompletableFuture.failedFuture(e);
+        }
+        if (due <= now) {
+            // Due already: straight to the topic, as if sent now; no delay id (nothing left to cancel).
+            return publish(topic, type, key, payload, 0L, null)
+                    .thenApply(r -> new DelayedSendResult(null, r.messageId(), topic, at, r));
+        }
+        String delayId = UUID.randomUUID().toString();
+        return publish(topic, type, key, payload, due, delayId)
+                .thenApply(r -> new DelayedSendResult(delayId, r.messageId(), topic, at, r));
+    }
+
+    @Override
+    public DelayedSendResult sendAt(String topic, String type, String key, Object payload, Instant at) {
+        return await(sendAtAsync(topic, type, key, payload, at));
+    }
+
+    /**
+     * Encodes, checks and publishes one message. {@code delayUntil > 0} writes it to
+     * {@link HeraldTopics#DELAY} instead, with the final record's headers plus the due time,
+     * the target topic and the delay id, for the server's scheduler.
+     */
+    private CompletableFuture<SendResult> publish(String topic, String type, String key, Object payload, long delayUntil,
+                                                  String delayId) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
@@ -79,16 +137,44 @@ public final class DefaultMessageSender implements MessageSender {
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
             // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
             // header keys from the end until it finds the name.
-            ArrayList<Header> headers = new ArrayList<>(6);
+            Tracer t = tracer;
+            ArrayList<Header> headers = new ArrayList<>(t.enabled() || delayUntil > 0 ? 11 : 6);
             headers.add(WireHeaders.SPEC_VERSION);
             headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             headers.add(sourceHeader);
             headers.add(WireHeaders.time(now));
             headers.add(PayloadCodec.contentType(payload));
+            String traceparent = null;
+            boolean sampled = false;
+            if (t.enabled()) {
+                sampled = t.sample(topic);
+                traceparent = t.callerTraceparent();
+                byte[] tp = traceparent != null ? traceparent.getBytes(StandardCharsets.US_ASCII) : Tracer.newTraceparent(sampled);
+                if (traceparent == null && sampled) {
+                    traceparent = new String(tp, StandardCharsets.ISO_8859_1);
+                }
+                headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, tp));
+                headers.add(sampled ? SAMPLED : NOT_SAMPLED);
+            } else {
+                traceparent = TraceContext.current();
+                if (traceparent != null) {
+                    headers.add(WireHeaders.header(HeraldHeaders.TRACEPARENT, traceparent));
+                }
+            }
+            String destination = topic;
+            if (delayUntil > 0) {
+                destination = HeraldTopics.DELAY;
+                headers.add(WireHeaders.header(HeraldHeaders.DELAY_UNTIL, Long.toString(delayUntil)));
+                headers.add(WireHeaders.header(HeraldHeaders.TARGET_TOPIC, topic));
+                headers.add(WireHeaders.header(HeraldHeaders.DELAY_ID, delayId));
+            }
             headers.add(typeHeader);
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-            PendingSend pending = new PendingSend(topic, id, meters);
-            transport.publish(new OutgoingRecord(topic, keyBytes, value, now, headers), pending);
+            PendingSend pending = new PendingSend(destination, id, meters);
+            if (sampled) {
+                pending.trace(t, type, key, traceparent);
+            }
+            transport.publish(new OutgoingRecord(destination, keyBytes, value, now, headers), pending);
             return pending;
         } catch (RuntimeException e) {
             meters.error(e);
@@ -102,6 +188,10 @@ public final class DefaultMessageSender implements MessageSender {
         private final byte[] id;
         private final HeraldMetrics.SendMeters meters;
         private final long start = System.nanoTime();
+        private Tracer tracer;
+        private String type;
+        private String key;
+        private String traceparent;
 
         PendingSend(String topic, byte[] id, HeraldMetrics.SendMeters meters) {
             this.topic = topic;
@@ -109,12 +199,23 @@ public final class DefaultMessageSender implements MessageSender {
             this.meters = meters;
         }
 
+        void trace(Tracer tracer, String type, String key, String traceparent) {
+            this.tracer = tracer;
+            this.type = type;
+            this.key = key;
+            this.traceparent = traceparent;
+        }
+
         @Override
         public void onComplete(int partition, long offset, long timestamp, Exception error) {
             if (error == null) {
                 meters.sent(start);
-                complete(new SendResult(new String(id, StandardCharsets.ISO_8859_1), topic, partition, offset,
-                        Instant.ofEpochMilli(timestamp)));
+                String messageId = new String(id, StandardCharsets.ISO_8859_1);
+                if (tracer != null) {
+                    tracer.sent(messageId, topic, type, key, traceparent, partition, offset, timestamp,
+                            (System.nanoTime() - start) / 1_000_000);
+                }
+                complete(new SendResult(messageId, topic, partition, offset, Instant.ofEpochMilli(timestamp)));
             } else {
                 meters.error(error);
                 completeExceptionally(error);
@@ -141,7 +242,7 @@ public final class DefaultMessageSender implements MessageSender {
         return send(topic, type == null ? defaultType : type, null, payload);
     }
 
-    private SendResult await(CompletableFuture<SendResult> future) {
+    private <R> R await(CompletableFuture<R> future) {
         try {
             return future.get(blockingTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,0 +1,81 @@
+package io.herald.sdk;
+
+import java.util.function.Supplier;
+
+/**
+ * The W3C trace context ({@code traceparent}) Herald puts on the messages a thread sends.
+ *
+ * <p>Every message Herald sends carries a {@code traceparent} header (when tracing is on). It is,
+ * in this order: the one of an open {@link #with(String) scope} on the sending thread; the one
+ * the {@link HeraldBuilder#withTraceparentSupplier supplier} given to the builder returns (for
+ * example the current OpenTelemetry span's); inside a listener, the one of the message being
+ * handled (so a message sent while handling another continues its trace); else a new one.
+ *
+ * <pre>{@code
+ * try (TraceContext.Scope scope = TraceContext.with(request.getHeader("traceparent"))) {
+ *     sender.send("trade", "pay-succ", orderId, payment);      // carries the caller's traceparent
+ * }
+ * }</pre>
+ */
+public final class TraceContext {
+
+    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
+    private TraceContext() {
+    }
+
+    /** A scope that restores the previous trace context when closed. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Makes {@code traceparent} the trace context of messages sent by this thread until the scope
+     * is closed. A value that is not a W3C traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}) is
+     * ignored (Herald then creates one).
+     */
+    public static Scope with(String traceparent) {
+        String previous = CURRENT.get();
+        if (isValid(traceparent)) {
+            CURRENT.set(traceparent);
+        }
+        return () -> {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        };
+    }
+
+    /** The traceparent of this thread's open scope, or {@code null}. */
+    public static String current() {
+        return CURRENT.get();
+    }
+
+    /** Runs {@code action} with {@code traceparent} as the thread's trace context. */
+    public static <T> T call(String traceparent, Supplier<T> action) {
+        try (Scope ignored = with(traceparent)) {
+            return action.get();
+        }
+    }
+
+    /** Whether {@code value} has the shape of a W3C traceparent (version 00). */
+    public static boolean isValid(String value) {
+        if (value == null || value.length() != 55 || value.charAt(2) != '-' || value.charAt(35) != '-'
+            || value.charAt(52) != '-') {
+            return false;
+        }
+        for (int i = 0; i < 55; i++) {
+            if (i == 2 || i == 35 || i == 52) {
+                continue;
+            }
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return !value.startsWith("ff");
+    }
+}

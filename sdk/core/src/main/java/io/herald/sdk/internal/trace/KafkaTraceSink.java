@@ -1,0 +1,53 @@
+package io.herald.sdk.internal.trace;
+
+import io.herald.sdk.wire.HeraldTopics;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The trace shipper's own producer: acks=1, lz4, a longer linger, not idempotent. Timepoints are
+ * diagnostics, so they must not share the business producer's buffer (a trace burst would delay
+ * sends) nor its acks=all latency; losing one in a leader failover is acceptable.
+ */
+public final class KafkaTraceSink implements TraceSink {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    /** @param base the business producer's properties (bootstrap, security, ...); trace settings override them */
+    public KafkaTraceSink(Map<String, Object> base, String clientId, long lingerMs) {
+        Map<String, Object> p = new java.util.HashMap<>(base);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65_536);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000L);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(30_000, (int) lingerMs + 30_000));
+        p.put(ProducerConfig.RETRIES_CONFIG, 3);
+        p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void send(byte[] key, byte[] value, Runnable onFailure) {
+        try {
+            producer.send(new ProducerRecord<>(HeraldTopics.TRACE, key, value), (md, e) -> {
+                if (e != null) {
+                    onFailure.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            onFailure.run();
+        }
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+}

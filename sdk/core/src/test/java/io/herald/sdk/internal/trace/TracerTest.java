@@ -1,0 +1,136 @@
+package io.herald.sdk.internal.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.sdk.TraceContext;
+import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.TracingConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class TracerTest {
+
+    private static Timepoint timepoint(String id) {
+        return new Timepoint(id, Timepoint.HANDLED, 1L, "trade", "pay-succ", null, "billing", "billing", "i-1", 0, 1L,
+                null, 3L, 1, null, null, null);
+    }
+
+    /** A sink that never returns until released: the broker is gone. */
+    private static final class StuckSink implements TraceSink {
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void send(byte[] key, byte[] value, Runnable onFailure) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void fullQueueDropsAndCountsWithoutEverBlocking() {
+        // given
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StuckSink sink = new StuckSink();
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> TracingConfig.DEFAULT, null, sink, registry);
+
+        // when
+        long start = System.nanoTime();
+        for (int i = 0; i < 100_000; i++) {
+            tracer.record(timepoint("m-" + i));
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        // then
+        assertThat(millis).isLessThan(2_000);
+        assertThat(tracer.droppedQueueFull()).isGreaterThanOrEqualTo(100_000 - 17);
+        assertThat(registry.get(Tracer.DROPPED).tag("reason", "queue-full").functionCounter().count())
+                .isEqualTo(tracer.droppedQueueFull());
+        tracer.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shipsEachTimepointAsJsonKeyedByMessageId() throws Exception {
+        List<byte[][]> sent = new CopyOnWriteArrayList<>();
+        TraceSink sink = new TraceSink() {
+            public void send(byte[] key, byte[] value, Runnable onFailure) {
+                sent.add(new byte[][] {key, value});
+            }
+
+            public void close(Duration timeout) {
+            }
+        };
+        Tracer tracer = new Tracer("billing", "i-1", 1_000, () -> TracingConfig.DEFAULT, null, sink, null);
+
+        tracer.record(timepoint("m-1"));
+        tracer.sent("m-2", "trade", "pay-succ", "order-1", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 2,
+                41L, 1_700_000_000_000L, 7L);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        tracer.close(Duration.ofSeconds(1));
+        assertThat(new String(sent.get(0)[0], StandardCharsets.UTF_8)).isEqualTo("m-1");
+        Timepoint read = new ObjectMapper().readValue(sent.get(1)[1], Timepoint.class);
+        assertThat(read.kind()).isEqualTo(Timepoint.SENT);
+        assertThat(read.partition()).isEqualTo(2);
+        assertThat(read.offset()).isEqualTo(41L);
+        assertThat(read.durationMs()).isEqualTo(7L);
+        assertThat(read.app()).isEqualTo("billing");
+        assertThat(read.instance()).isEqualTo("i-1");
+        assertThat(read.traceparent()).startsWith("00-0af7651916cd43dd");
+        assertThat(new String(sent.get(1)[1], StandardCharsets.UTF_8)).doesNotContain("\"group\"");
+    }
+
+    @Test
+    void samplesByTheTopicRateElseTheDefault() {
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> new TracingConfig(0.0, Map.of("audit", 1.0)), null,
+                new StuckSink(), null);
+
+        assertThat(tracer.sample("trade")).isFalse();
+        assertThat(tracer.sample("audit")).isTrue();
+        assertThat(Tracer.OFF.sample("audit")).isFalse();
+        tracer.close(Duration.ofMillis(100));
+    }
+
+    @Test
+    void createsValidTraceparentsCarryingTheSamplingFlag() {
+        String sampled = new String(Tracer.newTraceparent(true), StandardCharsets.US_ASCII);
+        String notSampled = new String(Tracer.newTraceparent(false), StandardCharsets.US_ASCII);
+
+        assertThat(TraceContext.isValid(sampled)).isTrue();
+        assertThat(sampled).endsWith("-01");
+        assertThat(notSampled).endsWith("-00");
+        assertThat(sampled.substring(3, 35)).isNotEqualTo(notSampled.substring(3, 35));
+    }
+
+    @Test
+    void callerTraceparentComesFromTheScopeThenTheSupplier() {
+        String fromSupplier = "00-11111111111111111111111111111111-2222222222222222-01";
+        String fromScope = "00-33333333333333333333333333333333-4444444444444444-01";
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> TracingConfig.DEFAULT, () -> fromSupplier,
+                new StuckSink(), null);
+
+        assertThat(tracer.callerTraceparent()).isEqualTo(fromSupplier);
+        try (TraceContext.Scope ignored = TraceContext.with(fromScope)) {
+            assertThat(tracer.callerTraceparent()).isEqualTo(fromScope);
+        }
+        try (TraceContext.Scope ignored = TraceContext.with("not-a-traceparent")) {
+            assertThat(tracer.callerTraceparent()).isEqualTo(fromSupplier);
+        }
+        tracer.close(Duration.ofMillis(100));
+    }
+}
