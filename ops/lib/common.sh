@@ -48,12 +48,13 @@ herald_require_free_port() { # port what
   fi
 }
 
-# Prints a port nothing answers on, starting at a random point of 20000-59999 unless given one.
+# Prints a port nothing answers on, from a random start in 20000-31999 unless given one: below
+# Linux's ephemeral range, so an outgoing connection cannot take it before the broker binds it.
 herald_free_port() { # [first-candidate] [port-to-avoid]
-  local p="${1:-$((20000 + RANDOM % 40000))}" tries=0
+  local p="${1:-$((20000 + RANDOM % 12000))}" tries=0
   while herald_port_answers "$p" || [ "$p" = "${2:-}" ]; do
     p=$((p + 1))
-    [ "$p" -lt 60000 ] || p=20000
+    [ "$p" -lt 32000 ] || p=20000
     tries=$((tries + 1))
     [ "$tries" -lt 500 ] || herald_die "no free port found"
   done

