@@ -224,4 +224,59 @@ class InMemoryTransportTest {
             assertThat(transport.backoffs()).containsExactly(100L, 700L, 700L);
         }
     }
+
+    @Test
+    void deliversADelayedMessageOnlyOnceTheClockReachesItsDueTime() {
+        List<String> reminded = new ArrayList<>();
+        Herald herald = herald().listen(Binding.direct("reminders", "remind"), String.class, m -> reminded.add(m.payload()))
+                .start();
+
+        io.herald.sdk.DelayedSendResult result = herald.sender().sendDelayed("reminders", "remind", "order-1", "pay now",
+                Duration.ofMinutes(10));
+
+        assertThat(reminded).isEmpty();
+        assertThat(transport.pendingDelayed()).hasSize(1);
+        assertThat(transport.records(io.herald.sdk.wire.HeraldTopics.DELAY).get(0).header(HeraldHeaders.DELAY_ID))
+                .isEqualTo(result.delayId());
+        transport.advanceClock(Duration.ofMinutes(9));
+        assertThat(reminded).isEmpty();
+        transport.advanceClock(Duration.ofMinutes(1));
+        assertThat(reminded).containsExactly("pay now");
+        InMemoryTransport.StoredRecord delivered = transport.records("reminders").get(0);
+        assertThat(delivered.header(HeraldHeaders.CE_ID)).isEqualTo(result.messageId());
+        assertThat(delivered.header(HeraldHeaders.DELAY_UNTIL)).isNull();
+        assertThat(delivered.header(HeraldHeaders.TARGET_TOPIC)).isNull();
+        assertThat(transport.pendingDelayed()).isEmpty();
+    }
+
+    @Test
+    void aRecordOnTheGroupsReplayTopicReachesItsMatchingListenerAndNoOtherGroup() {
+        List<String> billing = new ArrayList<>();
+        List<String> audit = new ArrayList<>();
+        herald().listen(Binding.direct("trade", "pay-succ"), String.class, m -> billing.add(m.payload() + "@" + m.topic()))
+                .listen(Binding.fanout("trade").withGroup("audit"), String.class, m -> audit.add(m.payload()))
+                .start();
+
+        for (String type : List.of("refund", "pay-succ")) {
+            transport.publishRaw(io.herald.sdk.wire.HeraldTopics.replay("billing"), "order-1",
+                    type.getBytes(StandardCharsets.UTF_8),
+                    new org.apache.kafka.common.header.internals.RecordHeader(HeraldHeaders.CE_TYPE, type.getBytes(StandardCharsets.UTF_8)),
+                    new org.apache.kafka.common.header.internals.RecordHeader(HeraldHeaders.REPLAY_JOB, "7".getBytes(StandardCharsets.UTF_8)),
+                    new org.apache.kafka.common.header.internals.RecordHeader(HeraldHeaders.TARGET_TOPIC, "trade".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        assertThat(billing).containsExactly("pay-succ@trade");
+        assertThat(audit).isEmpty();
+    }
+
+    @Test
+    void timepointsGoToTheTraceTopic() {
+        Herald herald = herald().listen(Binding.direct("trade", "pay-succ"), String.class, m -> { }).start();
+
+        SendResult sent = herald.sender().send("trade", "pay-succ", "order-1", "x");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.records(io.herald.sdk.wire.HeraldTopics.TRACE).size() >= 3);
+        assertThat(transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)).extracting(InMemoryTransport.StoredRecord::keyAsString)
+                .containsOnly(sent.messageId());
+    }
 }
