@@ -81,7 +81,32 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/messages/{id}/trace", Needs.OWNER,
                 f -> "/messages/" + io.herald.server.trace.TraceFixtures.seedSent(f.topic(), 0, 0) + "/trace", f -> null);
         row("GET", "/api/v1/traces", Needs.ANY, f -> "/traces?topic=" + f.topic(), f -> null);
+        row("POST", "/api/v1/replays", Needs.OWNER, f -> "/replays", f -> Map.of("topic", f.topic(),
+                "from", java.time.Instant.now().minusSeconds(3600).toString(), "target", Map.of("group", "g-" + f.appA())));
+        row("GET", "/api/v1/replays", Needs.ANY, f -> "/replays", f -> null);
+        row("GET", "/api/v1/replays/{id}", Needs.OWNER,
+                f -> "/replays/" + io.herald.server.replay.ReplayFixtures.heldJob(f.appA(), f.topic()), f -> null);
+        row("POST", "/api/v1/replays/{id}/cancel", Needs.OWNER,
+                f -> "/replays/" + io.herald.server.replay.ReplayFixtures.heldJob(f.appA(), f.topic()) + "/cancel", f -> null);
+        row("POST", "/api/v1/messages/{id}/replay", Needs.OWNER,
+                f -> "/messages/" + io.herald.server.trace.TraceFixtures.seedSent(f.topic(), 0, 0) + "/replay",
+                f -> Map.of("target", Map.of("group", "g-" + f.appA())));
+        row("GET", "/api/v1/dead-letters", Needs.OWNER, f -> "/dead-letters?topic=" + f.topic() + "&group=g-" + f.appA(), f -> null);
+        row("POST", "/api/v1/dead-letters/redrive", Needs.OWNER, f -> "/dead-letters/redrive",
+                f -> Map.of("topic", f.topic(), "group", "g-" + f.appA(), "all", true));
         // end trace and replay
+        // two-phase transactions
+        row("GET", "/api/v1/transactions", Needs.ANY, f -> "/transactions", f -> null);
+        row("GET", "/api/v1/transactions/{id}", Needs.OWNER,
+                f -> "/transactions/" + io.herald.server.tx.TxFixtures.pending(f.appA(), f.topic()), f -> null);
+        row("POST", "/api/v1/transactions/{id}/commit", Needs.OWNER,
+                f -> "/transactions/" + io.herald.server.tx.TxFixtures.pending(f.appA(), f.topic()) + "/commit", f -> null);
+        row("POST", "/api/v1/transactions/{id}/rollback", Needs.OWNER,
+                f -> "/transactions/" + io.herald.server.tx.TxFixtures.pending(f.appA(), f.topic()) + "/rollback", f -> null);
+        row("GET", "/api/v1/producer-settings/{app}", Needs.OWNER, f -> "/producer-settings/" + f.appA(), f -> null);
+        row("PUT", "/api/v1/producer-settings/{app}", Needs.OWNER, f -> "/producer-settings/" + f.appA(),
+                f -> Map.of("checkProtocol", "KAFKA", "checkIntervalMs", 30000, "maxChecks", 15));
+        // end two-phase transactions
         row("POST", "/api/v1/topics/{topic}/events", Needs.OWNER, f -> "/topics/" + f.topic() + "/events?type=t1",
                 f -> Map.of("amount", 1));
         row("GET", "/api/v1/delayed", Needs.ANY, f -> "/delayed", f -> null);

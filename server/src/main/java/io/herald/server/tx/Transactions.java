@@ -1,0 +1,359 @@
+package io.herald.server.tx;
+
+import io.herald.server.audit.Auditor;
+import io.herald.server.common.ConflictException;
+import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.ValidationException;
+import io.herald.server.ingest.EventPublisher;
+import io.herald.server.security.Caller;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The pending state of two-phase messages in PostgreSQL ({@code tx_message}, see V5).
+ *
+ * <p>Exactly once to the target topic rests on three things. (1) Only the first decision moves a
+ * row out of PENDING (one conditional upsert), so a producer's COMMIT racing a check-back answer or
+ * a manual commit yields one COMMITTING row, and a late COMMIT after a ROLLBACK changes nothing.
+ * (2) Publishing takes COMMITTING rows with {@code FOR UPDATE SKIP LOCKED}, publishes them with the
+ * idempotent producer, waits for every acknowledgement and marks them PUBLISHED in the same database
+ * transaction: no two instances publish the same row, producer retries do not duplicate, and a row
+ * once marked is never published again. (3) The row stays as the dedupe record of its message id for
+ * {@code herald.tx.keep-finished}, so a half message or decision read again after a rebalance is
+ * recognised. The one remaining window is a server crash after Kafka acknowledged and before the mark
+ * committed: the row is published again with the same {@code ce_id} (consumers can drop it by id).
+ * Closing it would need the database commit and the Kafka write in one transaction, which neither
+ * offers across the other; we keep the window to milliseconds instead of adding a second store.
+ */
+@Service
+public class Transactions {
+
+    private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+    private static final String COLUMNS = "message_id, app, topic, event_type, record_key, state, checks, created_at,"
+            + " next_check_at, decided_by, decided_at, published_at, half_seen";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final EventPublisher publisher;
+    private final Auditor auditor;
+    private final TxProperties props;
+    private final MeterRegistry meters;
+    private final Counter published;
+
+    Transactions(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, TxProperties props,
+                 MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.publisher = publisher;
+        this.auditor = auditor;
+        this.props = props;
+        this.meters = meters;
+        this.published = Counter.builder("herald.tx.published").description("Two-phase messages published to their topic")
+                .register(meters);
+    }
+
+    /** A two-phase message as the API shows it (without payload). */
+    public record TxView(String messageId, String app, String topic, String type, String key, String state, int checks,
+                         long ageMs, Instant createdAt, Instant nextCheckAt, String decidedBy, Instant decidedAt,
+                         Instant publishedAt) {
+    }
+
+    /** A half message read from {@code herald.tx.half}, headers already the final ones. */
+    record Half(String messageId, String app, String topic, String type, byte[] key, byte[] payload, byte[] headers) {
+    }
+
+    /** A decision read from {@code herald.tx.decision} (or an HTTP check-back answer). */
+    record Decision(String messageId, String app, boolean commit, String by) {
+    }
+
+    /** Stores half messages; one already known (read again, or decided before its half arrived) keeps its state. */
+    void storeHalves(List<Half> halves) {
+        if (halves.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> jdbc.batchUpdate("INSERT INTO tx_message (message_id, app, topic, event_type,"
+                + " record_key, payload, headers, half_seen, state, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, true, 'PENDING',"
+                + " now() + COALESCE((SELECT ps.check_interval_ms FROM producer_settings ps JOIN app a ON a.id = ps.app_id"
+                + " WHERE a.name = ?), ?) * interval '1 millisecond')"
+                + " ON CONFLICT (message_id) DO UPDATE SET app = EXCLUDED.app, topic = EXCLUDED.topic, event_type = EXCLUDED.event_type,"
+                + " record_key = EXCLUDED.record_key, payload = CASE WHEN tx_message.state = 'COMMITTING' THEN EXCLUDED.payload END,"
+                + " headers = CASE WHEN tx_message.state = 'COMMITTING' THEN EXCLUDED.headers END, half_seen = true"
+                + " WHERE NOT tx_message.half_seen", halves, halves.size(), (ps, h) -> {
+                    ps.setString(1, h.messageId());
+                    ps.setString(2, h.app());
+                    ps.setString(3, h.topic());
+                    ps.setString(4, h.type());
+                    ps.setBytes(5, h.key());
+                    ps.setBytes(6, h.payload());
+                    ps.setBytes(7, h.headers());
+                    ps.setString(8, h.app());
+                    ps.setLong(9, props.checkInterval().toMillis());
+                }));
+    }
+
+    /**
+     * Applies decisions; only the first one for a message counts.
+     *
+     * @return how many moved a message to COMMITTING
+     */
+    int decide(List<Decision> decisions) {
+        if (decisions.isEmpty()) {
+            return 0;
+        }
+        int[][] counts = tx.execute(status -> jdbc.batchUpdate("INSERT INTO tx_message (message_id, app, state, decided_by, decided_at)"
+                + " VALUES (?, ?, ?, ?, now()) ON CONFLICT (message_id) DO UPDATE SET state = EXCLUDED.state,"
+                + " decided_by = EXCLUDED.decided_by, decided_at = now(),"
+                + " payload = CASE WHEN EXCLUDED.state = 'COMMITTING' THEN tx_message.payload END,"
+                + " headers = CASE WHEN EXCLUDED.state = 'COMMITTING' THEN tx_message.headers END"
+                + " WHERE tx_message.state = 'PENDING' AND (tx_message.app IS NULL OR EXCLUDED.app IS NULL OR tx_message.app = EXCLUDED.app)",
+                decisions, decisions.size(), (ps, d) -> {
+                    ps.setString(1, d.messageId());
+                    ps.setString(2, d.app());
+                    ps.setString(3, d.commit() ? "COMMITTING" : "ROLLED_BACK");
+                    ps.setString(4, d.by());
+                }));
+        int committing = 0;
+        for (int i = 0; i < decisions.size(); i++) {
+            if (decisions.get(i).commit() && counts != null && counts[0][i] != 0) {
+                committing++;
+            }
+        }
+        return committing;
+    }
+
+    private record Committed(String messageId, String topic, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    /**
+     * Publishes one batch of committed messages and marks them published, in one database
+     * transaction holding their row locks.
+     *
+     * @return the number of rows taken
+     */
+    int publishCommitted() {
+        Integer taken = tx.execute(status -> {
+            List<Committed> rows = jdbc.query("SELECT message_id, topic, record_key, payload, headers FROM tx_message"
+                    + " WHERE state = 'COMMITTING' AND half_seen ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                    (rs, i) -> new Committed(rs.getString(1), rs.getString(2), new ProducerRecord<>(rs.getString(2), null, null,
+                            rs.getBytes(3), rs.getBytes(4), TxHeaders.decode(rs.getBytes(5)))), props.batch());
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>(rows.size());
+            for (Committed c : rows) {
+                sent.add(publisher.send(c.record()));
+            }
+            List<String> done = new ArrayList<>(rows.size());
+            RuntimeException first = null;
+            for (int i = 0; i < rows.size(); i++) {
+                try {
+                    publisher.await(sent.get(i));
+                    done.add(rows.get(i).messageId());
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("UPDATE tx_message SET state = 'PUBLISHED', published_at = now(), payload = NULL,"
+                        + " headers = NULL WHERE message_id = ANY(?)");
+                ps.setArray(1, con.createArrayOf("varchar", done.toArray()));
+                return ps;
+            });
+            published.increment(done.size());
+            if (first != null) {
+                log.warn("{} committed two-phase message(s) not published yet, trying again: {}", rows.size() - done.size(),
+                        first.getMessage());
+            }
+            return rows.size();
+        });
+        return taken == null ? 0 : taken;
+    }
+
+    /** A check-back to make (already counted in the row). */
+    record Check(String messageId, String app, String topic, String type, byte[] key, int number, String protocol,
+                 String address) {
+    }
+
+    /**
+     * Takes the pending messages whose check is due: discards those that used up their checks
+     * (metric, audit), counts one more check for the others and hands them to {@code sender} inside
+     * the transaction (a Kafka check is sent before the count commits; an HTTP call is only queued).
+     */
+    int dueChecks(java.util.function.Consumer<List<Check>> sender) {
+        Integer taken = tx.execute(status -> {
+            record Due(String id, String app, String topic, String type, byte[] key, int checks, String protocol, String address,
+                       long interval, int max) {
+            }
+            List<Due> due = jdbc.query("SELECT m.message_id, m.app, m.topic, m.event_type, m.record_key, m.checks,"
+                    + " COALESCE(ps.check_protocol, 'KAFKA'), ps.check_address, COALESCE(ps.check_interval_ms, ?),"
+                    + " COALESCE(ps.max_checks, ?) FROM tx_message m LEFT JOIN app a ON a.name = m.app"
+                    + " LEFT JOIN producer_settings ps ON ps.app_id = a.id"
+                    + " WHERE m.state = 'PENDING' AND m.half_seen AND m.next_check_at <= now()"
+                    + " ORDER BY m.next_check_at LIMIT ? FOR UPDATE OF m SKIP LOCKED",
+                    (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
+                            rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getInt(10)),
+                    props.checkInterval().toMillis(), props.maxChecks(), props.batch());
+            List<Check> checks = new ArrayList<>();
+            for (Due d : due) {
+                if (d.checks() >= d.max()) {
+                    jdbc.update("UPDATE tx_message SET state = 'DISCARDED', decided_at = now(), decided_by = ?, payload = NULL,"
+                            + " headers = NULL WHERE message_id = ?", "discarded after " + d.checks() + " checks", d.id());
+                    meters.counter("herald.tx.discarded", "app", String.valueOf(d.app())).increment();
+                    auditor.record(io.herald.server.security.Caller.SYSTEM, "discard", "transaction", d.id(), view(d.id()), null);
+                    log.warn("Two-phase message {} of app {} discarded: no answer after {} check(s)", d.id(), d.app(), d.checks());
+                } else {
+                    jdbc.update("UPDATE tx_message SET checks = checks + 1, next_check_at = now() + ? * interval '1 millisecond'"
+                            + " WHERE message_id = ?", d.interval(), d.id());
+                    checks.add(new Check(d.id(), d.app(), d.topic(), d.type(), d.key(), d.checks() + 1, d.protocol(), d.address()));
+                }
+            }
+            if (!checks.isEmpty()) {
+                sender.accept(checks);
+            }
+            return due.size();
+        });
+        return taken == null ? 0 : taken;
+    }
+
+    /** Deletes finished rows older than the dedupe window. */
+    int purgeFinished() {
+        return jdbc.update("DELETE FROM tx_message WHERE state IN ('PUBLISHED', 'ROLLED_BACK', 'DISCARDED')"
+                + " AND decided_at < now() - ? * interval '1 millisecond'", props.keepFinished().toMillis());
+    }
+
+    /** Two-phase messages in a state (PENDING by default) of one app (null = all), oldest first. */
+    public List<TxView> list(String app, String state, int limit) {
+        String s = state == null ? "PENDING" : state.toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("PENDING", "COMMITTING", "PUBLISHED", "ROLLED_BACK", "DISCARDED").contains(s)) {
+            throw new ValidationException("state", "must be one of PENDING, COMMITTING, PUBLISHED, ROLLED_BACK, DISCARDED");
+        }
+        String sql = "SELECT " + COLUMNS + " FROM tx_message WHERE state = ? AND half_seen" + (app == null ? "" : " AND app = ?")
+                + " ORDER BY created_at LIMIT ?";
+        Object[] args = app == null ? new Object[] {s, limit} : new Object[] {s, app, limit};
+        return jdbc.query(sql, (rs, i) -> view(rs), args);
+    }
+
+    public long pending(String app) {
+        Long n = app == null ? jdbc.queryForObject("SELECT count(*) FROM tx_message WHERE state = 'PENDING' AND half_seen", Long.class)
+                : jdbc.queryForObject("SELECT count(*) FROM tx_message WHERE state = 'PENDING' AND half_seen AND app = ?", Long.class, app);
+        return n == null ? 0 : n;
+    }
+
+    public TxView get(Caller caller, String id) {
+        TxView view = find(id);
+        if (!caller.readOnly() && !caller.actsFor(view.app())) {
+            throw new ForbiddenException("The caller may not read transactions of app '" + view.app() + "'");
+        }
+        return view;
+    }
+
+    /** Commits or rolls back a pending message by hand; audited. */
+    public TxView decideManually(Caller caller, String id, boolean commit) {
+        TxView after = tx.execute(status -> {
+            TxView before = find(id);
+            caller.requireApp(before.app());
+            if (!"PENDING".equals(before.state())) {
+                throw new ConflictException("Transaction " + id + " is already " + before.state(), "state");
+            }
+            decide(List.of(new Decision(id, before.app(), commit, caller.name())));
+            TxView now = find(id);
+            auditor.record(caller, commit ? "commit" : "rollback", "transaction", id, before, now);
+            return now;
+        });
+        return after;
+    }
+
+    private TxView find(String id) {
+        TxView v = view(id);
+        if (v == null) {
+            throw new NotFoundException("Transaction", id);
+        }
+        return v;
+    }
+
+    private TxView view(String id) {
+        List<TxView> rows = jdbc.query("SELECT " + COLUMNS + " FROM tx_message WHERE message_id = ? AND half_seen",
+                (rs, i) -> view(rs), id);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private static TxView view(ResultSet rs) throws SQLException {
+        Instant created = instant(rs.getTimestamp(8));
+        byte[] key = rs.getBytes(5);
+        return new TxView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                key == null ? null : new String(key, StandardCharsets.UTF_8), rs.getString(6), rs.getInt(7),
+                created == null ? 0 : Math.max(0, System.currentTimeMillis() - created.toEpochMilli()), created,
+                instant(rs.getTimestamp(9)), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Producer settings of an app (check-back protocol, address, interval, max checks). */
+    public record ProducerSettings(String app, String checkProtocol, String checkAddress, long checkIntervalMs, int maxChecks) {
+    }
+
+    public ProducerSettings settings(Caller caller, String app) {
+        if (!caller.readOnly() && !caller.actsFor(app)) {
+            throw new ForbiddenException("The caller may not read producer settings of app '" + app + "'");
+        }
+        return findSettings(app);
+    }
+
+    private ProducerSettings findSettings(String app) {
+        List<Long> ids = jdbc.queryForList("SELECT id FROM app WHERE name = ?", Long.class, app);
+        if (ids.isEmpty()) {
+            throw new NotFoundException("App", app, "app");
+        }
+        List<ProducerSettings> rows = jdbc.query("SELECT check_protocol, check_address, check_interval_ms, max_checks"
+                + " FROM producer_settings WHERE app_id = ?", (rs, i) -> new ProducerSettings(app, rs.getString(1), rs.getString(2),
+                rs.getLong(3), rs.getInt(4)), ids.get(0));
+        return rows.isEmpty() ? new ProducerSettings(app, "KAFKA", null, props.checkInterval().toMillis(), props.maxChecks())
+                : rows.get(0);
+    }
+
+    /** Replaces an app's producer settings; audited. */
+    public ProducerSettings updateSettings(Caller caller, String app, ProducerSettings wanted) {
+        caller.requireApp(app);
+        String protocol = wanted.checkProtocol() == null ? "KAFKA" : wanted.checkProtocol().toUpperCase(java.util.Locale.ROOT);
+        if (!protocol.equals("KAFKA") && !protocol.equals("HTTP")) {
+            throw new ValidationException("checkProtocol", "must be KAFKA or HTTP");
+        }
+        if (protocol.equals("HTTP") && (wanted.checkAddress() == null || !wanted.checkAddress().matches("https?://.+"))) {
+            throw new ValidationException("checkAddress", "an http(s) URL is required with checkProtocol HTTP");
+        }
+        long interval = wanted.checkIntervalMs() <= 0 ? props.checkInterval().toMillis() : wanted.checkIntervalMs();
+        int max = wanted.maxChecks() <= 0 ? props.maxChecks() : wanted.maxChecks();
+        if (max > 1000) {
+            throw new ValidationException("maxChecks", "must be between 1 and 1000");
+        }
+        return tx.execute(status -> {
+            ProducerSettings before = findSettings(app);
+            jdbc.update("INSERT INTO producer_settings (app_id, check_protocol, check_address, check_interval_ms, max_checks, updated_at)"
+                    + " SELECT id, ?, ?, ?, ?, now() FROM app WHERE name = ? ON CONFLICT (app_id) DO UPDATE SET"
+                    + " check_protocol = EXCLUDED.check_protocol, check_address = EXCLUDED.check_address,"
+                    + " check_interval_ms = EXCLUDED.check_interval_ms, max_checks = EXCLUDED.max_checks, updated_at = now()",
+                    protocol, wanted.checkAddress(), interval, max, app);
+            ProducerSettings after = findSettings(app);
+            auditor.record(caller, "update", "producer-settings", app, before, after);
+            return after;
+        });
+    }
+}

@@ -1,0 +1,329 @@
+package io.herald.server.tx;
+
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.HeraldTopics;
+import io.herald.sdk.wire.TxProtocol;
+import io.herald.server.ingest.EventPublisher;
+import io.herald.server.provisioning.KafkaClientConfig;
+import io.herald.server.provisioning.KafkaProvisioner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The transaction worker's threads on this instance. The intake reads half messages and
+ * decisions (one consumer group over both topics, so instances split the partitions) into
+ * {@code tx_message} and commits offsets only after the rows committed; the loop publishes
+ * committed messages and sends due check-backs, taking rows with {@code SKIP LOCKED}, so every
+ * instance can run it without double work.
+ */
+@Component
+class TxWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TxWorkers.class);
+    /** Headers of the half message that are not part of the final message. */
+    private static final Set<String> CONTROL = Set.of(HeraldHeaders.TARGET_TOPIC, HeraldHeaders.TX, TxProtocol.KEY);
+    private static final long RETENTION_MS = Duration.ofDays(7).toMillis();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Transactions transactions;
+    private final KafkaClientConfig kafka;
+    private final KafkaProvisioner provisioner;
+    private final EventPublisher publisher;
+    private final TxProperties props;
+    private final Set<String> checkTopics = ConcurrentHashMap.newKeySet();
+    private final HttpClient http;
+    private final List<Thread> threads = new ArrayList<>();
+    private ExecutorService httpChecks;
+    private volatile boolean running;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Thread loop;
+
+    TxWorkers(Transactions transactions, KafkaClientConfig kafka, KafkaProvisioner provisioner, EventPublisher publisher,
+              TxProperties props) {
+        this.transactions = transactions;
+        this.kafka = kafka;
+        this.provisioner = provisioner;
+        this.publisher = publisher;
+        this.props = props;
+        this.http = HttpClient.newBuilder().connectTimeout(props.httpTimeout()).build();
+    }
+
+    @Override
+    public void start() {
+        if (!props.enabled()) {
+            return;
+        }
+        running = true;
+        httpChecks = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "herald-tx-http-check");
+            t.setDaemon(true);
+            return t;
+        });
+        Thread intake = new Thread(this::intakeLoop, "herald-tx-intake");
+        Thread worker = new Thread(this::workLoop, "herald-tx-worker");
+        loop = worker;
+        for (Thread t : List.of(intake, worker)) {
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        if (httpChecks != null) {
+            httpChecks.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 100;
+    }
+
+    private void workLoop() {
+        long pollNanos = props.pollInterval().toNanos();
+        long nextPurge = 0;
+        while (running) {
+            try {
+                int published = transactions.publishCommitted();
+                int checked = transactions.dueChecks(this::sendChecks);
+                if (System.currentTimeMillis() >= nextPurge) {
+                    transactions.purgeFinished();
+                    nextPurge = System.currentTimeMillis() + 60_000;
+                }
+                if (published < props.batch() && checked < props.batch()) {
+                    LockSupport.parkNanos(pollNanos);
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Transaction worker failed, trying again: {}", e.toString());
+                    LockSupport.parkNanos(1_000_000_000L);
+                }
+            }
+        }
+    }
+
+    /** Runs inside the transaction that counted the checks: Kafka checks are acknowledged before it commits. */
+    private void sendChecks(List<Transactions.Check> checks) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Transactions.Check c : checks) {
+            if ("HTTP".equals(c.protocol())) {
+                httpChecks.submit(() -> httpCheck(c));
+                continue;
+            }
+            String topic = HeraldTopics.txCheck(c.app());
+            ensureCheckTopic(c.app());
+            List<Header> headers = new ArrayList<>(6);
+            headers.add(header(HeraldHeaders.CE_ID, c.messageId()));
+            headers.add(header(HeraldHeaders.CE_SOURCE, "herald"));
+            if (c.type() != null) {
+                headers.add(header(HeraldHeaders.CE_TYPE, c.type()));
+            }
+            headers.add(header(HeraldHeaders.TARGET_TOPIC, c.topic()));
+            headers.add(header(HeraldHeaders.TX, TxProtocol.CHECK));
+            headers.add(header(TxProtocol.CHECK_NUMBER, String.valueOf(c.number())));
+            if (c.key() != null) {
+                headers.add(new RecordHeader(TxProtocol.KEY, c.key()));
+            }
+            records.add(new ProducerRecord<>(topic, null, null, c.messageId().getBytes(StandardCharsets.UTF_8), new byte[0], headers));
+        }
+        if (!records.isEmpty()) {
+            publisher.sendAllAndWait(records);
+        }
+    }
+
+    /** A producer without the SDK: POST the question, apply a COMMIT or ROLLBACK answer at once. */
+    private void httpCheck(Transactions.Check c) {
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("messageId", c.messageId());
+            body.put("app", c.app());
+            body.put("topic", c.topic());
+            body.put("type", c.type());
+            body.put("key", c.key() == null ? null : new String(c.key(), StandardCharsets.UTF_8));
+            body.put("check", c.number());
+            HttpRequest request = HttpRequest.newBuilder(URI.create(c.address())).timeout(props.httpTimeout())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                log.debug("HTTP check-back of {} answered {}", c.messageId(), response.statusCode());
+                return;
+            }
+            String answer = response.body() == null ? "" : response.body().strip();
+            if (answer.startsWith("{")) {
+                JsonNode node = JSON.readTree(answer);
+                answer = node.path("state").asString("");
+            }
+            answer = answer.toUpperCase(java.util.Locale.ROOT);
+            if (answer.equals(TxProtocol.COMMIT) || answer.equals(TxProtocol.ROLLBACK)) {
+                if (transactions.decide(List.of(new Transactions.Decision(c.messageId(), c.app(), answer.equals(TxProtocol.COMMIT),
+                        "http-check"))) > 0) {
+                    wakeUp();
+                }
+            }
+        } catch (Exception e) {
+            log.debug("HTTP check-back of {} to {} failed: {}", c.messageId(), c.address(), e.toString());
+        }
+    }
+
+    private void ensureCheckTopic(String app) {
+        if (app != null && !checkTopics.contains(app)) {
+            provisioner.ensureTopic(HeraldTopics.txCheck(app), props.checkTopicPartitions(), Duration.ofDays(1).toMillis());
+            checkTopics.add(app);
+        }
+    }
+
+    private void wakeUp() {
+        Thread t = loop;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void intakeLoop() {
+        while (running) {
+            try {
+                provisioner.ensureTopic(HeraldTopics.TX_HALF, props.topicPartitions(), RETENTION_MS);
+                provisioner.ensureTopic(HeraldTopics.TX_DECISION, props.topicPartitions(), RETENTION_MS);
+                break;
+            } catch (RuntimeException e) {
+                log.warn("Cannot create the transaction topics yet ({}); trying again", e.getMessage());
+                LockSupport.parkNanos(2_000_000_000L);
+            }
+        }
+        Map<String, Object> config = kafka.base();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.intakeGroup());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-tx-intake");
+        while (running) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                c.subscribe(List.of(HeraldTopics.TX_HALF, HeraldTopics.TX_DECISION));
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    intake(records);
+                    c.commitSync();
+                }
+            } catch (WakeupException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Transaction intake failed, restarting it: {}", e.toString());
+                    LockSupport.parkNanos(2_000_000_000L);
+                }
+            }
+        }
+    }
+
+    /** Halves first, then decisions: a decision in the same batch as its half then finds the row. */
+    void intake(ConsumerRecords<byte[], byte[]> records) {
+        List<Transactions.Half> halves = new ArrayList<>();
+        List<Transactions.Decision> decisions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String id = text(r, HeraldHeaders.CE_ID);
+            if (id == null && r.key() != null) {
+                id = new String(r.key(), StandardCharsets.UTF_8);
+            }
+            if (id == null) {
+                log.warn("Record {}-{}@{} without message id ignored", r.topic(), r.partition(), r.offset());
+                continue;
+            }
+            String app = text(r, HeraldHeaders.CE_SOURCE);
+            if (r.topic().equals(HeraldTopics.TX_HALF)) {
+                String target = text(r, HeraldHeaders.TARGET_TOPIC);
+                if (target == null || target.isBlank()) {
+                    log.warn("Half message {} without {} ignored", id, HeraldHeaders.TARGET_TOPIC);
+                    continue;
+                }
+                Header key = r.headers().lastHeader(TxProtocol.KEY);
+                halves.add(new Transactions.Half(id, app, target, text(r, HeraldHeaders.CE_TYPE), key == null ? null : key.value(),
+                        r.value(), TxHeaders.encode(r.headers(), CONTROL)));
+                ensureCheckTopicQuietly(app);
+            } else {
+                String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8).strip();
+                if (!value.equals(TxProtocol.COMMIT) && !value.equals(TxProtocol.ROLLBACK)) {
+                    log.warn("Decision for {} is neither COMMIT nor ROLLBACK ('{}'); ignored", id, value);
+                    continue;
+                }
+                String origin = text(r, HeraldHeaders.TX);
+                decisions.add(new Transactions.Decision(id, app, value.equals(TxProtocol.COMMIT), origin == null ? "producer" : origin));
+            }
+        }
+        transactions.storeHalves(halves);
+        if (transactions.decide(decisions) > 0) {
+            wakeUp();
+        }
+    }
+
+    /** Check topics are created before the first check so that the app's SDK consumers find them early. */
+    private void ensureCheckTopicQuietly(String app) {
+        try {
+            ensureCheckTopic(app);
+        } catch (RuntimeException e) {
+            log.debug("Check topic of {} not created yet: {}", app, e.toString());
+        }
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
