@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,6 +228,43 @@ public class TraceService {
             }
         });
         return out;
+    }
+
+    /**
+     * What happened to messages after a replay job re-delivered them: per message id, the state of the
+     * target group (or, without a group, of the group that got furthest) from the timepoints carrying the
+     * job. Messages nothing was recorded for yet are absent.
+     */
+    public Map<String, GroupTrace> replayOutcomes(String replayJob, String group, Collection<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<TraceRow>> byId = new LinkedHashMap<>();
+        jdbc.query(connection -> {
+            var ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM trace_timepoint WHERE message_id = ANY (?)"
+                    + " AND replay_job = ?");
+            ps.setArray(1, connection.createArrayOf("varchar", messageIds.toArray()));
+            ps.setString(2, replayJob);
+            return ps;
+        }, (ResultSet rs) -> {
+            TraceRow r = row(rs, 0);
+            byId.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
+        });
+        Map<String, GroupTrace> out = new LinkedHashMap<>();
+        byId.forEach((id, rows) -> Timelines.groups(Timelines.normalize(rows), null).stream()
+                .filter(g -> group == null || group.equals(g.group()))
+                .max(java.util.Comparator.comparingInt(g -> rank(g.state())))
+                .ifPresent(g -> out.put(id, g)));
+        return out;
+    }
+
+    private static int rank(String state) {
+        return switch (state) {
+            case Timelines.HANDLED -> 4;
+            case Timelines.DEAD_LETTERED -> 3;
+            case Timelines.RETRYING -> 2;
+            default -> 1;
+        };
     }
 
     static TraceRow row(ResultSet rs, int i) throws SQLException {

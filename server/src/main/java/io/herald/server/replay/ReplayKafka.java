@@ -1,0 +1,200 @@
+package io.herald.server.replay;
+
+import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.provisioning.KafkaClientConfig;
+import io.herald.server.provisioning.KafkaProvisioner;
+import io.herald.server.provisioning.KafkaTopicState;
+import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.stereotype.Component;
+
+/** What replay needs from Kafka besides copying: offsets for times, topic shapes, dead letters to list. */
+@Component
+class ReplayKafka {
+
+    private final Admin admin;
+    private final KafkaProvisioner provisioner;
+    private final KafkaClientConfig clients;
+    private final long timeoutMs;
+
+    ReplayKafka(KafkaClientConfig clients, KafkaProvisioner provisioner) {
+        this.clients = clients;
+        this.provisioner = provisioner;
+        this.timeoutMs = clients.properties().operationTimeout().toMillis();
+        Map<String, Object> config = clients.base();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "herald-replay-admin");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeoutMs / 2));
+        this.admin = Admin.create(config);
+    }
+
+    @PreDestroy
+    void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+
+    /** The topic's partition numbers, or empty when Kafka does not know the topic. */
+    Optional<List<Integer>> partitions(String topic) {
+        return provisioner.describe(topic).map(t -> t.partitions().stream().map(KafkaTopicState.PartitionState::partition).sorted().toList());
+    }
+
+    int partitionCount(String topic) {
+        return partitions(topic).map(List::size).orElse(0);
+    }
+
+    void ensureTopic(String topic, int partitions, long retentionMs) {
+        provisioner.ensureTopic(topic, partitions, retentionMs);
+    }
+
+    /** Per partition, the offsets [start, end) of the records stamped in [from, to). */
+    Map<Integer, long[]> window(String topic, List<Integer> partitions, Instant from, Instant to) {
+        Map<Integer, Long> earliest = offsets(topic, partitions, OffsetSpec.earliest());
+        Map<Integer, Long> latest = offsets(topic, partitions, OffsetSpec.latest());
+        Map<Integer, Long> atFrom = offsets(topic, partitions, OffsetSpec.forTimestamp(from.toEpochMilli()));
+        Map<Integer, Long> atTo = offsets(topic, partitions, OffsetSpec.forTimestamp(to.toEpochMilli()));
+        Map<Integer, long[]> out = new HashMap<>();
+        for (int p : partitions) {
+            long end = atTo.get(p) < 0 ? latest.get(p) : atTo.get(p);
+            long start = atFrom.get(p) < 0 ? end : Math.max(atFrom.get(p), earliest.get(p));
+            out.put(p, new long[] {Math.min(start, end), end});
+        }
+        return out;
+    }
+
+    /** Per partition, the offsets [log start, log end) of everything the topic holds now. */
+    Map<Integer, long[]> everything(String topic, List<Integer> partitions) {
+        Map<Integer, Long> earliest = offsets(topic, partitions, OffsetSpec.earliest());
+        Map<Integer, Long> latest = offsets(topic, partitions, OffsetSpec.latest());
+        Map<Integer, long[]> out = new HashMap<>();
+        for (int p : partitions) {
+            out.put(p, new long[] {earliest.get(p), latest.get(p)});
+        }
+        return out;
+    }
+
+    private Map<Integer, Long> offsets(String topic, List<Integer> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(new TopicPartition(topic, p), spec));
+        try {
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+            Map<Integer, Long> out = new HashMap<>();
+            result.forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while asking Kafka for offsets of " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not answer the offsets of " + topic + " in time: " + e.getMessage(), e);
+        }
+    }
+
+    /** A consumer without a group for reading ranges of records. */
+    KafkaConsumer<byte[], byte[]> reader(String clientId, int maxPollRecords) {
+        Map<String, Object> config = clients.base();
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(config);
+    }
+
+    Map<String, Object> producerConfig(String clientId) {
+        Map<String, Object> config = clients.base();
+        config.put("client.id", clientId);
+        config.put("acks", "all");
+        config.put("enable.idempotence", true);
+        config.put("linger.ms", 5);
+        config.put("batch.size", 256 * 1024);
+        config.put("max.block.ms", timeoutMs);
+        config.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        config.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        return config;
+    }
+
+    /** Reads up to {@code limit} records of a topic from the start of each partition, oldest partition first. */
+    List<DeadLetterView.DeadLetter> read(String topic, List<Integer> partitions, int limit) {
+        Map<Integer, long[]> ranges = everything(topic, partitions);
+        List<DeadLetterView.DeadLetter> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = reader("herald-dead-letter-reader", Math.min(500, Math.max(1, limit)))) {
+            for (int p : partitions) {
+                long[] range = ranges.get(p);
+                if (range[0] >= range[1] || out.size() >= limit) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic, p);
+                c.assign(List.of(tp));
+                c.seek(tp, range[0]);
+                long deadline = System.currentTimeMillis() + timeoutMs;
+                while (out.size() < limit && c.position(tp) < range[1] && System.currentTimeMillis() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200)).records(tp)) {
+                        if (r.offset() >= range[1] || out.size() >= limit) {
+                            break;
+                        }
+                        out.add(deadLetter(r));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static DeadLetterView.DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
+        return new DeadLetterView.DeadLetter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()),
+                header(r, HeraldHeaders.CE_ID), header(r, HeraldHeaders.CE_TYPE),
+                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), header(r, HeraldHeaders.DLT_REASON),
+                header(r, HeraldHeaders.DLT_EXCEPTION_CLASS), header(r, HeraldHeaders.DLT_EXCEPTION_MESSAGE),
+                header(r, HeraldHeaders.DLT_ORIGINAL_TOPIC), integer(header(r, HeraldHeaders.DLT_ORIGINAL_PARTITION)),
+                longValue(header(r, HeraldHeaders.DLT_ORIGINAL_OFFSET)));
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Integer integer(String s) {
+        try {
+            return s == null ? null : Integer.valueOf(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long longValue(String s) {
+        try {
+            return s == null ? null : Long.valueOf(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

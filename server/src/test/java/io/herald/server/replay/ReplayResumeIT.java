@@ -1,0 +1,125 @@
+package io.herald.server.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.sdk.wire.HeraldTopics;
+import io.herald.server.HeraldServer;
+import io.herald.server.support.Api;
+import io.herald.server.support.TestInfra;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Replay jobs outliving their server: a stopped server hands its job to the next one, and a job whose
+ * instance went silent is taken over once the lease runs out. Every record of the window arrives at
+ * least once, none is lost.
+ */
+class ReplayResumeIT {
+
+    private static final String TOKEN = "resume-admin-token";
+
+    private static ConfigurableApplicationContext server(String db) {
+        return new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+                "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
+                "--spring.datasource.password=" + TestInfra.dbPassword(),
+                "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN,
+                "--herald.replay.lease=3s", "--herald.replay.progress-interval=200ms", "--herald.replay.claim-interval=300ms",
+                "--herald.trace.enabled=false");
+    }
+
+    private static Api api(ConfigurableApplicationContext server) {
+        return new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server).getWebServer().getPort() + "/api/v1", TOKEN);
+    }
+
+    private static String db() {
+        return TestInfra.createDatabase("herald_resume_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
+    }
+
+    /** App, topic with three partitions, a group; {@code n} records; a rate-capped replay of all of them. */
+    private static long startJob(Api api, String name, int n, int rate) throws Exception {
+        api.post("/apps", Map.of("name", name));
+        assertThat(api.post("/topics", Map.of("name", name, "app", name, "partitions", 3, "replicationFactor", 1)).status()).isEqualTo(201);
+        assertThat(api.post("/bindings", Map.of("app", name, "group", "g-" + name, "topic", name, "kind", "FANOUT")).status()).isEqualTo(201);
+        long base = System.currentTimeMillis() - 3_600_000; // one record a second, all of them in the past
+        ReplayIT.produce(name, "r", n, base);
+        Api.Response started = api.post("/replays", Map.of("topic", name, "from", String.valueOf(base),
+                "target", Map.of("group", "g-" + name), "ratePerSecond", rate));
+        assertThat(started.status()).as(started.toString()).isEqualTo(201);
+        return started.json().get("id").asLong();
+    }
+
+    private static void assertEveryRecordArrived(String name, int n) {
+        List<ConsumerRecord<byte[], byte[]>> copies = ReplayFixtures.readAll(HeraldTopics.replay("g-" + name));
+        Set<String> ids = new HashSet<>(ReplayIT.ids(copies));
+        assertThat(ids).hasSize(n).containsAll(ReplayIT.range("r", 0, n));
+        System.out.printf("%d records replayed with %d copies (%d repeated after the hand-over)%n", n, copies.size(),
+                copies.size() - n);
+    }
+
+    @Test
+    void aJobResumesOnTheNextServerAfterItsServerStops() throws Exception {
+        String db = db();
+        String name = "resume-" + Long.toString(System.nanoTime(), 36);
+        int n = 240;
+        long id;
+        long copiedBefore;
+        try (ConfigurableApplicationContext first = server(db)) {
+            Api api = api(first);
+            id = startJob(api, name, n, 60);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
+            copiedBefore = api.get("/replays/" + id).json().get("copied").asLong();
+        }
+        // the stopped server handed the job back with its progress
+        try (ConfigurableApplicationContext second = server(db)) {
+            Api api = api(second);
+            JsonNode before = api.get("/replays/" + id).json();
+            assertThat(before.get("state").asString()).isIn("RUNNING", "DONE");
+            assertThat(before.get("copied").asLong()).isGreaterThanOrEqualTo(copiedBefore);
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
+            JsonNode done = api.get("/replays/" + id).json();
+            assertThat(done.get("percent").asInt()).isEqualTo(100);
+        }
+        assertEveryRecordArrived(name, n);
+    }
+
+    @Test
+    void aJobWhoseInstanceWentSilentIsTakenOverWhenItsLeaseRunsOut() throws Exception {
+        String db = db();
+        String name = "takeover-" + Long.toString(System.nanoTime(), 36);
+        int n = 200;
+        try (ConfigurableApplicationContext a = server(db); ConfigurableApplicationContext b = server(db)) {
+            Api api = api(a);
+            long id = startJob(api, name, n, 80);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 30);
+            String owner = api.get("/replays/" + id).json().get("owner").asString();
+            // the owner stalls (a long pause, a lost network): here its lease is handed to an instance that never
+            // comes, so the owner finds at its next progress step that it lost the job and must stop
+            try (Connection c = DriverManager.getConnection(db, TestInfra.dbUser(), TestInfra.dbPassword())) {
+                c.createStatement().executeUpdate("UPDATE replay_job SET owner = 'stalled', lease_until = now() + interval '2 seconds'"
+                        + " WHERE id = " + id);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
+            JsonNode done = api(b).get("/replays/" + id).json();
+            assertThat(done.get("copied").asLong()).isGreaterThanOrEqualTo(n);
+            try (Connection c = DriverManager.getConnection(db, TestInfra.dbUser(), TestInfra.dbPassword());
+                 var rs = c.createStatement().executeQuery("SELECT claims FROM replay_job WHERE id = " + id)) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("claimed by %s first, then again after the lease ran out", owner).isGreaterThanOrEqualTo(2);
+            }
+        }
+        assertEveryRecordArrived(name, n);
+    }
+}
