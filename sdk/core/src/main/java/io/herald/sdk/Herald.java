@@ -155,7 +155,8 @@ public final class Herald implements AutoCloseable {
      * it. If the decision never arrives (the process died, Kafka lost the answer, the local
      * transaction said UNKNOWN), the server asks the app's {@link TransactionChecker} after the
      * app's check interval, again every interval up to its maximum number of checks, then
-     * discards the message. Blocks until the decision is acknowledged.
+     * discards the message. Blocks until the half message is acknowledged and the local transaction returned; the decision
+     * is sent without waiting (a lost one is settled by the check-back).
      *
      * @throws LocalTransactionException when the local transaction threw (the message is rolled back)
      * @throws HeraldException when the half message could not be written (the local transaction did not run)

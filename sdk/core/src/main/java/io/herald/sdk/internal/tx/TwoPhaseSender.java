@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Two-phase sends: the half message goes to {@code herald.tx.half} and is acknowledged by every
  * in-sync replica (the transport's producer runs with acks=all) before the local transaction
  * starts, so a decision never refers to a message that could still be lost; the decision goes to
- * {@code herald.tx.decision}. Nobody consumes the half topic but the server's transaction worker,
+ * {@code herald.tx.decision} without waiting (a lost one is settled by the check-back). Nobody consumes the half topic but the server's transaction worker,
  * which publishes to the real topic only on COMMIT. See {@link TxProtocol}.
  */
 public final class TwoPhaseSender {
@@ -109,12 +109,18 @@ public final class TwoPhaseSender {
     }
 
     /**
-     * Sends a decision and waits for it. A lost decision is not an error for the caller: the
-     * server asks the checker after the check interval, so the outcome is the same, only later.
+     * Sends a decision without waiting for Kafka (like RocketMQ's one-way end of a transaction): a
+     * lost decision is not an error for the caller, because the server asks the checker after the
+     * check interval, so the outcome is the same, only later. Not waiting keeps a two-phase send at
+     * one broker round trip (the half message's), the same as a plain blocking send.
      */
     void decideQuietly(String id, TransactionState state, String origin) {
         try {
-            publish(decision(app, id, state, origin));
+            transport.publish(decision(app, id, state, origin), (partition, offset, timestamp, error) -> {
+                if (error != null) {
+                    log.warn("Decision {} for message {} not sent ({}); the check-back will settle it", state, id, error.toString());
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("Decision {} for message {} not sent ({}); the check-back will settle it", state, id, e.toString());
         }
