@@ -1,0 +1,173 @@
+package io.herald.sdk.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.sdk.testing.TestKafka;
+import io.herald.sdk.wire.HeraldHeaders;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The outbox against real PostgreSQL and Kafka, with Spring's JDBC transactions. */
+class OutboxIT {
+
+    static SimpleDriverDataSource dataSource;
+    private final List<Outbox> outboxes = new ArrayList<>();
+    private JdbcTemplate jdbc;
+    private TransactionTemplate tx;
+    private String topic;
+
+    @BeforeAll
+    static void database() throws SQLException {
+        String admin = env("HERALD_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String user = env("HERALD_TEST_DB_USER", "postgres");
+        String password = env("HERALD_TEST_DB_PASSWORD", "");
+        String name = "herald_outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = DriverManager.getConnection(admin, user, password)) {
+            c.createStatement().execute("CREATE DATABASE " + name);
+        }
+        int slash = admin.lastIndexOf('/');
+        int query = admin.indexOf('?', slash);
+        String url = admin.substring(0, slash + 1) + name + (query > 0 ? admin.substring(query) : "");
+        dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
+        Outbox.createTable(dataSource);
+        new JdbcTemplate(dataSource).execute("CREATE TABLE orders (id varchar(100) PRIMARY KEY, amount int)");
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    @BeforeEach
+    void setUp() {
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        topic = TestKafka.uniqueTopic("outbox");
+        TestKafka.createTopics(3, topic);
+        jdbc.update("DELETE FROM herald_outbox");
+    }
+
+    @AfterEach
+    void tearDown() {
+        outboxes.forEach(Outbox::close);
+    }
+
+    private Outbox outbox() {
+        Outbox o = Outbox.builder().withDataSource(dataSource).withAppName("shop").withKafkaBootstrap(TestKafka.bootstrap())
+                .withPollInterval(Duration.ofMillis(50)).build();
+        outboxes.add(o);
+        return o;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> records(String topic, int atLeast, Duration quiet) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            long quietUntil = System.currentTimeMillis() + quiet.toMillis();
+            while (System.currentTimeMillis() < deadline && (out.size() < atLeast || System.currentTimeMillis() < quietUntil)) {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    private static String text(ConsumerRecord<byte[], byte[]> r, String header) {
+        return new String(r.headers().lastHeader(header).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rolledBackTransactionPublishesNothing() {
+        Outbox outbox = outbox().start();
+        try {
+            tx.executeWithoutResult(s -> {
+                jdbc.update("INSERT INTO orders VALUES ('o-1', 10)");
+                outbox.send(topic, "order-created", "o-1", Map.of("id", "o-1"));
+                throw new IllegalStateException("payment declined");
+            });
+        } catch (IllegalStateException expected) {
+            // rolled back
+        }
+        String committed = tx.execute(s -> {
+            jdbc.update("INSERT INTO orders VALUES ('o-2', 20)");
+            return outbox.send(topic, "order-created", "o-2", Map.of("id", "o-2"));
+        });
+
+        List<ConsumerRecord<byte[], byte[]>> got = records(topic, 1, Duration.ofSeconds(2));
+        assertThat(got).extracting(r -> text(r, HeraldHeaders.CE_ID)).containsExactly(committed);
+        ConsumerRecord<byte[], byte[]> r = got.get(0);
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("o-2");
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"o-2\"}");
+        assertThat(text(r, HeraldHeaders.CE_TYPE)).isEqualTo("order-created");
+        assertThat(text(r, HeraldHeaders.CE_SOURCE)).isEqualTo("shop");
+        assertThat(text(r, HeraldHeaders.CONTENT_TYPE)).isEqualTo("application/json");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.pending() == 0);
+    }
+
+    @Test
+    void committedThenCrashBeforeRelayIsPublishedExactlyOnceAfterRestart() {
+        // given: the service commits and dies before its relay ran
+        Outbox crashed = outbox();
+        String id = tx.execute(s -> {
+            jdbc.update("INSERT INTO orders VALUES ('c-1', 1)");
+            return crashed.send(topic, "order-created", "c-1", "created");
+        });
+        crashed.close();
+        assertThat(records(topic, 0, Duration.ofMillis(500))).isEmpty();
+
+        // when: it restarts
+        Outbox restarted = outbox().start();
+
+        // then
+        await().atMost(Duration.ofSeconds(20)).until(() -> restarted.pending() == 0);
+        assertThat(records(topic, 1, Duration.ofSeconds(2))).extracting(r -> text(r, HeraldHeaders.CE_ID)).containsExactly(id);
+    }
+
+    @Test
+    void relaysInOrderPerKeyWithSeveralRelaysRunning() {
+        Outbox first = outbox().start();
+        Outbox second = outbox().start();
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            int seq = i;
+            tx.executeWithoutResult(s -> (seq % 2 == 0 ? first : second).send(topic, "step", "k" + (seq % 7), String.valueOf(seq)));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.pending() == 0);
+        List<ConsumerRecord<byte[], byte[]>> got = records(topic, n, Duration.ofSeconds(1));
+        assertThat(got).hasSize(n);
+        Map<String, Integer> last = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            int seq = Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8));
+            assertThat(seq).as("order of key %s", key).isGreaterThan(last.getOrDefault(key, -1));
+            last.put(key, seq);
+        }
+    }
+}
