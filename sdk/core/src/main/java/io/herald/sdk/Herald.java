@@ -131,7 +131,8 @@ public final class Herald implements AutoCloseable {
         return new Tracer(config.app(), instanceId, config.getInt(TRACING_QUEUE_CAPACITY), () -> tracing,
                 b.traceparentSupplier,
                 transport instanceof KafkaTransport kafka
-                        ? new KafkaTraceSink(kafka.producerProperties(), instanceId + "-trace", config.getLong(TRACING_LINGER_MS))
+                        ? new KafkaTraceSink(kafka.producerProperties(), instanceId + "-trace", config.getLong(TRACING_LINGER_MS),
+                                config.getString(TRACING_COMPRESSION))
                         : new TransportTraceSink(transport),
                 config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null);
     }

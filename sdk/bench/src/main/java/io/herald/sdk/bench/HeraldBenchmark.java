@@ -55,6 +55,7 @@ public final class HeraldBenchmark {
     private final int warmup;
     private final int rounds;
     private final byte[] payload;
+    private final String traceCompression;
 
     HeraldBenchmark(Map<String, String> args) {
         this.bootstrap = args.getOrDefault("bootstrap", System.getenv().getOrDefault("HERALD_BENCH_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
@@ -63,6 +64,7 @@ public final class HeraldBenchmark {
         this.partitions = Integer.parseInt(args.getOrDefault("partitions", "6"));
         this.warmup = Integer.parseInt(args.getOrDefault("warmup", Integer.toString(Math.min(records, 200_000))));
         this.rounds = Integer.parseInt(args.getOrDefault("rounds", "4"));
+        this.traceCompression = args.getOrDefault("trace-compression", "lz4");
         this.payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
@@ -84,11 +86,14 @@ public final class HeraldBenchmark {
         String listenTopic = "bench-listen-" + UUID.randomUUID().toString().substring(0, 8);
         createTopics(sendTopic, listenTopic);
         try (Herald herald = herald(List.of(sendTopic, listenTopic))) {
-            if (!only.equals("listen")) {
+            if (!only.equals("listen") && !only.equals("trace")) {
                 sendBenchmark(herald, sendTopic);
             }
-            if (!only.equals("send")) {
+            if (!only.equals("send") && !only.equals("trace")) {
                 listenBenchmark(herald, listenTopic);
+            }
+            if (only.equals("all") || only.equals("trace")) {
+                traceBenchmark(sendTopic);
             }
         } finally {
             deleteTopics(sendTopic, listenTopic);
@@ -110,6 +115,10 @@ public final class HeraldBenchmark {
     }
 
     private Herald herald(List<String> topics) {
+        return herald(topics, true, new SimpleMeterRegistry());
+    }
+
+    private Herald herald(List<String> topics, boolean tracing, SimpleMeterRegistry registry) {
         List<TopicConfig> catalog = topics.stream()
                 .map(t -> new TopicConfig(t, partitions, true, List.of(new MessageTypeConfig("bench", null)))).toList();
         return Herald.builder()
@@ -119,7 +128,9 @@ public final class HeraldBenchmark {
                 .withSetting(HeraldSettings.PRODUCER_BATCH_SIZE, 16_384)
                 .withSetting(HeraldSettings.PRODUCER_MAX_BLOCK_MS, 10_000)
                 .withSetting(HeraldSettings.CONFIG_CACHE_DIR, "")
-                .withMeterRegistry(new SimpleMeterRegistry())
+                .withSetting(HeraldSettings.TRACING_ENABLED, tracing)
+                .withSetting(HeraldSettings.TRACING_COMPRESSION, traceCompression)
+                .withMeterRegistry(registry)
                 .withConfigSnapshot(new ConfigSnapshot("bench", 1, catalog, List.of(), null))
                 .build();
     }
@@ -147,6 +158,63 @@ public final class HeraldBenchmark {
             }
             report("SEND  ", results, 0.95);
             printCpu();
+        }
+    }
+
+    // ---------------- tracing ----------------
+
+    /**
+     * Send throughput of two SDK clients on the same topic: one tracing every message (sample rate
+     * 1.0: a traceparent and sampling header per record, a SENT timepoint per acknowledgement,
+     * shipped to herald.trace by the trace thread and producer) and one with tracing off.
+     */
+    private void traceBenchmark(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            if (!admin.listTopics().names().get().contains(io.herald.sdk.wire.HeraldTopics.TRACE)) {
+                admin.createTopics(List.of(new NewTopic(io.herald.sdk.wire.HeraldTopics.TRACE, partitions, (short) 1))).all().get();
+            }
+        }
+        SimpleMeterRegistry tracedMeters = new SimpleMeterRegistry();
+        try (Herald traced = herald(List.of(topic), true, tracedMeters);
+             Herald untraced = herald(List.of(topic), false, new SimpleMeterRegistry())) {
+            System.out.printf("%nTracing: warm-up (%,d records each)%n", warmup);
+            sdkSend(untraced.sender(), topic, warmup);
+            sdkSend(traced.sender(), topic, warmup);
+            cpuPerRecord.clear();
+            List<double[]> results = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                double off;
+                double on;
+                if (round % 2 == 1) {
+                    off = tracing(false, () -> sdkSend(untraced.sender(), topic, records));
+                    on = tracing(true, () -> sdkSend(traced.sender(), topic, records));
+                } else {
+                    on = tracing(true, () -> sdkSend(traced.sender(), topic, records));
+                    off = tracing(false, () -> sdkSend(untraced.sender(), topic, records));
+                }
+                System.out.printf("  round %d: tracing off %,9.0f rec/s   100%% tracing %,9.0f rec/s   ratio %.3f%n", round,
+                        off, on, on / off);
+                results.add(new double[] {off, on});
+            }
+            System.out.printf("TRACE  (\"raw\" = tracing off, \"herald\" = 100%% tracing)%n");
+            report("TRACE ", results, 0.90);
+            double dropped = tracedMeters.find("herald.trace.dropped").functionCounters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            System.out.printf("  timepoints dropped by the traced client: %,.0f%n", dropped);
+            printCpu();
+        }
+    }
+
+    private interface Run {
+        double run() throws InterruptedException;
+    }
+
+    private double tracing(boolean on, Run run) throws InterruptedException {
+        sdkLabel = on ? "herald, 100% tracing" : "herald, tracing off";
+        try {
+            return run.run();
+        } finally {
+            sdkLabel = "herald";
         }
     }
 
@@ -215,6 +283,9 @@ public final class HeraldBenchmark {
         return rate;
     }
 
+    /** How sdkSend names its CPU figure. */
+    private String sdkLabel = "herald";
+
     private double sdkSend(MessageSender sender, String topic, int n) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong errors = new AtomicLong();
@@ -230,7 +301,7 @@ public final class HeraldBenchmark {
         }
         done.await(10, TimeUnit.MINUTES);
         double rate = rate(n, start, errors.get());
-        cpu("herald", cpuStart, n);
+        cpu(sdkLabel, cpuStart, n);
         return rate;
     }
 

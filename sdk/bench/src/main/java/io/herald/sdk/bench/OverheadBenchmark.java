@@ -36,6 +36,9 @@ public final class OverheadBenchmark {
         CapturingTransport transport = new CapturingTransport();
         try (Herald herald = Herald.builder().withAppName("bench").withTransport(transport)
                 .withSetting(HeraldSettings.CONFIG_CACHE_DIR, "").withMeterRegistry(new SimpleMeterRegistry())
+                .withSetting(HeraldSettings.TRACING_ENABLED, System.getProperty("herald.tracing", "true")) // -Dherald.tracing=false
+                .withSetting(HeraldSettings.TRACING_QUEUE_CAPACITY, System.getProperty("herald.tracing.queue", "65536"))
+                .withSetting(HeraldSettings.REPLAY_ENABLED, false) // the capturing transport keeps one processor: the binding's
                 .withConfigSnapshot(new ConfigSnapshot("bench", 1, List.of(new TopicConfig("t", 6, true,
                         List.of(new MessageTypeConfig("bench", null)))), List.of(), null))
                 .build()) {

@@ -18,14 +18,14 @@ public final class KafkaTraceSink implements TraceSink {
     private final KafkaProducer<byte[], byte[]> producer;
 
     /** @param base the business producer's properties (bootstrap, security, ...); trace settings override them */
-    public KafkaTraceSink(Map<String, Object> base, String clientId, long lingerMs) {
+    public KafkaTraceSink(Map<String, Object> base, String clientId, long lingerMs, String compression) {
         Map<String, Object> p = new java.util.HashMap<>(base);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65_536);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000L);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(30_000, (int) lingerMs + 30_000));
         p.put(ProducerConfig.RETRIES_CONFIG, 3);

@@ -1,8 +1,6 @@
 package io.herald.sdk.internal.trace;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.herald.sdk.TraceContext;
-import io.herald.sdk.internal.codec.PayloadCodec;
 import io.herald.sdk.wire.Timepoint;
 import io.herald.sdk.wire.TracingConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -54,8 +52,8 @@ public final class Tracer {
     private final Supplier<TracingConfig> config;
     private final Supplier<String> traceparentSupplier;
     private final TraceSink sink;
-    private final ObjectWriter writer = PayloadCodec.defaultMapper().writerFor(Timepoint.class);
     private final Thread shipper;
+    private final TimepointJson json = new TimepointJson();
     private volatile boolean running;
 
     private Tracer() {
@@ -212,7 +210,7 @@ public final class Tracer {
             size.decrementAndGet();
             try {
                 byte[] key = tp.messageId() == null ? null : tp.messageId().getBytes(StandardCharsets.UTF_8);
-                sink.send(key, writer.writeValueAsBytes(tp), droppedSend::increment);
+                sink.send(key, json.write(tp), droppedSend::increment);
                 shipped.increment();
             } catch (Exception e) {
                 droppedSend.increment();
