@@ -12,6 +12,8 @@ import java.util.List;
  *                  received it yet; UNKNOWN when not even SENT was recorded
  * @param partition the Kafka partition of the original record (SENT, else the first RECEIVED), if known
  * @param offset    its offset, if known
+ * @param sentAt    when the producer sent it (the SENT timepoint's time minus its send duration)
+ * @param ackedAt   when Kafka acknowledged it (the SENT timepoint's time)
  * @param latency   the headline latencies sent → acked → received → handled
  * @param truncated the message has more timepoints than the timeline shows
  * @param payload   the record from Kafka, only when asked for and allowed

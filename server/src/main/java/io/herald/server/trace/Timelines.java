@@ -49,8 +49,9 @@ final class Timelines {
         TraceRow position = sent != null && sent.offset() != null ? sent
                 : rows.stream().filter(r -> r.offset() != null && r.replayJob() == null
                         && Timepoint.RECEIVED.equals(r.kind())).findFirst().orElse(null);
-        Long ackedAt = sent == null ? null
-                : sent.durationMs() != null ? Long.valueOf(sent.at() + sent.durationMs()) : sent.brokerTime();
+        // The SDK records SENT when Kafka acknowledged the record; durationMs is how long that took.
+        Long ackedAt = sent == null ? null : Long.valueOf(sent.at());
+        Long sentAt = sent == null ? null : sent.durationMs() != null ? Long.valueOf(sent.at() - sent.durationMs()) : ackedAt;
 
         List<TimepointView> timeline = new ArrayList<>(rows.size());
         Long previous = null;
@@ -61,13 +62,13 @@ final class Timelines {
             previous = r.at();
         }
 
-        List<GroupTrace> groups = groups(rows, ackedAt != null ? ackedAt : sent != null ? Long.valueOf(sent.at()) : null);
-        MessageTrace.Latency latency = latency(sent, ackedAt, groups);
+        List<GroupTrace> groups = groups(rows, ackedAt);
+        MessageTrace.Latency latency = latency(sent, sentAt, groups);
         return new MessageTrace(messageId, firstNonNull(rows, TraceRow::topic), firstNonNull(rows, TraceRow::type),
                 firstNonNull(rows, TraceRow::key), firstNonNull(rows, TraceRow::traceparent), status(sent != null, groups),
                 position == null ? null : position.partition(), position == null ? null : position.offset(),
                 Instant.ofEpochMilli(first.at()), Instant.ofEpochMilli(rows.get(rows.size() - 1).at()),
-                sent == null ? null : Instant.ofEpochMilli(sent.at()), instant(ackedAt), latency, groups, timeline, truncated,
+                instant(sentAt), instant(ackedAt), latency, groups, timeline, truncated,
                 null);
     }
 
@@ -170,7 +171,7 @@ final class Timelines {
         return HANDLED;
     }
 
-    private static MessageTrace.Latency latency(TraceRow sent, Long ackedAt, List<GroupTrace> groups) {
+    private static MessageTrace.Latency latency(TraceRow sent, Long sentAt, List<GroupTrace> groups) {
         Long sendMs = sent == null ? null : sent.durationMs();
         GroupTrace firstGroup = groups.stream().filter(g -> g.receivedAt() != null)
                 .min(Comparator.comparing(GroupTrace::receivedAt)).orElse(null);
@@ -179,8 +180,8 @@ final class Timelines {
                 .min(Comparator.comparing(GroupTrace::finishedAt)).map(GroupTrace::handleMs).orElse(null);
         Long endToEnd = null;
         if (sent != null && !groups.isEmpty() && groups.stream().allMatch(g -> HANDLED.equals(g.state()))) {
-            long last = groups.stream().mapToLong(g -> g.finishedAt().toEpochMilli()).max().orElse(sent.at());
-            endToEnd = last - sent.at();
+            long last = groups.stream().mapToLong(g -> g.finishedAt().toEpochMilli()).max().orElse(sentAt);
+            endToEnd = last - sentAt;
         }
         return new MessageTrace.Latency(sendMs, deliverMs, handleMs, endToEnd);
     }

@@ -103,12 +103,13 @@ class TraceStoreIT extends ServerTest {
         assertThat(billing.get("state").asString()).isEqualTo("DEAD_LETTERED");
         assertThat(billing.get("attempts").asInt()).isEqualTo(2);
         assertThat(billing.get("lastError").asString()).contains("card declined");
-        assertThat(billing.get("receiveLatencyMs").asLong()).isEqualTo(8); // acked at t0+2, received at t0+10
+        assertThat(billing.get("receiveLatencyMs").asLong()).isEqualTo(10); // acked at t0 (SENT), received at t0+10
         JsonNode audit = group(t, "audit");
         assertThat(audit.get("state").asString()).isEqualTo("HANDLED");
         assertThat(audit.get("handleMs").asLong()).isEqualTo(8);
         assertThat(t.at("/latency/sendMs").asLong()).isEqualTo(2);
-        assertThat(t.at("/latency/deliverMs").asLong()).isEqualTo(8);
+        assertThat(t.at("/latency/deliverMs").asLong()).isEqualTo(10);
+        assertThat(t.get("sentAt").asString()).isEqualTo(Instant.ofEpochMilli(t0 - 2).toString());
         assertThat(t.at("/latency/handleMs").asLong()).isEqualTo(8);
 
         // the failure search finds it, by topic and by failure only
