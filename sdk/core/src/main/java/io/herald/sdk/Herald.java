@@ -134,7 +134,8 @@ public final class Herald implements AutoCloseable {
                         ? new KafkaTraceSink(kafka.producerProperties(), instanceId + "-trace", config.getLong(TRACING_LINGER_MS),
                                 config.getString(TRACING_COMPRESSION))
                         : new TransportTraceSink(transport),
-                config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null);
+                config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null)
+                .perRecord(config.getInt(TRACING_TIMEPOINTS_PER_RECORD));
     }
 
     private void apply(ConfigSnapshot snapshot) {

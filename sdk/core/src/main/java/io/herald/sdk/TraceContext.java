@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 public final class TraceContext {
 
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+    /** Scopes open on any thread: while none is, every send skips the thread-local look-up (a miss costs a probe). */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     private TraceContext() {
     }
@@ -36,22 +38,25 @@ public final class TraceContext {
      * ignored (Herald then creates one).
      */
     public static Scope with(String traceparent) {
-        String previous = CURRENT.get();
-        if (isValid(traceparent)) {
-            CURRENT.set(traceparent);
+        if (!isValid(traceparent)) {
+            return () -> { };
         }
+        String previous = CURRENT.get();
+        CURRENT.set(traceparent);
+        OPEN.incrementAndGet();
         return () -> {
             if (previous == null) {
                 CURRENT.remove();
             } else {
                 CURRENT.set(previous);
             }
+            OPEN.decrementAndGet();
         };
     }
 
     /** The traceparent of this thread's open scope, or {@code null}. */
     public static String current() {
-        return CURRENT.get();
+        return OPEN.get() == 0 ? null : CURRENT.get();
     }
 
     /** Runs {@code action} with {@code traceparent} as the thread's trace context. */

@@ -56,6 +56,7 @@ public final class HeraldBenchmark {
     private final int rounds;
     private final byte[] payload;
     private final String traceCompression;
+    private final int tracePerRecord;
 
     HeraldBenchmark(Map<String, String> args) {
         this.bootstrap = args.getOrDefault("bootstrap", System.getenv().getOrDefault("HERALD_BENCH_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
@@ -65,6 +66,7 @@ public final class HeraldBenchmark {
         this.warmup = Integer.parseInt(args.getOrDefault("warmup", Integer.toString(Math.min(records, 200_000))));
         this.rounds = Integer.parseInt(args.getOrDefault("rounds", "4"));
         this.traceCompression = args.getOrDefault("trace-compression", "lz4");
+        this.tracePerRecord = Integer.parseInt(args.getOrDefault("trace-per-record", "1"));
         this.payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
@@ -130,6 +132,7 @@ public final class HeraldBenchmark {
                 .withSetting(HeraldSettings.CONFIG_CACHE_DIR, "")
                 .withSetting(HeraldSettings.TRACING_ENABLED, tracing)
                 .withSetting(HeraldSettings.TRACING_COMPRESSION, traceCompression)
+                .withSetting(HeraldSettings.TRACING_TIMEPOINTS_PER_RECORD, tracePerRecord)
                 .withMeterRegistry(registry)
                 .withConfigSnapshot(new ConfigSnapshot("bench", 1, catalog, List.of(), null))
                 .build();

@@ -27,7 +27,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * at once (send) or replays one record in a loop (listen). On a machine too busy for throughput
  * ratios this still shows what the SDK adds to each Kafka call.
  *
- * <pre>java -cp ... io.herald.sdk.bench.OverheadBenchmark [count]</pre>
+ * <pre>java -cp ... [-Dherald.tracing=false] io.herald.sdk.bench.OverheadBenchmark [count]</pre>
  */
 public final class OverheadBenchmark {
 

@@ -69,6 +69,8 @@ public class HeraldProperties {
         put(s, HeraldSettings.TRACING_ENABLED, tracing.enabled);
         put(s, HeraldSettings.TRACING_QUEUE_CAPACITY, tracing.queueCapacity);
         put(s, HeraldSettings.TRACING_LINGER_MS, tracing.lingerMs);
+        put(s, HeraldSettings.TRACING_COMPRESSION, tracing.compression);
+        put(s, HeraldSettings.TRACING_TIMEPOINTS_PER_RECORD, tracing.timepointsPerRecord);
         put(s, HeraldSettings.REPLAY_ENABLED, replay.enabled);
         put(s, HeraldSettings.REPLAY_DISCOVERY_INTERVAL_MS, replay.discoveryIntervalMs);
         return s;
@@ -248,6 +250,16 @@ public class HeraldProperties {
         private Integer queueCapacity;
         /** linger.ms of the trace producer (acks=1, lz4). Default 100. */
         private Long lingerMs;
+        /** compression.type of the trace producer: none, gzip, snappy, lz4, zstd. Default lz4. */
+        private String compression;
+        /** Timepoints per herald.trace record: 1 = one JSON object (default); more = JSON arrays, for a trace store that reads them. */
+        private Integer timepointsPerRecord;
+
+        public Integer getTimepointsPerRecord() { return timepointsPerRecord; }
+        public void setTimepointsPerRecord(Integer v) { this.timepointsPerRecord = v; }
+
+        public String getCompression() { return compression; }
+        public void setCompression(String v) { this.compression = v; }
 
         public Boolean getEnabled() { return enabled; }
         public void setEnabled(Boolean v) { this.enabled = v; }

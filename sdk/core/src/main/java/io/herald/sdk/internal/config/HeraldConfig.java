@@ -87,6 +87,8 @@ public final class HeraldConfig {
                     "linger.ms of the trace producer (acks=1, lz4), which batches timepoints into herald.trace.")
             .define(TRACING_COMPRESSION, STRING, "lz4", oneOf("none", "gzip", "snappy", "lz4", "zstd"),
                     "compression.type of the trace producer: lz4 shrinks JSON timepoints several times; none costs the least CPU.")
+            .define(TRACING_TIMEPOINTS_PER_RECORD, INT, 1, atLeast(1),
+                    "1: one JSON timepoint per herald.trace record (what the trace store reads today); more: JSON arrays of up to that many, far cheaper for Kafka, for a trace store that reads arrays.")
             .define(REPLAY_ENABLED, BOOLEAN, true, null,
                     "Also consume herald.replay.GROUP for every consumer group with a listener, so replays to one group reach its handlers.")
             .define(REPLAY_DISCOVERY_INTERVAL_MS, LONG, 30_000L, atLeast(1_000),

@@ -18,6 +18,25 @@ final class TimepointJson {
 
     byte[] write(Timepoint t) {
         len = 0;
+        object(t);
+        return Arrays.copyOf(buf, len);
+    }
+
+    /** Several timepoints as one JSON array. */
+    byte[] writeArray(java.util.List<Timepoint> timepoints) {
+        len = 0;
+        put((byte) '[');
+        for (int i = 0; i < timepoints.size(); i++) {
+            if (i > 0) {
+                put((byte) ',');
+            }
+            object(timepoints.get(i));
+        }
+        put((byte) ']');
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void object(Timepoint t) {
         raw("{\"messageId\":");
         string(t.messageId());
         text("kind", t.kind());
@@ -44,7 +63,6 @@ final class TimepointJson {
         text("traceparent", t.traceparent());
         text("replayJob", t.replayJob());
         put((byte) '}');
-        return Arrays.copyOf(buf, len);
     }
 
     private void ensure(int more) {

@@ -55,6 +55,8 @@ public final class Tracer {
     private final Thread shipper;
     private final TimepointJson json = new TimepointJson();
     private volatile boolean running;
+    private int perRecord = 1;
+    private final java.util.ArrayList<Timepoint> batch = new java.util.ArrayList<>();
 
     private Tracer() {
         this.enabled = false;
@@ -88,6 +90,15 @@ public final class Tracer {
         this.shipper.setDaemon(true);
         this.running = true;
         this.shipper.start();
+    }
+
+    /**
+     * Timepoints per {@code herald.trace} record: 1 (the default) writes one JSON object per record;
+     * more writes JSON arrays of up to that many, for a trace store that reads arrays.
+     */
+    public Tracer perRecord(int perRecord) {
+        this.perRecord = Math.max(1, perRecord);
+        return this;
     }
 
     public boolean enabled() {
@@ -208,6 +219,10 @@ public final class Tracer {
                 continue;
             }
             size.decrementAndGet();
+            if (perRecord > 1) {
+                shipBatch(tp);
+                continue;
+            }
             try {
                 byte[] key = tp.messageId() == null ? null : tp.messageId().getBytes(StandardCharsets.UTF_8);
                 sink.send(key, json.write(tp), droppedSend::increment);
@@ -216,6 +231,26 @@ public final class Tracer {
                 droppedSend.increment();
                 log.debug("Cannot ship timepoint {} of {}: {}", tp.kind(), tp.messageId(), e.toString());
             }
+        }
+    }
+
+    /** One record holding {@code first} and what else is queued, up to {@link #perRecord}; keyed by the first id. */
+    private void shipBatch(Timepoint first) {
+        batch.clear();
+        batch.add(first);
+        Timepoint next;
+        while (batch.size() < perRecord && (next = queue.poll()) != null) {
+            size.decrementAndGet();
+            batch.add(next);
+        }
+        int n = batch.size();
+        try {
+            byte[] key = first.messageId() == null ? null : first.messageId().getBytes(StandardCharsets.UTF_8);
+            sink.send(key, json.writeArray(batch), () -> droppedSend.add(n));
+            shipped.add(n);
+        } catch (Exception e) {
+            droppedSend.add(n);
+            log.debug("Cannot ship {} timepoints: {}", n, e.toString());
         }
     }
 

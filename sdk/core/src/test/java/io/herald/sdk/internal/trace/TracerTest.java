@@ -133,4 +133,31 @@ class TracerTest {
         }
         tracer.close(Duration.ofMillis(100));
     }
+
+    @Test
+    void canShipSeveralTimepointsPerRecordAsAJsonArray() throws Exception {
+        List<byte[][]> sent = new CopyOnWriteArrayList<>();
+        TraceSink sink = new TraceSink() {
+            public void send(byte[] key, byte[] value, Runnable onFailure) {
+                sent.add(new byte[][] {key, value});
+            }
+
+            public void close(Duration timeout) {
+            }
+        };
+        Tracer tracer = new Tracer("billing", "i-1", 1_000, () -> TracingConfig.DEFAULT, null, sink, null).perRecord(50);
+
+        for (int i = 0; i < 120; i++) {
+            tracer.record(timepoint("m-" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> tracer.shipped() == 120);
+        tracer.close(Duration.ofSeconds(1));
+        List<Timepoint> all = new java.util.ArrayList<>();
+        for (byte[][] r : sent) {
+            all.addAll(List.of(new ObjectMapper().readValue(r[1], Timepoint[].class)));
+        }
+        assertThat(all).extracting(Timepoint::messageId).hasSize(120).startsWith("m-0", "m-1").endsWith("m-119");
+        assertThat(sent.size()).isLessThan(120);
+    }
 }
