@@ -2,6 +2,8 @@ package io.herald.sdk;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.sdk.internal.codec.PayloadCodec;
+import io.herald.sdk.internal.data.DataEvents;
+import io.herald.sdk.internal.data.DataListenerScanner;
 import io.herald.sdk.internal.config.HeraldConfig;
 import io.herald.sdk.internal.kafka.KafkaTransport;
 import io.herald.sdk.internal.listen.Endpoint;
@@ -77,6 +79,7 @@ public final class Herald implements AutoCloseable {
     private final ListenerRegistry registry;
     private final ConfigAgent agent;
     private final ListenScanner scanner;
+    private final DataEvents dataEvents;
     private final TwoPhaseSender twoPhase;
     private final TransactionChecker transactionChecker;
     private volatile Subscription checkSubscription;
@@ -107,6 +110,7 @@ public final class Herald implements AutoCloseable {
         sender.maxDelay(config.getLong(PRODUCER_MAX_DELAY_MS));
         registry.tracer(tracer);
         this.scanner = new ListenScanner(codec);
+        this.dataEvents = new DataEvents(sender, codec.mapper());
         ObjectMapper wire = PayloadCodec.defaultMapper();
         String url = config.getString(CONTROL_PLANE_URL);
         ControlPlaneClient client = url == null ? null : new ControlPlaneClient(url, app,
@@ -179,6 +183,29 @@ public final class Herald implements AutoCloseable {
     public <T> Herald listen(Binding binding, Class<T> payloadType, MessageHandler<T> handler) {
         add(new Endpoint(binding, groupOf(binding), ListenerInvoker.forHandler(codec, payloadType, handler)));
         return this;
+    }
+
+    /**
+     * Wraps a DAO so that its intercepted calls publish data events (see {@link DataObject}); plain
+     * Java, for interfaces (the Spring starter wraps annotated beans by itself).
+     */
+    public <T> T dataObject(Class<T> daoInterface, T dao) {
+        return dataEvents.proxy(daoInterface, dao);
+    }
+
+    /**
+     * Registers a {@link DataListener @DataListener} object: its {@code on<Method>} and
+     * {@code on<Method>_X} methods receive the data object's events.
+     *
+     * @throws IllegalArgumentException naming a listener method that matches no intercepted method
+     */
+    public Herald registerDataListener(Object listener) {
+        DataListenerScanner.Found found = new DataListenerScanner(codec.mapper(), dataEvents).scan(listener);
+        Binding binding = Binding.fanout(found.topic());
+        if (found.group() != null) {
+            binding = binding.withGroup(found.group());
+        }
+        return listen(binding, byte[].class, found.handler());
     }
 
     /**

@@ -1,0 +1,155 @@
+package io.herald.sdk.internal.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.sdk.DataEvent;
+import io.herald.sdk.DataObject;
+import io.herald.sdk.Message;
+import io.herald.sdk.MessageSender;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Data events: naming (data object → topic, method → event type), the JSON body
+ * {@code {"dataObject","method","args":[...],"result",...,"error":{"type","message"}}}, and the
+ * publishing side of an intercepted call. Spring's interceptor and the plain-Java proxy both end in
+ * {@link #published}.
+ */
+public final class DataEvents {
+
+    public static final String TOPIC_PREFIX = "data.";
+    public static final String FAILED_SUFFIX = "_X";
+
+    private final MessageSender sender;
+    private final ObjectMapper mapper;
+
+    public DataEvents(MessageSender sender, ObjectMapper mapper) {
+        this.sender = sender;
+        this.mapper = mapper;
+    }
+
+    /** The data object's name: {@link DataObject#name()} or the simple class name in kebab case. */
+    public static String name(Class<?> type) {
+        DataObject a = annotation(type);
+        if (a != null && !a.name().isBlank()) {
+            return a.name();
+        }
+        return type.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    public static String topic(Class<?> type) {
+        return TOPIC_PREFIX + name(type);
+    }
+
+    /** The annotation on the type or one of its interfaces. */
+    public static DataObject annotation(Class<?> type) {
+        DataObject a = type.getAnnotation(DataObject.class);
+        if (a != null) {
+            return a;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            a = i.getAnnotation(DataObject.class);
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Whether calls of the method publish events. */
+    public static boolean intercepted(Class<?> type, String method) {
+        DataObject a = annotation(type);
+        String[] patterns = a == null ? new String[] {"insert*", "update*", "delete*"} : a.methods();
+        for (String p : patterns) {
+            if (Pattern.matches(Pattern.quote(p).replace("*", "\\E.*\\Q"), method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Publishes the event of one call (synchronously, so a failing publish is seen by the caller). */
+    public void published(Class<?> type, Method method, Object[] args, Object result, Throwable error) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("dataObject", name(type));
+        body.put("method", method.getName());
+        ArrayNode array = body.putArray("args");
+        if (args != null) {
+            for (Object a : args) {
+                array.add(mapper.valueToTree(a));
+            }
+        }
+        if (error == null) {
+            body.set("result", method.getReturnType() == void.class ? null : mapper.valueToTree(result));
+        } else {
+            ObjectNode e = body.putObject("error");
+            e.put("type", error.getClass().getName());
+            e.put("message", error.getMessage());
+        }
+        String event = error == null ? method.getName() : method.getName() + FAILED_SUFFIX;
+        sender.send(topic(type), event, null, body);
+    }
+
+    /** A JDK proxy of {@code target} publishing the events of its intercepted methods. */
+    @SuppressWarnings("unchecked")
+    public <T> T proxy(Class<T> iface, T target) {
+        if (!iface.isInterface()) {
+            throw new IllegalArgumentException(iface.getName() + " is not an interface (Spring's starter wraps classes)");
+        }
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class || !intercepted(iface, method.getName())) {
+                return invoke(method, target, args);
+            }
+            Object result;
+            try {
+                result = invoke(method, target, args);
+            } catch (Throwable t) {
+                published(iface, method, args, null, t);
+                throw t;
+            }
+            published(iface, method, args, result, null);
+            return result;
+        };
+        return (T) Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler);
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Reads a received data event. */
+    public DataEvent read(Message<byte[]> message) throws java.io.IOException {
+        JsonNode body = mapper.readTree(message.payload());
+        List<JsonNode> args = new ArrayList<>();
+        body.path("args").forEach(args::add);
+        JsonNode error = body.get("error");
+        JsonNode result = body.get("result");
+        return new DataEvent(body.path("dataObject").asText(), body.path("method").asText(), message.type(), List.copyOf(args),
+                result == null || result.isNull() ? null : result, error == null ? null : error.path("type").asText(),
+                error == null ? null : error.path("message").asText(null), message.id());
+    }
+
+    /** The public methods of a DAO type that publish events. */
+    public static List<String> interceptedMethods(Class<?> type) {
+        List<String> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isPublic(m.getModifiers()) && m.getDeclaringClass() != Object.class && intercepted(type, m.getName())) {
+                out.add(m.getName());
+            }
+        }
+        return out;
+    }
+}

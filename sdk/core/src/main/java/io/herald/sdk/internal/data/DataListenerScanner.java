@@ -1,0 +1,98 @@
+package io.herald.sdk.internal.data;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.sdk.DataEvent;
+import io.herald.sdk.DataListener;
+import io.herald.sdk.Message;
+import io.herald.sdk.MessageHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link DataListener} object into one handler for its data object's topic: events are
+ * dispatched by type to {@code on<Method>} / {@code on<Method>_X}; events without a method are
+ * acknowledged and skipped. Every {@code on...} method must name an intercepted method of the data
+ * object, or registration fails naming it.
+ */
+public final class DataListenerScanner {
+
+    private final ObjectMapper mapper;
+    private final DataEvents events;
+
+    public DataListenerScanner(ObjectMapper mapper, DataEvents events) {
+        this.mapper = mapper;
+        this.events = events;
+    }
+
+    /** What to subscribe: the topic, the group (null = app) and the handler. */
+    public record Found(String topic, String group, MessageHandler<byte[]> handler) {
+    }
+
+    public Found scan(Object listener) {
+        Class<?> type = listener.getClass();
+        DataListener a = type.getAnnotation(DataListener.class);
+        if (a == null) {
+            throw new IllegalArgumentException(type.getName() + " is not annotated with @DataListener");
+        }
+        Class<?> dao = a.dataObject();
+        List<String> known = DataEvents.interceptedMethods(dao);
+        Map<String, Method> byEvent = new HashMap<>();
+        for (Method m : type.getMethods()) {
+            String name = m.getName();
+            if (!name.startsWith("on") || name.length() < 3 || !Character.isUpperCase(name.charAt(2))
+                || m.getDeclaringClass() == Object.class || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            String rest = name.substring(2);
+            boolean failed = rest.endsWith(DataEvents.FAILED_SUFFIX);
+            String daoMethod = Character.toLowerCase(rest.charAt(0)) + rest.substring(1, failed ? rest.length() - 2 : rest.length());
+            if (!known.contains(daoMethod)) {
+                throw new IllegalArgumentException("@DataListener " + type.getName() + "." + name + ": " + dao.getSimpleName()
+                        + " has no intercepted method '" + daoMethod + "' (intercepted: " + known + ")");
+            }
+            byEvent.put(failed ? daoMethod + DataEvents.FAILED_SUFFIX : daoMethod, m);
+        }
+        if (byEvent.isEmpty()) {
+            throw new IllegalArgumentException("@DataListener " + type.getName() + " has no on<Method> listener method");
+        }
+        MessageHandler<byte[]> handler = message -> dispatch(listener, byEvent, message);
+        return new Found(DataEvents.topic(dao), a.group().isBlank() ? null : a.group(), handler);
+    }
+
+    private void dispatch(Object listener, Map<String, Method> byEvent, Message<byte[]> message) throws Exception {
+        Method m = byEvent.get(message.type());
+        if (m == null) {
+            return;
+        }
+        DataEvent event = events.read(message);
+        Class<?>[] types = m.getParameterTypes();
+        java.lang.reflect.Type[] generic = m.getGenericParameterTypes();
+        Object[] values = new Object[types.length];
+        int arg = 0;
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == DataEvent.class) {
+                values[i] = event;
+            } else {
+                JsonNode node = arg < event.args().size() ? event.args().get(arg) : null;
+                arg++;
+                JavaType jt = mapper.getTypeFactory().constructType(generic[i]);
+                values[i] = node == null || node.isNull() ? null : mapper.treeToValue(node, jt);
+            }
+        }
+        try {
+            m.setAccessible(true);
+            m.invoke(listener, values);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+}

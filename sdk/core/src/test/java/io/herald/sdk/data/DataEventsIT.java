@@ -1,0 +1,130 @@
+package io.herald.sdk.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.sdk.DataEvent;
+import io.herald.sdk.DataListener;
+import io.herald.sdk.DataObject;
+import io.herald.sdk.Herald;
+import io.herald.sdk.testing.TestHerald;
+import io.herald.sdk.testing.TestKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Data events end to end on Kafka, in plain Java: an intercepted DAO and a {@code @DataListener}. */
+class DataEventsIT {
+
+    public record Order(String id, int amount) {
+    }
+
+    @DataObject(name = "order-dao-it")
+    public interface OrderDao {
+        Order insertOrder(Order order);
+
+        void updateOrder(Order order);
+
+        Order findOrder(String id);
+    }
+
+    static final class MemoryOrderDao implements OrderDao {
+        final Map<String, Order> rows = new ConcurrentHashMap<>();
+
+        @Override
+        public Order insertOrder(Order order) {
+            rows.put(order.id(), order);
+            return order;
+        }
+
+        @Override
+        public void updateOrder(Order order) {
+            if (order.amount() < 0) {
+                throw new IllegalArgumentException("negative amount");
+            }
+            rows.put(order.id(), order);
+        }
+
+        @Override
+        public Order findOrder(String id) {
+            return rows.get(id);
+        }
+    }
+
+    @DataListener(dataObject = OrderDao.class)
+    public static final class OrderEvents {
+        final List<Order> inserted = new CopyOnWriteArrayList<>();
+        final List<Order> updated = new CopyOnWriteArrayList<>();
+        final List<DataEvent> failedUpdates = new CopyOnWriteArrayList<>();
+
+        public void onInsertOrder(Order order, DataEvent event) {
+            assertThat(event.result().get("id").asText()).isEqualTo(order.id());
+            inserted.add(order);
+        }
+
+        public void onUpdateOrder(Order order) {
+            updated.add(order);
+        }
+
+        public void onUpdateOrder_X(Order order, DataEvent event) {
+            failedUpdates.add(event);
+        }
+    }
+
+    @DataListener(dataObject = OrderDao.class)
+    public static final class Misspelt {
+        public void onInsertOrdr(Order order) {
+        }
+    }
+
+    private Herald herald;
+
+    @AfterEach
+    void close() {
+        if (herald != null) {
+            herald.close();
+        }
+    }
+
+    @Test
+    void interceptedCallsReachTheDataListenerIncludingTheFailureEvent() {
+        TestKafka.createTopics(1, "data.order-dao-it");
+        herald = TestHerald.builder("shop", null).build();
+        OrderEvents listener = new OrderEvents();
+        herald.registerDataListener(listener);
+        herald.start();
+        OrderDao dao = herald.dataObject(OrderDao.class, new MemoryOrderDao());
+
+        // when
+        dao.insertOrder(new Order("o-1", 10));
+        dao.updateOrder(new Order("o-1", 12));
+        assertThatThrownBy(() -> dao.updateOrder(new Order("o-1", -1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("negative amount");
+        dao.findOrder("o-1");   // not intercepted
+
+        // then
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.failedUpdates.size() == 1);
+        assertThat(listener.inserted).containsExactly(new Order("o-1", 10));
+        assertThat(listener.updated).containsExactly(new Order("o-1", 12));
+        DataEvent failed = listener.failedUpdates.get(0);
+        assertThat(failed.event()).isEqualTo("updateOrder_X");
+        assertThat(failed.errorType()).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(failed.errorMessage()).isEqualTo("negative amount");
+        assertThat(failed.args()).hasSize(1);
+        assertThat(failed.args().get(0).get("amount").asInt()).isEqualTo(-1);
+    }
+
+    @Test
+    void listenerMethodNamingNoInterceptedMethodFailsRegistrationNamingIt() {
+        herald = TestHerald.builder("shop", null).build();
+        assertThatThrownBy(() -> herald.registerDataListener(new Misspelt()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("onInsertOrdr")
+                .hasMessageContaining("insertOrdr");
+    }
+}
