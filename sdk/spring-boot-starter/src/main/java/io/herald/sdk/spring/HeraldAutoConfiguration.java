@@ -55,6 +55,12 @@ public class HeraldAutoConfiguration {
         return new ListenerBeans();
     }
 
+    /** Data events: intercepts {@code @DataObject} beans, registers {@code @DataListener} beans. */
+    @Bean
+    static io.herald.sdk.spring.data.DataEventBeans heraldDataEventBeans() {
+        return new io.herald.sdk.spring.data.DataEventBeans();
+    }
+
     @Bean
     @org.springframework.boot.autoconfigure.condition.ConditionalOnBean(Herald.class)
     HeraldLifecycle heraldLifecycle(Herald herald, ListenerBeans listenerBeans, ConfigurableBeanFactory beanFactory) {

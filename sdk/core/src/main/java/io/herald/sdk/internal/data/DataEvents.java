@@ -65,6 +65,20 @@ public final class DataEvents {
         return null;
     }
 
+    /** The class or interface carrying {@link DataObject} among the type and its interfaces, or {@code null}. */
+    public static Class<?> annotatedType(Class<?> type) {
+        if (type.isAnnotationPresent(DataObject.class)) {
+            return type;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (i.isAnnotationPresent(DataObject.class)) {
+                return i;
+            }
+        }
+        Class<?> parent = type.getSuperclass();
+        return parent == null || parent == Object.class ? null : annotatedType(parent);
+    }
+
     /** Whether calls of the method publish events. */
     public static boolean intercepted(Class<?> type, String method) {
         DataObject a = annotation(type);

@@ -1,0 +1,121 @@
+package io.herald.sdk.spring.data;
+
+import io.herald.sdk.DataListener;
+import io.herald.sdk.Herald;
+import io.herald.sdk.internal.codec.PayloadCodec;
+import io.herald.sdk.internal.data.DataEvents;
+import java.util.ArrayList;
+import java.util.List;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * Data events in Spring: beans whose class (or an interface, e.g. a Spring Data repository)
+ * carries {@code @DataObject} get an interceptor that publishes the events of their matching
+ * methods after each call (and {@code <method>_X} when one throws); {@code @DataListener} beans are
+ * registered with Herald once all singletons exist, before it starts, so a listener method that
+ * names no intercepted method fails the start-up with a message naming it.
+ */
+public final class DataEventBeans implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
+
+    private final List<Object> listeners = new ArrayList<>();
+    private ObjectProvider<Herald> herald;
+    private volatile DataEvents events;
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.herald = beanFactory.getBeanProvider(Herald.class);
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        Class<?> target = AopUtils.getTargetClass(bean);
+        if (target.isAnnotationPresent(DataListener.class)) {
+            synchronized (listeners) {
+                listeners.add(bean);
+            }
+        }
+        Class<?> dataObject = DataEvents.annotatedType(target);
+        if (dataObject == null && AopUtils.isAopProxy(bean)) {
+            for (Class<?> i : bean.getClass().getInterfaces()) {
+                if (DataEvents.annotatedType(i) != null) {
+                    dataObject = DataEvents.annotatedType(i);
+                }
+            }
+        }
+        if (dataObject == null) {
+            return bean;
+        }
+        MethodInterceptor interceptor = new Interceptor(dataObject);
+        if (bean instanceof Advised advised && !advised.isFrozen()) {
+            advised.addAdvice(0, interceptor);
+            return bean;
+        }
+        ProxyFactory factory = new ProxyFactory(bean);
+        factory.setProxyTargetClass(!dataObject.isInterface());
+        factory.addAdvice(interceptor);
+        return factory.getProxy(bean.getClass().getClassLoader());
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        Herald h = herald.getIfAvailable();
+        if (h == null) {
+            return;
+        }
+        synchronized (listeners) {
+            listeners.forEach(h::registerDataListener);
+        }
+    }
+
+    private DataEvents events() {
+        DataEvents e = events;
+        if (e == null) {
+            Herald h = herald.getIfAvailable();
+            if (h == null) {
+                return null;
+            }
+            e = new DataEvents(h.sender(), PayloadCodec.defaultMapper());
+            events = e;
+        }
+        return e;
+    }
+
+    private final class Interceptor implements MethodInterceptor {
+        private final Class<?> dataObject;
+
+        Interceptor(Class<?> dataObject) {
+            this.dataObject = dataObject;
+        }
+
+        @Override
+        public Object invoke(MethodInvocation invocation) throws Throwable {
+            if (!DataEvents.intercepted(dataObject, invocation.getMethod().getName())) {
+                return invocation.proceed();
+            }
+            Object result;
+            try {
+                result = invocation.proceed();
+            } catch (Throwable t) {
+                DataEvents e = events();
+                if (e != null) {
+                    e.published(dataObject, invocation.getMethod(), invocation.getArguments(), null, t);
+                }
+                throw t;
+            }
+            DataEvents e = events();
+            if (e != null) {
+                e.published(dataObject, invocation.getMethod(), invocation.getArguments(), result, null);
+            }
+            return result;
+        }
+    }
+}
