@@ -194,6 +194,14 @@ public final class Herald implements AutoCloseable {
     }
 
     /**
+     * Like {@link #dataObject(Class, Object)}, with the events going to {@code sink} (e.g. the
+     * outbox's, so they are published only when the DAO's transaction commits).
+     */
+    public <T> T dataObject(Class<T> daoInterface, T dao, DataEventSink sink) {
+        return new DataEvents(sink, codec.mapper()).proxy(daoInterface, dao);
+    }
+
+    /**
      * Registers a {@link DataListener @DataListener} object: its {@code on<Method>} and
      * {@code on<Method>_X} methods receive the data object's events.
      *

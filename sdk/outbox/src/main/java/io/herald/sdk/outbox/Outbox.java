@@ -1,5 +1,6 @@
 package io.herald.sdk.outbox;
 
+import io.herald.sdk.DataEventSink;
 import io.herald.sdk.internal.codec.MessageIds;
 import io.herald.sdk.internal.codec.PayloadCodec;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +134,15 @@ public final class Outbox implements AutoCloseable {
             relay.wakeUp();
         }
         return id;
+    }
+
+    /**
+     * A sink for data events that writes them into the outbox within the DAO's transaction, so
+     * they are published only if it commits (see {@code Herald.dataObject(Class, Object, DataEventSink)};
+     * in Spring, declare it as a bean).
+     */
+    public DataEventSink dataEventSink() {
+        return (topic, type, payload) -> send(topic, type, null, payload);
     }
 
     /** Starts the relay thread. Idempotent. */

@@ -150,6 +150,36 @@ class OutboxIT {
         assertThat(records(topic, 1, Duration.ofSeconds(2))).extracting(r -> text(r, HeraldHeaders.CE_ID)).containsExactly(id);
     }
 
+    @io.herald.sdk.DataObject(name = "outbox-orders")
+    public interface OrderDao {
+        void insertOrder(String id, int amount);
+    }
+
+    @Test
+    void dataEventsThroughTheOutboxArePublishedOnlyWhenTheDaoTransactionCommits() throws Exception {
+        String dataTopic = "data.outbox-orders";
+        TestKafka.createTopics(1, dataTopic);
+        Outbox outbox = outbox().start();
+        try (io.herald.sdk.Herald herald = io.herald.sdk.Herald.builder().withAppName("shop")
+                .withKafkaBootstrap(TestKafka.bootstrap()).withSetting("herald.config-cache.dir", "").build()) {
+            OrderDao dao = herald.dataObject(OrderDao.class,
+                    (id, amount) -> jdbc.update("INSERT INTO orders VALUES (?, ?)", id, amount), outbox.dataEventSink());
+            try {
+                tx.executeWithoutResult(s -> {
+                    dao.insertOrder("d-1", 1);
+                    throw new IllegalStateException("rolled back");
+                });
+            } catch (IllegalStateException expected) {
+                // rolled back
+            }
+            tx.executeWithoutResult(s -> dao.insertOrder("d-2", 2));
+        }
+        List<ConsumerRecord<byte[], byte[]>> got = records(dataTopic, 1, Duration.ofSeconds(2));
+        assertThat(got).hasSize(1);
+        assertThat(text(got.get(0), HeraldHeaders.CE_TYPE)).isEqualTo("insertOrder");
+        assertThat(new String(got.get(0).value(), StandardCharsets.UTF_8)).contains("\"args\":[\"d-2\",2]");
+    }
+
     @Test
     void relaysInOrderPerKeyWithSeveralRelaysRunning() {
         Outbox first = outbox().start();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.sdk.DataEvent;
+import io.herald.sdk.DataEventSink;
 import io.herald.sdk.DataObject;
 import io.herald.sdk.Message;
 import io.herald.sdk.MessageSender;
@@ -29,11 +30,15 @@ public final class DataEvents {
     public static final String TOPIC_PREFIX = "data.";
     public static final String FAILED_SUFFIX = "_X";
 
-    private final MessageSender sender;
+    private final DataEventSink sink;
     private final ObjectMapper mapper;
 
     public DataEvents(MessageSender sender, ObjectMapper mapper) {
-        this.sender = sender;
+        this((topic, type, payload) -> sender.send(topic, type, null, payload), mapper);
+    }
+
+    public DataEvents(DataEventSink sink, ObjectMapper mapper) {
+        this.sink = sink;
         this.mapper = mapper;
     }
 
@@ -110,7 +115,7 @@ public final class DataEvents {
             e.put("message", error.getMessage());
         }
         String event = error == null ? method.getName() : method.getName() + FAILED_SUFFIX;
-        sender.send(topic(type), event, null, body);
+        sink.send(topic(type), event, body);
     }
 
     /** A JDK proxy of {@code target} publishing the events of its intercepted methods. */

@@ -1,5 +1,6 @@
 package io.herald.sdk.spring.data;
 
+import io.herald.sdk.DataEventSink;
 import io.herald.sdk.DataListener;
 import io.herald.sdk.Herald;
 import io.herald.sdk.internal.codec.PayloadCodec;
@@ -22,17 +23,20 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * carries {@code @DataObject} get an interceptor that publishes the events of their matching
  * methods after each call (and {@code <method>_X} when one throws); {@code @DataListener} beans are
  * registered with Herald once all singletons exist, before it starts, so a listener method that
- * names no intercepted method fails the start-up with a message naming it.
+ * names no intercepted method fails the start-up with a message naming it. A {@link DataEventSink}
+ * bean (e.g. the outbox's) receives the events instead of Herald's sender.
  */
 public final class DataEventBeans implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
 
     private final List<Object> listeners = new ArrayList<>();
     private ObjectProvider<Herald> herald;
+    private ObjectProvider<DataEventSink> sink;
     private volatile DataEvents events;
 
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {
         this.herald = beanFactory.getBeanProvider(Herald.class);
+        this.sink = beanFactory.getBeanProvider(DataEventSink.class);
     }
 
     @Override
@@ -79,11 +83,16 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
     private DataEvents events() {
         DataEvents e = events;
         if (e == null) {
-            Herald h = herald.getIfAvailable();
-            if (h == null) {
-                return null;
+            DataEventSink custom = sink.getIfAvailable();
+            if (custom != null) {
+                e = new DataEvents(custom, PayloadCodec.defaultMapper());
+            } else {
+                Herald h = herald.getIfAvailable();
+                if (h == null) {
+                    return null;
+                }
+                e = new DataEvents(h.sender(), PayloadCodec.defaultMapper());
             }
-            e = new DataEvents(h.sender(), PayloadCodec.defaultMapper());
             events = e;
         }
         return e;
