@@ -213,6 +213,31 @@ class TwoPhaseIT extends ServerTest {
     }
 
     @Test
+    void twoServerInstancesShareTheWorkWithoutDoubleDelivery() throws Exception {
+        int port2;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port2 = s.getLocalPort();
+        }
+        org.springframework.context.ConfigurableApplicationContext second =
+                new org.springframework.boot.builder.SpringApplicationBuilder(io.herald.server.HeraldServer.class).run(
+                        "--server.port=" + port2, "--spring.datasource.url=" + TestInfra.databaseUrl(),
+                        "--spring.datasource.username=" + TestInfra.dbUser(), "--spring.datasource.password=" + TestInfra.dbPassword(),
+                        "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + ADMIN_TOKEN);
+        closeables.add(second);
+        App app = app(30, 1000);
+        Herald producer = sdk(app, id -> TransactionState.COMMIT);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            // every third decision is left to the check-backs that both instances send
+            TransactionState decision = i % 3 == 0 ? TransactionState.UNKNOWN : TransactionState.COMMIT;
+            ids.add(producer.sendTransactional(app.topic(), "order-created", "k" + i, "p" + i, id -> decision).messageId());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(idsOn(app.topic())).hasSize(60).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
     void fifteenUnansweredChecksDiscardTheMessageWithMetricAndAudit() throws Exception {
         App app = app(100, 15);
         Herald producer = sdk(app, id -> TransactionState.UNKNOWN);
