@@ -5,8 +5,8 @@ import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,10 +63,17 @@ class TraceIngester implements SmartLifecycle {
     private final Counter expired;
     private final Counter future;
     private final Counter refused;
+    private final Timer readTime;
+    private final Timer writeTime;
 
-    /** Per assigned partition: the next offset committed in PostgreSQL, or null when none is yet. */
+    /** No stored position yet for a partition. */
+    private static final long NONE = -1;
+    /** Per assigned partition: the next offset stored in PostgreSQL, or {@link #NONE}. */
     private final Map<Integer, Long> committed = new HashMap<>();
-    private final Set<Integer> uncommitted = new HashSet<>();
+    /** Per assigned partition: where the next batch starts (after the one being written). */
+    private final Map<Integer, Long> planned = new HashMap<>();
+    private InFlight inFlight;
+    private ExecutorService writes;
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -82,6 +92,10 @@ class TraceIngester implements SmartLifecycle {
         this.expired = dropped(meters, "expired");
         this.future = dropped(meters, "future");
         this.refused = dropped(meters, "refused");
+        this.readTime = Timer.builder("herald.trace.ingest.batch").tag("stage", "read")
+                .description("Reading a batch of timepoints: parsing and checking them").register(meters);
+        this.writeTime = Timer.builder("herald.trace.ingest.batch").tag("stage", "write")
+                .description("Writing a batch of timepoints and its position to PostgreSQL").register(meters);
     }
 
     private static Counter dropped(MeterRegistry meters, String reason) {
@@ -99,6 +113,7 @@ class TraceIngester implements SmartLifecycle {
         maintenance = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "herald-trace-partitions"));
         maintenance.scheduleWithFixedDelay(this::maintain, 0, props.maintenance().toMillis(), TimeUnit.MILLISECONDS);
         if (props.enabled()) {
+            writes = Executors.newSingleThreadExecutor(r -> daemon(r, "herald-trace-write"));
             thread = daemon(this::run, "herald-trace-ingest");
             thread.start();
         }
@@ -118,6 +133,10 @@ class TraceIngester implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
             thread = null;
+        }
+        if (writes != null) {
+            writes.shutdown();
+            writes = null;
         }
         if (maintenance != null) {
             maintenance.shutdownNow();
@@ -180,15 +199,19 @@ class TraceIngester implements SmartLifecycle {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
             consumer = c;
             committed.clear();
-            uncommitted.clear();
+            planned.clear();
+            inFlight = null;
             c.subscribe(List.of(props.topic()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    // the next owner reads the stored position: the write under way must be finished first
+                    settleQuietly(c);
                     revoked.forEach(tp -> forget(tp.partition()));
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> lost) {
+                    settleQuietly(c);
                     lost.forEach(tp -> forget(tp.partition()));
                 }
 
@@ -197,20 +220,104 @@ class TraceIngester implements SmartLifecycle {
                     seekToStored(c, assigned);
                 }
             });
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    store(c, records);
+            try {
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        settle(c);
+                        continue;
+                    }
+                    // read this batch while the previous one is being written: the JVM and PostgreSQL work at once
+                    Batch next = read(records);
+                    if (settle(c)) {
+                        submit(next);
+                    }
                 }
+            } finally {
+                settleQuietly(c);
             }
         } finally {
             consumer = null;
         }
     }
 
+    /** A read batch: rows to write and where each partition's position moves. */
+    private record Batch(Map<Integer, TraceWriter.Advance> advances, List<TraceRow> rows, Set<LocalDate> days) {
+    }
+
+    /** The batch being written and its outcome. */
+    private record InFlight(Batch batch, Future<TraceWriter.Result> result) {
+    }
+
+    private void submit(Batch batch) {
+        batch.advances().forEach((p, a) -> planned.put(p, a.next()));
+        inFlight = new InFlight(batch, writes.submit(() -> write(batch)));
+    }
+
+    /** Runs on the writer thread. */
+    private TraceWriter.Result write(Batch batch) throws Exception {
+        long started = System.nanoTime();
+        partitions.ensure(batch.days());
+        TraceWriter.Result result;
+        try {
+            result = writer.write(props.topic(), batch.advances(), batch.rows());
+        } catch (TraceWriter.MissingPartitionException e) {
+            partitions.existing();
+            partitions.ensure(batch.days());
+            result = writer.write(props.topic(), batch.advances(), batch.rows());
+        }
+        writeTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return result;
+    }
+
+    /**
+     * Waits for the batch under way and takes its outcome in. Answers false when it was fenced (another
+     * instance holds a partition now): the positions are read again and what was read meanwhile is dropped.
+     */
+    private boolean settle(KafkaConsumer<byte[], byte[]> c) throws Exception {
+        InFlight f = inFlight;
+        if (f == null) {
+            return true;
+        }
+        inFlight = null;
+        TraceWriter.Result result;
+        try {
+            result = f.result().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        if (!result.committed()) {
+            log.info("Trace partitions {} moved to another server instance; re-reading their stored position",
+                    f.batch().advances().keySet());
+            seekToStored(c, c.assignment());
+            return false;
+        }
+        ingested.increment(result.written());
+        if (result.rejected() > 0) {
+            refused.increment(result.rejected());
+        }
+        Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
+        f.batch().advances().forEach((p, a) -> {
+            if (committed.containsKey(p)) {
+                committed.put(p, a.next());
+            }
+            kafkaOffsets.put(new TopicPartition(props.topic(), p), new OffsetAndMetadata(a.next()));
+        });
+        c.commitAsync(kafkaOffsets, null);
+        return true;
+    }
+
+    private void settleQuietly(KafkaConsumer<byte[], byte[]> c) {
+        try {
+            settle(c);
+        } catch (Exception e) {
+            log.warn("Writing timepoints failed; they are read again from the stored position: {}", e.toString());
+        }
+    }
+
     private void forget(int partition) {
         committed.remove(partition);
-        uncommitted.remove(partition);
+        planned.remove(partition);
     }
 
     /** Seeks each partition to the position committed in PostgreSQL (the beginning when there is none). */
@@ -228,12 +335,12 @@ class TraceIngester implements SmartLifecycle {
             Long next = stored.get(tp.partition());
             if (next == null) {
                 fresh.add(tp);
-                committed.remove(tp.partition());
-                uncommitted.add(tp.partition());
+                committed.put(tp.partition(), NONE);
+                planned.put(tp.partition(), NONE);
             } else {
                 c.seek(tp, next);
                 committed.put(tp.partition(), next);
-                uncommitted.remove(tp.partition());
+                planned.put(tp.partition(), next);
             }
         }
         if (!fresh.isEmpty()) {
@@ -241,67 +348,38 @@ class TraceIngester implements SmartLifecycle {
         }
     }
 
-    private void store(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) throws Exception {
-        Instant oldest = partitions.oldestKept();
-        Instant newest = partitions.newestAccepted();
+    private Batch read(ConsumerRecords<byte[], byte[]> records) {
+        long started = System.nanoTime();
+        long oldest = partitions.oldestKept().toEpochMilli();
+        long newest = partitions.newestAccepted().toEpochMilli();
         List<TraceRow> rows = new ArrayList<>(records.count());
         Set<LocalDate> days = new HashSet<>();
         Map<Integer, TraceWriter.Advance> advances = new HashMap<>();
-        int skipped = 0;
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             for (ConsumerRecord<byte[], byte[]> r : list) {
                 TraceRow row = parse(r.value());
                 if (row == null) {
                     unreadable.increment();
-                    skipped++;
-                } else if (row.at() < oldest.toEpochMilli()) {
+                } else if (row.at() < oldest) {
                     expired.increment();
-                    skipped++;
-                } else if (row.at() > newest.toEpochMilli()) {
+                } else if (row.at() > newest) {
                     future.increment();
-                    skipped++;
                 } else {
                     rows.add(row);
                     days.add(TracePartitions.day(row.at()));
                 }
             }
-            int p = tp.partition();
-            Long expected = committed.get(p);
-            if (expected == null && !uncommitted.contains(p)) {
+            Long expected = planned.get(tp.partition());
+            if (expected == null) {
                 // assigned without passing through the listener (cannot happen with subscribe); be safe
                 throw new IllegalStateException("partition " + tp + " has no known stored position");
             }
-            advances.put(p, new TraceWriter.Advance(expected, list.get(list.size() - 1).offset() + 1));
+            advances.put(tp.partition(), new TraceWriter.Advance(expected == NONE ? null : expected,
+                    list.get(list.size() - 1).offset() + 1));
         }
-        partitions.ensure(days);
-        TraceWriter.Result result;
-        try {
-            result = writer.write(props.topic(), advances, rows);
-        } catch (TraceWriter.MissingPartitionException e) {
-            partitions.existing();
-            partitions.ensure(days);
-            result = writer.write(props.topic(), advances, rows);
-        }
-        if (!result.committed()) {
-            log.info("Trace partitions {} moved to another server instance; re-reading their stored position", advances.keySet());
-            seekToStored(c, c.assignment());
-            return;
-        }
-        ingested.increment(result.written());
-        if (result.rejected() > 0) {
-            refused.increment(result.rejected());
-        }
-        Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
-        advances.forEach((p, a) -> {
-            committed.put(p, a.next());
-            uncommitted.remove(p);
-            kafkaOffsets.put(new TopicPartition(props.topic(), p), new OffsetAndMetadata(a.next()));
-        });
-        c.commitAsync(kafkaOffsets, null);
-        if (skipped > 0) {
-            log.debug("Skipped {} timepoint(s) of {}", skipped, records.count());
-        }
+        readTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return new Batch(advances, rows, days);
     }
 
     private TraceRow parse(byte[] value) {
