@@ -36,6 +36,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,7 +58,8 @@ class TraceIngester implements SmartLifecycle {
     private final KafkaClientConfig clients;
     private final KafkaProvisioner provisioner;
     private final JdbcTemplate jdbc;
-    private final ObjectReader reader = JsonMapper.builder().build().readerFor(Timepoint.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ObjectReader ONE = JSON.readerFor(Timepoint.class);
     private final Counter ingested;
     private final Counter unreadable;
     private final Counter expired;
@@ -358,16 +360,17 @@ class TraceIngester implements SmartLifecycle {
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             for (ConsumerRecord<byte[], byte[]> r : list) {
-                TraceRow row = parse(r.value());
-                if (row == null) {
-                    unreadable.increment();
-                } else if (row.at() < oldest) {
-                    expired.increment();
-                } else if (row.at() > newest) {
-                    future.increment();
-                } else {
-                    rows.add(row);
-                    days.add(TracePartitions.day(row.at()));
+                for (TraceRow row : parse(r.value())) {
+                    if (row == null) {
+                        unreadable.increment();
+                    } else if (row.at() < oldest) {
+                        expired.increment();
+                    } else if (row.at() > newest) {
+                        future.increment();
+                    } else {
+                        rows.add(row);
+                        days.add(TracePartitions.day(row.at()));
+                    }
                 }
             }
             Long expected = planned.get(tp.partition());
@@ -382,17 +385,41 @@ class TraceIngester implements SmartLifecycle {
         return new Batch(advances, rows, days);
     }
 
-    private TraceRow parse(byte[] value) {
+    /**
+     * The timepoints of one record: a JSON object, or a JSON array of them (what an SDK ships with
+     * {@code herald.tracing.timepoints-per-record} above 1). A null element stands for an unreadable one.
+     */
+    static List<TraceRow> parse(byte[] value) {
         if (value == null || value.length == 0) {
-            return null;
+            return UNREADABLE;
         }
         try {
-            Timepoint t = reader.readValue(value);
-            return t == null ? null : TraceRow.of(t);
+            int i = 0;
+            while (i < value.length && Character.isWhitespace(value[i])) {
+                i++;
+            }
+            if (i < value.length && value[i] == '[') {
+                // element by element: one bad timepoint must not cost the others
+                JsonNode all = JSON.readTree(value);
+                List<TraceRow> rows = new ArrayList<>(all.size());
+                for (JsonNode element : all) {
+                    try {
+                        Timepoint t = JSON.treeToValue(element, Timepoint.class);
+                        rows.add(t == null ? null : TraceRow.of(t));
+                    } catch (JacksonException e) {
+                        rows.add(null);
+                    }
+                }
+                return rows.isEmpty() ? List.of() : rows;
+            }
+            Timepoint t = ONE.readValue(value);
+            return t == null ? UNREADABLE : java.util.Collections.singletonList(TraceRow.of(t));
         } catch (JacksonException e) {
-            return null;
+            return UNREADABLE;
         }
     }
+
+    private static final List<TraceRow> UNREADABLE = java.util.Collections.singletonList(null);
 
     private void sleep(long ms) {
         try {

@@ -223,6 +223,16 @@ class TraceStoreIT extends ServerTest {
     }
 
     @Test
+    void aRecordMayHoldAnArrayOfTimepoints() throws Exception {
+        String id = id();
+        long now = System.currentTimeMillis();
+        TraceFixtures.shipRaw(id, Api.JSON.writeValueAsString(List.of(tp(id, "SENT", now, "orders", "k", null, null, null),
+                tp(id, "RECEIVED", now + 1, "orders", "k", "g", 1, null), tp(id, "HANDLED", now + 2, "orders", "k", "g", 1, null))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/messages/" + id + "/trace").json().path("timeline").size() == 3);
+        assertThat(admin.get("/messages/" + id + "/trace").json().get("status").asString()).isEqualTo("HANDLED");
+    }
+
+    @Test
     void unreadableTimepointsAreSkippedAndDoNotStopTheStore() throws Exception {
         TraceFixtures.shipRaw("x", "not json at all");
         TraceFixtures.shipRaw("y", "{\"kind\":\"SENT\"}");
