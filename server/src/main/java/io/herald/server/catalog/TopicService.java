@@ -156,6 +156,27 @@ public class TopicService {
         return topic.view(withKafka ? kafkaState(topic) : null);
     }
 
+    /**
+     * A topic with Kafka's state and drift, plus the per-partition state Kafka reported, from one
+     * describe call (the console's topic page needs both).
+     *
+     * @param partitions what Kafka reported, or null when Kafka did not answer or lacks the topic
+     */
+    public record Detail(TopicView topic, KafkaTopicState partitions) {
+    }
+
+    @Transactional(readOnly = true)
+    public Detail detail(String name) {
+        TopicEntity topic = find(name);
+        Optional<KafkaTopicState> actual;
+        try {
+            actual = kafka.describe(topic.name);
+        } catch (KafkaUnavailableException e) {
+            return new Detail(topic.view(KafkaState.unreachable()), null);
+        }
+        return new Detail(topic.view(kafkaState(topic, actual)), actual.orElse(null));
+    }
+
     @Transactional(readOnly = true)
     public Optional<KafkaTopicState> kafkaDetails(String name) {
         find(name);
@@ -311,6 +332,10 @@ public class TopicService {
         } catch (KafkaUnavailableException e) {
             return KafkaState.unreachable();
         }
+        return kafkaState(topic, actual);
+    }
+
+    private static KafkaState kafkaState(TopicEntity topic, Optional<KafkaTopicState> actual) {
         if (actual.isEmpty()) {
             return new KafkaState(true, false, null, null, null, List.of("missing in Kafka"));
         }

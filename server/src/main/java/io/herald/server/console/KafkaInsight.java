@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -183,29 +182,6 @@ class KafkaInsight implements DisposableBean {
         return new TopicLive(rows, groups, Instant.now());
     }
 
-    /** End offset per partition (for the message browser). */
-    Map<Integer, long[]> bounds(String topic, List<Integer> partitions) {
-        Admin a = admin();
-        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
-        Map<TopicPartition, OffsetSpec> e = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> l = new HashMap<>();
-        tps.forEach(tp -> {
-            e.put(tp, OffsetSpec.earliest());
-            l.put(tp, OffsetSpec.latest());
-        });
-        ListOffsetsResult er = a.listOffsets(e);
-        ListOffsetsResult lr = a.listOffsets(l);
-        Map<TopicPartition, Long> start = offsets(er, tps);
-        Map<TopicPartition, Long> end = offsets(lr, tps);
-        Map<Integer, long[]> out = new TreeMap<>();
-        for (TopicPartition tp : tps) {
-            if (start.containsKey(tp) && end.containsKey(tp)) {
-                out.put(tp.partition(), new long[]{start.get(tp), end.get(tp)});
-            }
-        }
-        return out;
-    }
-
     // ---- dashboard ------------------------------------------------------------------------
 
     /**
@@ -251,9 +227,14 @@ class KafkaInsight implements DisposableBean {
 
     private Sample sample(List<ConsoleStats.TopicRef> topics) {
         Admin a = admin();
+        // Only topics Kafka has: asking for others makes the admin client log an error per partition.
+        Set<String> existing = await(a.listTopics().names(), "list topics");
         Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
         List<TopicPartition> tps = new ArrayList<>();
         for (ConsoleStats.TopicRef t : topics) {
+            if (!existing.contains(t.name())) {
+                continue;
+            }
             for (int p = 0; p < t.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(t.name(), p);
                 spec.put(tp, OffsetSpec.latest());

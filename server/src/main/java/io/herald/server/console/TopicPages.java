@@ -155,11 +155,17 @@ class TopicPages {
 
     @GetMapping("/{name}")
     String detail(@PathVariable String name, Caller caller, HttpServletRequest request, Model model) {
-        TopicView topic = topics.get(name, true);
-        model.addAttribute("topic", topic);
+        // One describe call serves the catalog-versus-Kafka panel and the partition table.
+        TopicService.Detail detail = topics.detail(name);
+        model.addAttribute("topic", detail.topic());
         List<BindingView> bound = bindings.list(caller, null, name, null);
         model.addAttribute("bindings", bound);
-        live(name, bound, model);
+        if (detail.partitions() != null) {
+            live(detail.partitions(), bound, model);
+        } else {
+            model.addAttribute("liveError", detail.topic().kafka().reachable() ? "The topic does not exist in Kafka."
+                    : "Kafka is not reachable right now; retrying.");
+        }
         model.addAttribute("typeForm", new TypeForm());
         model.addAttribute("errors", FormErrors.none());
         return Views.of(request, "topics/detail", "fragments/topics :: detail");
@@ -181,7 +187,15 @@ class TopicPages {
                 model.addAttribute("liveError", "The topic does not exist in Kafka.");
                 return;
             }
-            model.addAttribute("live", kafka.live(state.get(), bound.stream().map(BindingView::group).distinct().toList()));
+            live(state.get(), bound, model);
+        } catch (KafkaUnavailableException e) {
+            model.addAttribute("liveError", "Kafka is not reachable right now; retrying.");
+        }
+    }
+
+    private void live(KafkaTopicState state, List<BindingView> bound, Model model) {
+        try {
+            model.addAttribute("live", kafka.live(state, bound.stream().map(BindingView::group).distinct().toList()));
         } catch (KafkaUnavailableException e) {
             model.addAttribute("liveError", "Kafka is not reachable right now; retrying.");
         }

@@ -3,6 +3,7 @@ package io.herald.server.console;
 import io.herald.server.HeraldServer;
 import io.herald.server.support.TestInfra;
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -21,8 +22,11 @@ public final class ConsoleDemo {
                 + "/  (admin / demo-admin)");
     }
 
-    static ConfigurableApplicationContext start(int port, boolean seed) {
+    @SafeVarargs
+    static ConfigurableApplicationContext start(int port, boolean seed,
+                                                ApplicationContextInitializer<ConfigurableApplicationContext>... initializers) {
         SpringApplication app = new SpringApplication(HeraldServer.class);
+        app.addInitializers(initializers);
         return app.run("--server.port=" + port,
                 "--spring.datasource.url=" + TestInfra.databaseUrl(),
                 "--spring.datasource.username=" + TestInfra.dbUser(),
