@@ -22,6 +22,19 @@ interface TopicRepository extends JpaRepository<TopicEntity, Long> {
             + " and (?2 = '' or a.name = ?2)")
     Page<TopicEntity> search(String likePattern, String app, Pageable pageable);
 
+    /** The columns of {@link TopicSummary} (id first), same filter as {@link #search}; no entities are loaded. */
+    @Query(value = "select t.id, t.name, a.name, t.partitions, t.retentionMs, t.description from TopicEntity t join t.app a"
+            + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
+            + " and (?2 = '' or a.name = ?2)",
+            countQuery = "select count(t) from TopicEntity t join t.app a"
+            + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
+            + " and (?2 = '' or a.name = ?2)")
+    Page<Object[]> searchRows(String likePattern, String app, Pageable pageable);
+
+    /** Pairs of topic id and type name for the given topics, by type name. */
+    @Query("select mt.topic.id, mt.name from MessageTypeEntity mt where mt.topic.id in ?1 order by mt.name")
+    List<Object[]> typeNames(java.util.Collection<Long> topicIds);
+
     long countByApp(AppEntity app);
 
     @Query("select distinct t from TopicEntity t join fetch t.app left join t.producers p where t.app = ?1 or p = ?1")

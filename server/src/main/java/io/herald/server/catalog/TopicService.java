@@ -149,6 +149,29 @@ public class TopicService {
                 page.getTotalElements(), page.getTotalPages());
     }
 
+    /**
+     * A page of topics for lists (the console's topic list): the same search as {@link #list}, but
+     * without loading whole topics, so a page stays cheap with many thousands of topics.
+     */
+    @Transactional(readOnly = true)
+    public PageView<TopicSummary> summaries(String query, String app, Paging paging) {
+        String like = query == null || query.isBlank() ? "" : "%" + escapeLike(query.strip().toLowerCase(Locale.ROOT)) + "%";
+        Page<Object[]> page = topics.searchRows(like, app == null ? "" : app,
+                PageRequest.of(paging.page(), paging.size(), Sort.by("name")));
+        java.util.Map<Long, List<String>> types = new java.util.HashMap<>();
+        List<Long> ids = page.getContent().stream().map(r -> (Long) r[0]).toList();
+        if (!ids.isEmpty()) {
+            for (Object[] r : topics.typeNames(ids)) {
+                types.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((String) r[1]);
+            }
+        }
+        List<TopicSummary> items = page.getContent().stream()
+                .map(r -> new TopicSummary((String) r[1], (String) r[2], (Integer) r[3], (Long) r[4], (String) r[5],
+                        types.getOrDefault((Long) r[0], List.of())))
+                .toList();
+        return new PageView<>(items, paging.page(), paging.size(), page.getTotalElements(), page.getTotalPages());
+    }
+
     /** A topic with Kafka's actual state beside it (or {@code reachable=false}). */
     @Transactional(readOnly = true)
     public TopicView get(String name, boolean withKafka) {

@@ -76,7 +76,7 @@ class AppPages {
         AppView app = apps.get(caller, name);
         model.addAttribute("app", app);
         model.addAttribute("keys", apps.keys(caller, name));
-        model.addAttribute("topics", topics.list(null, name, Paging.of(0, 100)));
+        model.addAttribute("topics", topics.summaries(null, name, Paging.of(0, 100)));
         model.addAttribute("bindings", bindings.list(caller, name, null, null));
         model.addAttribute("instances", stats.instances(name));
         return Views.of(request, "apps/detail", "fragments/apps :: detail");

@@ -11,7 +11,6 @@ import io.herald.server.catalog.ProcessorService;
 import io.herald.server.catalog.ProcessorService.ProcessorRequest;
 import io.herald.server.catalog.ProcessorView;
 import io.herald.server.catalog.TopicService;
-import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
@@ -132,8 +131,8 @@ class BindingPages {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("apps", apps.list(caller).stream().map(AppView::name).toList());
-        model.addAttribute("topicNames", topics.list(null, null, Paging.of(0, Paging.MAX_SIZE)).items().stream()
-                .map(TopicView::name).toList());
+        model.addAttribute("topicNames", topics.summaries(null, null, Paging.of(0, Paging.MAX_SIZE)).items().stream()
+                .map(io.herald.server.catalog.TopicSummary::name).toList());
         if (!model.containsAttribute("preview")) {
             model.addAttribute("preview", preview(form.getTopic(), form.getKind(), form.getTypePattern()));
         }

@@ -7,6 +7,7 @@ import io.herald.server.catalog.BindingView;
 import io.herald.server.catalog.PageView;
 import io.herald.server.catalog.Paging;
 import io.herald.server.catalog.TopicService;
+import io.herald.server.catalog.TopicSummary;
 import io.herald.server.catalog.TopicService.TopicRequest;
 import io.herald.server.catalog.TopicService.TypeRequest;
 import io.herald.server.catalog.TopicView;
@@ -65,7 +66,7 @@ class TopicPages {
                 @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "" + PAGE_SIZE) int size,
                 HttpServletRequest request, Model model) {
         Paging paging = Paging.of(Math.max(0, page), Math.min(Math.max(1, size), 200));
-        PageView<TopicView> result = topics.list(q, blankToNull(app), paging);
+        PageView<TopicSummary> result = topics.summaries(q, blankToNull(app), paging);
         model.addAttribute("result", result);
         model.addAttribute("q", q == null ? "" : q);
         model.addAttribute("app", app == null ? "" : app);
