@@ -24,6 +24,27 @@ public final class ReplayFixtures {
     private ReplayFixtures() {
     }
 
+    /** App A owning a topic (3 partitions, types x and y) and group gA on it; app B with group gB on it. */
+    static ReplayIT.Setup setup(io.herald.server.support.Api admin) {
+        String suffix = Long.toString(System.nanoTime(), 36);
+        String a = "ra-" + suffix;
+        String b = "rb-" + suffix;
+        String keyA = admin.post("/apps", Map.of("name", a)).json().get("apiKey").asString();
+        String keyB = admin.post("/apps", Map.of("name", b)).json().get("apiKey").asString();
+        String topic = "rt-" + suffix;
+        check(admin.post("/topics", Map.of("name", topic, "app", a, "partitions", 3, "replicationFactor", 1,
+                "types", List.of(Map.of("name", "x"), Map.of("name", "y")))), 201);
+        check(admin.post("/bindings", Map.of("app", a, "group", "ga-" + a, "topic", topic, "kind", "FANOUT")), 201);
+        check(admin.post("/bindings", Map.of("app", b, "group", "gb-" + b, "topic", topic, "kind", "FANOUT")), 201);
+        return new ReplayIT.Setup(a, keyA, b, keyB, topic, "ga-" + a, "gb-" + b);
+    }
+
+    private static void check(io.herald.server.support.Api.Response r, int status) {
+        if (r.status() != status) {
+            throw new AssertionError(r.toString());
+        }
+    }
+
     /**
      * A job of the app that an instance which does not exist holds with a live lease: nothing copies it,
      * so it stays RUNNING (for requests that need an unfinished job).

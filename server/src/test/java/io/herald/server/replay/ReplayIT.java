@@ -62,16 +62,7 @@ class ReplayIT extends ServerTest {
     }
 
     Setup setup() {
-        String a = unique("ra");
-        String b = unique("rb");
-        String keyA = admin.post("/apps", Map.of("name", a)).json().get("apiKey").asString();
-        String keyB = admin.post("/apps", Map.of("name", b)).json().get("apiKey").asString();
-        String topic = unique("rt");
-        assertThat(admin.post("/topics", Map.of("name", topic, "app", a, "partitions", 3, "replicationFactor", 1,
-                "types", List.of(Map.of("name", "x"), Map.of("name", "y")))).status()).isEqualTo(201);
-        assertThat(admin.post("/bindings", Map.of("app", a, "group", "ga-" + a, "topic", topic, "kind", "FANOUT")).status()).isEqualTo(201);
-        assertThat(admin.post("/bindings", Map.of("app", b, "group", "gb-" + b, "topic", topic, "kind", "FANOUT")).status()).isEqualTo(201);
-        return new Setup(a, keyA, b, keyB, topic, "ga-" + a, "gb-" + b);
+        return ReplayFixtures.setup(admin);
     }
 
     /** Produces {@code n} records stamped base, base+1s, …; ids "{prefix}-i", types alternating x and y. */

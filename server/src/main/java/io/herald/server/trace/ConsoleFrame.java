@@ -1,0 +1,18 @@
+package io.herald.server.trace;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a console page controller outside the console package (traces, replays): it gets what the
+ * console frame needs (the signed-in user, whether the request came from htmx, the CSRF header for
+ * htmx) and console-style error pages, from {@link ConsoleFrameAdvice}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface ConsoleFrame {
+}

@@ -1,0 +1,143 @@
+package io.herald.server.trace;
+
+import io.herald.server.catalog.BindingService;
+import io.herald.server.catalog.BindingView;
+import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.common.NotFoundException;
+import io.herald.server.common.ValidationException;
+import io.herald.server.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The console's traces: a search by message id, key, traceparent, topic and time (failures only if
+ * wished), and a message's page with its timeline, per-group state, latencies and, for users with the
+ * message-view permission, its payload from Kafka.
+ */
+@Controller
+@ConsoleFrame
+class TracePages {
+
+    private final TraceService traces;
+    private final BindingService bindings;
+
+    TracePages(TraceService traces, BindingService bindings) {
+        this.traces = traces;
+        this.bindings = bindings;
+    }
+
+    /** The search form as entered (strings, so a bad value is shown back as typed). */
+    record SearchForm(String id, String key, String traceparent, String topic, String from, String to, String type,
+                      boolean failed) {
+
+        boolean empty() {
+            return blank(key) && blank(traceparent) && blank(topic);
+        }
+    }
+
+    /** Errors beside the form's fields (the names the service uses). */
+    static final class Errors {
+        private final Map<String, String> byField = new LinkedHashMap<>();
+        private String global;
+
+        Errors add(String field, String message) {
+            byField.putIfAbsent(field, message);
+            return this;
+        }
+
+        public boolean has(String field) {
+            return byField.containsKey(field);
+        }
+
+        public String get(String field) {
+            return byField.get(field);
+        }
+
+        public String getGlobal() {
+            return global;
+        }
+
+        boolean any() {
+            return !byField.isEmpty() || global != null;
+        }
+    }
+
+    @GetMapping("/traces")
+    String search(Caller caller, HttpServletRequest request, HttpServletResponse response, Model model,
+                  @RequestParam(required = false) String id, @RequestParam(required = false) String key,
+                  @RequestParam(required = false) String traceparent, @RequestParam(required = false) String topic,
+                  @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                  @RequestParam(required = false) String type, @RequestParam(defaultValue = "false") boolean failed,
+                  @RequestParam(defaultValue = "0") int page) {
+        ConsoleFrameAdvice.User me = ConsoleFrameAdvice.User.current();
+        boolean keys = me != null && me.messageView();
+        SearchForm form = new SearchForm(id, keys ? key : null, traceparent, topic, from, to, type, failed);
+        Errors errors = new Errors();
+        model.addAttribute("form", form);
+        model.addAttribute("errors", errors);
+        model.addAttribute("results", null);
+        if (!blank(id)) {
+            if (traces.find(id.strip()).isPresent()) {
+                return ConsoleViews.redirect(request, response, ConsoleViews.path("traces", "messages", id.strip()));
+            }
+            errors.add("id", "no timepoint of this message id is stored (yet)");
+        } else if (!form.empty() || !blank(from) || !blank(to) || !blank(type) || failed) {
+            Instant fromTime = time(errors, "from", from);
+            Instant toTime = time(errors, "to", to);
+            if (!errors.any()) {
+                try {
+                    model.addAttribute("results", traces.search(caller, new TraceSearch(form.key(), topic, fromTime, toTime, type,
+                            failed, traceparent), Math.max(0, page), 50));
+                } catch (ValidationException e) {
+                    e.violations().forEach(v -> errors.add(v.field(), v.message()));
+                }
+            }
+        }
+        return ConsoleViews.of(request, "traces/search", "fragments/traces :: search");
+    }
+
+    @GetMapping("/traces/messages/{id}")
+    String message(@PathVariable String id, Caller caller, HttpServletRequest request, Model model) {
+        MessageTrace trace = traces.find(id).orElseThrow(() -> new NotFoundException("Message trace", id));
+        ConsoleFrameAdvice.User me = ConsoleFrameAdvice.User.current();
+        model.addAttribute("t", trace);
+        model.addAttribute("payload", null);
+        model.addAttribute("payloadError", null);
+        if (me != null && me.messageView()) {
+            try {
+                model.addAttribute("payload", traces.payload(trace));
+            } catch (KafkaUnavailableException e) {
+                model.addAttribute("payloadError", "Kafka did not answer in time; the payload cannot be shown now.");
+            }
+        }
+        List<String> groups = List.of();
+        if (trace.topic() != null) {
+            groups = bindings.list(Caller.SYSTEM, null, trace.topic(), null).stream().map(BindingView::group).distinct().sorted().toList();
+        }
+        model.addAttribute("groups", groups);
+        return ConsoleViews.of(request, "traces/message", "fragments/traces :: message");
+    }
+
+    private static Instant time(Errors errors, String field, String value) {
+        try {
+            return ConsoleViews.time(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            errors.add(field, "must be a date and time (UTC)");
+            return null;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
