@@ -101,6 +101,18 @@ public class EventPublisher implements DisposableBean {
         }
     }
 
+    /**
+     * Fetches the topic's partition metadata now, so that the first send to it later does not wait
+     * for the fetch (the scheduler calls this shortly before a burst of due events). Never throws.
+     */
+    public void warm(String topic) {
+        try {
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            // the send itself will report it
+        }
+    }
+
     /** Flushes buffered records (used before a firing transaction commits). */
     public void flush() {
         producer.flush();

@@ -111,6 +111,7 @@ class DelayWorkers implements SmartLifecycle {
 
     private void firingLoop() {
         long pollMs = props.pollInterval().toMillis();
+        long warmedFor = Long.MIN_VALUE;
         while (running) {
             try {
                 long now = System.currentTimeMillis();
@@ -119,6 +120,11 @@ class DelayWorkers implements SmartLifecycle {
                     continue;
                 }
                 long next = delayed.nextDue();
+                if (next != warmedFor && next != Long.MAX_VALUE && next - System.currentTimeMillis() < 2000) {
+                    // a burst is coming: have the producer's metadata ready so the first batch does not wait for it
+                    warmedFor = next;
+                    delayed.topicsDueBefore(next + 1000).forEach(publisher::warm);
+                }
                 long wait = Math.min(pollMs, Math.max(0, next - System.currentTimeMillis()));
                 if (wait > 0) {
                     LockSupport.parkNanos(wait * 1_000_000L);

@@ -236,6 +236,12 @@ public class DelayedEvents implements DelayStore {
         return taken == null ? 0 : taken;
     }
 
+    /** Target topics of events due before {@code untilMillis}. */
+    List<String> topicsDueBefore(long untilMillis) {
+        return jdbc.queryForList("SELECT DISTINCT topic FROM delayed_event WHERE due_at <= to_timestamp(? / 1000.0) LIMIT 100",
+                String.class, untilMillis);
+    }
+
     /** Epoch millis of the earliest pending due time, or {@code Long.MAX_VALUE}. */
     long nextDue() {
         Long next = jdbc.queryForObject("SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM delayed_event", Long.class);
