@@ -108,6 +108,7 @@ public class AppService {
             throw new ConflictException("App '" + name + "' still has bindings; delete them first", "name");
         }
         AppView before = app.view();
+        keyCache.values().removeIf(k -> k.app().equals(name));
         apps.delete(app);
         versions.bump();
         auditor.record(caller, "delete", "app", name, before, null);
@@ -137,19 +138,46 @@ public class AppService {
         if (key.revokedAt == null) {
             ApiKeyView before = key.view();
             key.revokedAt = Instant.now();
+            keyCache.remove(key.hash);
             versions.bump();
             auditor.record(caller, "revoke-key", "app", name, before, key.view());
         }
         return key.view();
     }
 
-    /** The app an API key belongs to, when the key is valid and not revoked. */
+    /**
+     * The app an API key belongs to, when the key is valid and not revoked. Valid keys are
+     * remembered for {@link #KEY_CACHE_TTL_NANOS} so that busy callers (SDK polls, HTTP ingestion)
+     * do not cost a database read per request; a revocation applies at once on the instance that
+     * made it and within that time on the others.
+     */
     @Transactional(readOnly = true)
     public Optional<String> authenticate(String apiKey) {
         if (apiKey == null || !apiKey.startsWith(KEY_PREFIX)) {
             return Optional.empty();
         }
-        return keys.findActiveByHash(Secrets.sha256(apiKey)).map(k -> k.app.name);
+        String hash = Secrets.sha256(apiKey);
+        long now = System.nanoTime();
+        CachedKey cached = keyCache.get(hash);
+        if (cached != null && now - cached.at() < KEY_CACHE_TTL_NANOS) {
+            return Optional.of(cached.app());
+        }
+        Optional<String> app = keys.findActiveByHash(hash).map(k -> k.app.name);
+        if (app.isPresent()) {
+            if (keyCache.size() > 10_000) {
+                keyCache.clear();
+            }
+            keyCache.put(hash, new CachedKey(app.get(), now));
+        } else {
+            keyCache.remove(hash);
+        }
+        return app;
+    }
+
+    static final long KEY_CACHE_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private final java.util.Map<String, CachedKey> keyCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record CachedKey(String app, long at) {
     }
 
     @Transactional(readOnly = true)
