@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -145,11 +146,12 @@ class KafkaInsight implements DisposableBean {
         Map<TopicPartition, Long> start = offsets(earliest, tps);
         Map<TopicPartition, Long> end = offsets(latest, tps);
         Set<String> candidates = new LinkedHashSet<>(boundGroups);
+        Map<String, GroupListing> listings = new HashMap<>();
         for (GroupListing g : await(listed, "list consumer groups")) {
-            if (candidates.size() >= MAX_GROUPS) {
-                break;
+            listings.put(g.groupId(), g);
+            if (candidates.size() < MAX_GROUPS) {
+                candidates.add(g.groupId());
             }
-            candidates.add(g.groupId());
         }
         if (logDirs != null) {
             refreshSizes(logDirs);
@@ -166,7 +168,10 @@ class KafkaInsight implements DisposableBean {
         List<String> shown = committed.entrySet().stream()
                 .filter(e -> bound.contains(e.getKey()) || e.getValue().values().stream().anyMatch(o -> o != null))
                 .map(Map.Entry::getKey).sorted().toList();
-        Map<String, ConsumerGroupDescription> described = describe(a, shown);
+        // Only groups with members are described (for the member count): an empty group's state is in
+        // the listing already, and describing a classic group costs the admin client a retry back-off.
+        List<String> active = shown.stream().filter(g -> listings.containsKey(g) && !isEmpty(listings.get(g))).toList();
+        Map<String, ConsumerGroupDescription> described = describe(a, active);
         List<GroupLag> groups = new ArrayList<>();
         for (String g : shown) {
             Map<TopicPartition, OffsetAndMetadata> offsets = committed.getOrDefault(g, Map.of());
@@ -175,8 +180,10 @@ class KafkaInsight implements DisposableBean {
                 return new PartitionLag(tp.partition(), o == null ? null : o.offset(), end.get(tp));
             }).toList();
             ConsumerGroupDescription d = described.get(g);
-            groups.add(new GroupLag(g, bound.contains(g), d == null ? "NOT_SEEN" : String.valueOf(d.groupState()),
-                    d == null ? 0 : d.members().size(), lags));
+            GroupListing l = listings.get(g);
+            String groupState = d != null ? String.valueOf(d.groupState())
+                    : l != null ? l.groupState().map(String::valueOf).orElse("UNKNOWN") : "NOT_SEEN";
+            groups.add(new GroupLag(g, bound.contains(g), groupState, d == null ? 0 : d.members().size(), lags));
         }
         groups.sort(Comparator.comparing(GroupLag::totalLag).reversed().thenComparing(GroupLag::group));
         return new TopicLive(rows, groups, Instant.now());
@@ -297,6 +304,10 @@ class KafkaInsight implements DisposableBean {
         return out;
     }
 
+    private static boolean isEmpty(GroupListing g) {
+        return g.groupState().map(st -> st == GroupState.EMPTY || st == GroupState.DEAD).orElse(false);
+    }
+
     private Map<String, ConsumerGroupDescription> describe(Admin a, List<String> groups) {
         if (groups.isEmpty()) {
             return Map.of();
@@ -384,6 +395,9 @@ class KafkaInsight implements DisposableBean {
                     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS);
                     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS - 1000);
                     config.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
+                    // Describing a classic group falls back from the KIP-848 API after one retry back-off;
+                    // the default 100 ms would add that to every topic page.
+                    config.putIfAbsent(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 10);
                     admin = Admin.create(config);
                 }
                 a = admin;
