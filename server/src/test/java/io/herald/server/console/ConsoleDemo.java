@@ -17,9 +17,14 @@ public final class ConsoleDemo {
     }
 
     public static void main(String[] args) {
-        ConfigurableApplicationContext context = start(args.length > 0 ? Integer.parseInt(args[0]) : 8080, true);
-        System.out.println("Herald console: http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port")
-                + "/  (admin / demo-admin)");
+        try {
+            ConfigurableApplicationContext context = start(args.length > 0 ? Integer.parseInt(args[0]) : 8080, true);
+            System.out.println("Herald console: http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port")
+                    + "/  (admin / demo-admin)");
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1); // the in-process Kafka would keep the JVM alive
+        }
     }
 
     @SafeVarargs
