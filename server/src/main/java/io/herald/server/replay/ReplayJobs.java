@@ -214,6 +214,12 @@ class ReplayJobs {
         jdbc.update("UPDATE replay_job SET cancel_requested = true, updated_at = now() WHERE id = ? AND state = 'RUNNING'", id);
     }
 
+    /** Deletes jobs that ended before the cutoff; answers how many. */
+    int deleteFinishedBefore(Duration age) {
+        return jdbc.update("DELETE FROM replay_job WHERE state IN ('DONE', 'CANCELLED', 'FAILED')"
+                + " AND finished_at < now() - ? * interval '1 millisecond'", age.toMillis());
+    }
+
     void markMissing(long id) {
         jdbc.update("UPDATE replay_item SET outcome = 'MISSING', detail = 'no such record in the topic any more', done_at = now()"
                 + " WHERE job_id = ? AND outcome = 'PENDING'", id);

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               (at least the source topic's)
  * @param replayTopicRetention   retention of those topics
  * @param maxItemsShown          records listed with their outcome in a redrive of a whole dead-letter topic
+ * @param keepFinished           finished jobs (with their records' outcomes) are deleted this long after they ended
  */
 @ConfigurationProperties("herald.replay")
 public record ReplayProperties(@DefaultValue("true") boolean enabled,
@@ -29,7 +30,8 @@ public record ReplayProperties(@DefaultValue("true") boolean enabled,
                                @DefaultValue("20") int maxAttempts,
                                @DefaultValue("3") int replayTopicPartitions,
                                @DefaultValue("7d") Duration replayTopicRetention,
-                               @DefaultValue("10000") int maxItemsShown) {
+                               @DefaultValue("10000") int maxItemsShown,
+                               @DefaultValue("30d") Duration keepFinished) {
 
     public ReplayProperties {
         if (maxJobs < 1 || maxJobs > 64) {
@@ -47,6 +49,9 @@ public record ReplayProperties(@DefaultValue("true") boolean enabled,
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("herald.replay.max-attempts must be at least 1");
+        }
+        if (keepFinished.isNegative() || keepFinished.isZero()) {
+            throw new IllegalArgumentException("herald.replay.keep-finished must be positive");
         }
         if (replayTopicPartitions < 1) {
             throw new IllegalArgumentException("herald.replay.replay-topic-partitions must be at least 1");

@@ -84,6 +84,7 @@ class ReplayWorker implements SmartLifecycle {
         });
         claimer.scheduleWithFixedDelay(this::claim, props.claimInterval().toMillis(), props.claimInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        claimer.scheduleWithFixedDelay(this::cleanUp, 1, 60, TimeUnit.MINUTES);
     }
 
     /** Looks for work now instead of at the next interval (a job was just created here). */
@@ -120,6 +121,17 @@ class ReplayWorker implements SmartLifecycle {
             }
         } catch (RuntimeException e) {
             log.warn("Looking for replay jobs failed (retrying in {}): {}", props.claimInterval(), e.toString());
+        }
+    }
+
+    private void cleanUp() {
+        try {
+            int deleted = jobs.deleteFinishedBefore(props.keepFinished());
+            if (deleted > 0) {
+                log.info("Deleted {} replay job(s) finished more than {} ago", deleted, props.keepFinished());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Deleting old replay jobs failed (retrying in an hour): {}", e.toString());
         }
     }
 

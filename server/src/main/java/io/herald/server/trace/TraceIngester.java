@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Consumes {@code herald.trace} into PostgreSQL. Server instances share the topic's partitions through
- * the consumer group {@code herald-trace-store}; the position that counts is the one committed in
+ * the consumer group {@code herald.trace.group} ({@code herald-trace-store}); the position that counts is the one committed in
  * PostgreSQL with the rows ({@link TraceWriter}), the Kafka group offset is committed afterwards for
  * lag monitoring only. An unreadable record is skipped and counted, never retried forever.
  */
@@ -50,7 +50,6 @@ import tools.jackson.databind.json.JsonMapper;
 class TraceIngester implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TraceIngester.class);
-    static final String GROUP = "herald-trace-store";
 
     private final TraceProperties props;
     private final TraceWriter writer;
@@ -189,7 +188,7 @@ class TraceIngester implements SmartLifecycle {
 
     private void consume() throws Exception {
         Map<String, Object> config = clients.base();
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.group());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-trace-store");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

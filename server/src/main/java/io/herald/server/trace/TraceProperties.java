@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled          whether this instance ingests {@code herald.trace} (queries work either way)
  * @param topic            the Kafka topic SDKs ship timepoints to
+ * @param group            the consumer group the server instances of one Herald share the topic in (two
+ *                         Heralds with their own databases on one Kafka need two groups)
  * @param topicPartitions  partitions of that topic when the server creates it
  * @param topicRetention   how long Kafka keeps timepoints not yet ingested
  * @param retention        how long PostgreSQL keeps timepoints; whole days are dropped once past it
@@ -21,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("herald.trace")
 public record TraceProperties(@DefaultValue("true") boolean enabled,
                               @DefaultValue("herald.trace") String topic,
+                              @DefaultValue("herald-trace-store") String group,
                               @DefaultValue("6") int topicPartitions,
                               @DefaultValue("1d") Duration topicRetention,
                               @DefaultValue("7d") Duration retention,
@@ -33,6 +36,9 @@ public record TraceProperties(@DefaultValue("true") boolean enabled,
     public TraceProperties {
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("herald.trace.topic must not be blank");
+        }
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("herald.trace.group must not be blank");
         }
         if (topicPartitions < 1) {
             throw new IllegalArgumentException("herald.trace.topic-partitions must be at least 1");
