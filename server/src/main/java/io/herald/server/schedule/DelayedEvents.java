@@ -1,5 +1,6 @@
 package io.herald.server.schedule;
 
+import io.herald.server.common.HeaderCodec;
 import io.herald.server.audit.Auditor;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;

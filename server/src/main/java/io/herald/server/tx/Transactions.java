@@ -1,5 +1,6 @@
 package io.herald.server.tx;
 
+import io.herald.server.common.HeaderCodec;
 import io.herald.server.audit.Auditor;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
@@ -151,7 +152,7 @@ public class Transactions {
             List<Committed> rows = jdbc.query("SELECT message_id, topic, record_key, payload, headers FROM tx_message"
                     + " WHERE state = 'COMMITTING' AND half_seen ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED",
                     (rs, i) -> new Committed(rs.getString(1), rs.getString(2), new ProducerRecord<>(rs.getString(2), null, null,
-                            rs.getBytes(3), rs.getBytes(4), TxHeaders.decode(rs.getBytes(5)))), props.batch());
+                            rs.getBytes(3), rs.getBytes(4), HeaderCodec.decode(rs.getBytes(5)))), props.batch());
             if (rows.isEmpty()) {
                 return 0;
             }

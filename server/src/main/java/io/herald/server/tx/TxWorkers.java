@@ -1,5 +1,6 @@
 package io.herald.server.tx;
 
+import io.herald.server.common.HeaderCodec;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
 import io.herald.sdk.wire.TxProtocol;
@@ -291,7 +292,7 @@ class TxWorkers implements SmartLifecycle {
                 }
                 Header key = r.headers().lastHeader(TxProtocol.KEY);
                 halves.add(new Transactions.Half(id, app, target, text(r, HeraldHeaders.CE_TYPE), key == null ? null : key.value(),
-                        r.value(), TxHeaders.encode(r.headers(), CONTROL)));
+                        r.value(), HeaderCodec.encode(r.headers(), CONTROL)));
                 ensureCheckTopicQuietly(app);
             } else {
                 String value = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8).strip();

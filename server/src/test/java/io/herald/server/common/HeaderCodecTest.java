@@ -1,4 +1,4 @@
-package io.herald.server.schedule;
+package io.herald.server.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.herald.server.schedule;
+package io.herald.server.common;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,16 +13,16 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Kafka headers as one byte array for the timer table: a count, then for each header its UTF-8
+ * Kafka headers as one byte array for a database column (delayed events, pending transactions): a count, then for each header its UTF-8
  * name and its value, each length-prefixed (value length -1 = null). Binary rather than JSON so
  * that 100,000 due events are decoded in milliseconds and header bytes pass through untouched.
  */
-final class HeaderCodec {
+public final class HeaderCodec {
 
     private HeaderCodec() {
     }
 
-    static byte[] encode(Iterable<Header> headers, Set<String> skip) {
+    public static byte[] encode(Iterable<Header> headers, Set<String> skip) {
         List<Header> kept = new ArrayList<>();
         for (Header h : headers) {
             if (!skip.contains(h.key())) {
@@ -49,7 +49,10 @@ final class HeaderCodec {
         return bytes.toByteArray();
     }
 
-    static List<Header> decode(byte[] encoded) {
+    public static List<Header> decode(byte[] encoded) {
+        if (encoded == null) {
+            return new ArrayList<>();
+        }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(encoded))) {
             int count = in.readInt();
             List<Header> out = new ArrayList<>(count);
