@@ -7,14 +7,20 @@ import io.herald.sdk.wire.HeraldTopics;
 import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,21 +29,33 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Replay jobs outliving their server: a stopped server hands its job to the next one, and a job whose
- * instance went silent is taken over once the lease runs out. Every record of the window arrives at
- * least once, none is lost.
+ * Replay jobs outliving their server: a stopped server hands its job to the next one, a job whose
+ * instance went silent is taken over once the lease runs out, and a server process killed with
+ * SIGKILL mid-replay loses nothing. Every record of the window arrives at least once.
  */
 class ReplayResumeIT {
 
     private static final String TOKEN = "resume-admin-token";
 
-    private static ConfigurableApplicationContext server(String db) {
-        return new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+    private static String[] args(String db, int port) {
+        return new String[] {"--server.port=" + port,
                 "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(),
                 "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN,
                 "--herald.replay.lease=3s", "--herald.replay.progress-interval=200ms", "--herald.replay.claim-interval=300ms",
-                "--herald.trace.enabled=false");
+                "--herald.trace.enabled=false"};
+    }
+
+    private static ConfigurableApplicationContext server(String db) {
+        return new SpringApplicationBuilder(HeraldServer.class).run(args(db, 0));
+    }
+
+    /** A Herald server in a JVM of its own, so that it can be killed the hard way. */
+    private static Process serverProcess(String db, int port, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), HeraldServer.class.getName()));
+        command.addAll(List.of(args(db, port)));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static Api api(ConfigurableApplicationContext server) {
@@ -91,6 +109,48 @@ class ReplayResumeIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
             JsonNode done = api.get("/replays/" + id).json();
             assertThat(done.get("percent").asInt()).isEqualTo(100);
+        }
+        assertEveryRecordArrived(name, n);
+    }
+
+    @Test
+    void aJobSurvivesItsServerProcessBeingKilled() throws Exception {
+        String db = db();
+        String name = "killed-" + Long.toString(System.nanoTime(), 36);
+        int n = 240;
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile("herald-killed-server", ".log");
+        Process victim = serverProcess(db, port, log);
+        long id;
+        long copiedBefore;
+        try {
+            Api api = new Api("http://127.0.0.1:" + port + "/api/v1", TOKEN);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(victim.isAlive()).as("server exited early; see %s", log).isTrue();
+                assertThat(api.get("/apps").status()).isEqualTo(200);
+            });
+            id = startJob(api, name, n, 60);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
+            copiedBefore = api.get("/replays/" + id).json().get("copied").asLong();
+        } finally {
+            victim.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-over, the lease is simply left behind
+            assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(victim.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        try (Connection c = DriverManager.getConnection(db, TestInfra.dbUser(), TestInfra.dbPassword());
+             var rs = c.createStatement().executeQuery("SELECT state FROM replay_job WHERE id = " + id)) {
+            rs.next();
+            assertThat(rs.getString(1)).as("the killed server could not hand the job back").isEqualTo("RUNNING");
+        }
+        try (ConfigurableApplicationContext next = server(db)) {
+            Api api = api(next);
+            await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
+            JsonNode done = api.get("/replays/" + id).json();
+            assertThat(done.get("percent").asInt()).isEqualTo(100);
+            assertThat(done.get("copied").asLong()).isGreaterThanOrEqualTo(Math.max(n, copiedBefore));
         }
         assertEveryRecordArrived(name, n);
     }
