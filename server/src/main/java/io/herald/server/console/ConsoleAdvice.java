@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -22,7 +20,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * What every console view needs (the user, whether the request came from htmx, the CSRF header
  * for htmx) and how console errors look: a page for a browser, a toast for htmx.
  */
-@ControllerAdvice(basePackageClasses = ConsoleAdvice.class)
+@ControllerAdvice(basePackageClasses = ConsoleAdvice.class, annotations = ConsoleFrame.class)
 class ConsoleAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
@@ -53,8 +51,7 @@ class ConsoleAdvice {
     }
 
     static Me current() {
-        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        return Me.of(auth);
+        return Me.current();
     }
 
     @ExceptionHandler(NotFoundException.class)

@@ -4,6 +4,7 @@ import io.herald.server.security.ConsoleUsers;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The signed-in console user as templates see it: which actions to offer. Offering is not
@@ -13,7 +14,12 @@ import org.springframework.security.core.GrantedAuthority;
  * @param admin       ADMIN: may manage console users and delete apps
  * @param messageView may see message keys, headers and payloads
  */
-record Me(String name, String role, boolean canEdit, boolean admin, boolean messageView) {
+public record Me(String name, String role, boolean canEdit, boolean admin, boolean messageView) {
+
+    /** The signed-in console user of this request, or {@code null}. */
+    public static Me current() {
+        return of(SecurityContextHolder.getContext().getAuthentication());
+    }
 
     /** The console user of an authentication, or {@code null} when nobody is signed in. */
     static Me of(Authentication auth) {

@@ -2,6 +2,11 @@ package io.herald.server.console;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.web.servlet.FlashMap;
@@ -14,25 +19,26 @@ import tools.jackson.databind.json.JsonMapper;
  * One URL serves a whole page or, for an htmx request, only its fragment. Boosted and
  * history-restore requests want whole pages, so only plain {@code HX-Request}s count.
  */
-final class Views {
+public final class Views {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Views() {
     }
 
-    static boolean htmx(HttpServletRequest request) {
+    /** A plain htmx request (boosted and history-restore requests want whole pages). */
+    public static boolean htmx(HttpServletRequest request) {
         return request.getHeader("HX-Request") != null && request.getHeader("HX-Boosted") == null
                 && request.getHeader("HX-History-Restore-Request") == null;
     }
 
     /** The page template for a browser, the fragment for htmx. */
-    static String of(HttpServletRequest request, String page, String fragment) {
+    public static String of(HttpServletRequest request, String page, String fragment) {
         return htmx(request) ? fragment : page;
     }
 
     /** A path with encoded segments, e.g. {@code path("topics", name)}. */
-    static String path(Object... segments) {
+    public static String path(Object... segments) {
         UriComponentsBuilder b = UriComponentsBuilder.newInstance();
         for (Object s : segments) {
             b.pathSegment(String.valueOf(s));
@@ -67,5 +73,29 @@ final class Views {
 
     static String redirect(HttpServletRequest request, HttpServletResponse response, String path, String notice) {
         return redirect(request, response, path, notice == null ? Map.of() : Map.of("notice", notice));
+    }
+
+    /** {@link #redirect(HttpServletRequest, HttpServletResponse, String, Map)} without flash attributes. */
+    public static String redirect(HttpServletRequest request, HttpServletResponse response, String path) {
+        return redirect(request, response, path, Map.of());
+    }
+
+    /**
+     * A time from a form: {@code <input type="datetime-local">} in UTC, an ISO-8601 time with offset, or
+     * epoch milliseconds; null when blank. Throws {@link DateTimeParseException} for anything else.
+     */
+    public static Instant time(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String s = value.strip();
+        if (s.chars().allMatch(Character::isDigit)) {
+            return Instant.ofEpochMilli(Long.parseLong(s));
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+        }
     }
 }

@@ -11,8 +11,8 @@ import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
-import io.herald.server.trace.ConsoleFrame;
-import io.herald.server.trace.ConsoleViews;
+import io.herald.server.console.ConsoleFrame;
+import io.herald.server.console.Views;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
@@ -200,7 +200,7 @@ class ReplayPages {
         String st = state == null || state.isBlank() || !ReplayService.STATES.contains(state) ? null : state;
         model.addAttribute("jobs", replays.list(caller, st, null, Math.max(0, page), 20));
         model.addAttribute("state", st);
-        return ConsoleViews.of(request, "replays/list", "fragments/replays :: list");
+        return Views.of(request, "replays/list", "fragments/replays :: list");
     }
 
     @GetMapping("/replays/new")
@@ -237,7 +237,7 @@ class ReplayPages {
         if (!errors.any()) {
             try {
                 ReplayJobView job = replays.start(caller, r);
-                return ConsoleViews.redirect(request, response, "/replays/" + job.id());
+                return Views.redirect(request, response, "/replays/" + job.id());
             } catch (ForbiddenException e) {
                 throw e;
             } catch (HeraldException e) {
@@ -258,19 +258,19 @@ class ReplayPages {
                 ? null : form.getTopic().strip(), null);
         bound.stream().map(BindingView::group).distinct().sorted().forEach(groups::add);
         model.addAttribute("groupNames", groups);
-        return ConsoleViews.of(request, "replays/new", fragment);
+        return Views.of(request, "replays/new", fragment);
     }
 
     @GetMapping("/replays/{id}")
     String job(@PathVariable long id, Caller caller, HttpServletRequest request, Model model) {
         model.addAttribute("job", replays.get(caller, id));
-        return ConsoleViews.of(request, "replays/job", "fragments/replays :: job");
+        return Views.of(request, "replays/job", "fragments/replays :: job");
     }
 
     /** The live part of a job's page, polled by htmx while the job runs. */
     @GetMapping("/replays/{id}/progress")
     String progress(@PathVariable long id, Caller caller, HttpServletRequest request, HttpServletResponse response, Model model) {
-        if (!ConsoleViews.htmx(request)) {
+        if (!Views.htmx(request)) {
             return "redirect:/replays/" + id;
         }
         model.addAttribute("job", replays.get(caller, id));
@@ -284,7 +284,7 @@ class ReplayPages {
         } catch (io.herald.server.common.ConflictException e) {
             // finished meanwhile: the page shows how
         }
-        return ConsoleViews.redirect(request, response, "/replays/" + id);
+        return Views.redirect(request, response, "/replays/" + id);
     }
 
     @PostMapping("/replays/messages/{messageId}")
@@ -292,7 +292,7 @@ class ReplayPages {
                          HttpServletRequest request, HttpServletResponse response) {
         ReplayTarget t = target.startsWith("group:") ? new ReplayTarget(target.substring(6), null) : new ReplayTarget(null, true);
         ReplayJobView job = replays.startMessage(caller, messageId, new MessageReplayRequest(t, false));
-        return ConsoleViews.redirect(request, response, "/replays/" + job.id());
+        return Views.redirect(request, response, "/replays/" + job.id());
     }
 
     // ------------------------------------------------------------------ dead letters
@@ -310,7 +310,7 @@ class ReplayPages {
             model.addAttribute("binding", b);
             model.addAttribute("letters", replays.deadLetters(caller, b.topic(), b.group(), Math.min(1000, Math.max(1, limit))));
         }
-        return ConsoleViews.of(request, "replays/dead-letters", "fragments/replays :: deadLetters");
+        return Views.of(request, "replays/dead-letters", "fragments/replays :: deadLetters");
     }
 
     @PostMapping("/dead-letters/redrive")
@@ -338,14 +338,14 @@ class ReplayPages {
             }
         }
         ReplayJobView job = replays.startRedrive(caller, new RedriveRequest(b.topic(), b.group(), all ? null : refs, all, perSecond, false));
-        return ConsoleViews.redirect(request, response, "/replays/" + job.id());
+        return Views.redirect(request, response, "/replays/" + job.id());
     }
 
     // ------------------------------------------------------------------ helpers
 
     private static String iso(Errors errors, String field, String value) {
         try {
-            Instant t = ConsoleViews.time(value);
+            Instant t = Views.time(value);
             return t == null ? null : t.toString();
         } catch (DateTimeParseException | NumberFormatException e) {
             errors.add(field, "must be a date and time (UTC)");

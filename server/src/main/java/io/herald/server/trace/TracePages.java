@@ -3,6 +3,9 @@ package io.herald.server.trace;
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.console.ConsoleFrame;
+import io.herald.server.console.Views;
+import io.herald.server.console.Me;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
@@ -79,7 +82,7 @@ class TracePages {
                   @RequestParam(required = false) String from, @RequestParam(required = false) String to,
                   @RequestParam(required = false) String type, @RequestParam(defaultValue = "false") boolean failed,
                   @RequestParam(defaultValue = "0") int page) {
-        ConsoleFrameAdvice.User me = ConsoleFrameAdvice.User.current();
+        Me me = Me.current();
         boolean keys = me != null && me.messageView();
         SearchForm form = new SearchForm(id, keys ? key : null, traceparent, topic, from, to, type, failed);
         Errors errors = new Errors();
@@ -88,7 +91,7 @@ class TracePages {
         model.addAttribute("results", null);
         if (!blank(id)) {
             if (traces.find(id.strip()).isPresent()) {
-                return ConsoleViews.redirect(request, response, ConsoleViews.path("traces", "messages", id.strip()));
+                return Views.redirect(request, response, Views.path("traces", "messages", id.strip()));
             }
             errors.add("id", "no timepoint of this message id is stored (yet)");
         } else if (!form.empty() || !blank(from) || !blank(to) || !blank(type) || failed) {
@@ -103,13 +106,13 @@ class TracePages {
                 }
             }
         }
-        return ConsoleViews.of(request, "traces/search", "fragments/traces :: search");
+        return Views.of(request, "traces/search", "fragments/traces :: search");
     }
 
     @GetMapping("/traces/messages/{id}")
     String message(@PathVariable String id, Caller caller, HttpServletRequest request, Model model) {
         MessageTrace trace = traces.find(id).orElseThrow(() -> new NotFoundException("Message trace", id));
-        ConsoleFrameAdvice.User me = ConsoleFrameAdvice.User.current();
+        Me me = Me.current();
         model.addAttribute("t", trace);
         model.addAttribute("payload", null);
         model.addAttribute("payloadError", null);
@@ -125,12 +128,12 @@ class TracePages {
             groups = bindings.list(Caller.SYSTEM, null, trace.topic(), null).stream().map(BindingView::group).distinct().sorted().toList();
         }
         model.addAttribute("groups", groups);
-        return ConsoleViews.of(request, "traces/message", "fragments/traces :: message");
+        return Views.of(request, "traces/message", "fragments/traces :: message");
     }
 
     private static Instant time(Errors errors, String field, String value) {
         try {
-            return ConsoleViews.time(value);
+            return Views.time(value);
         } catch (DateTimeParseException | NumberFormatException e) {
             errors.add(field, "must be a date and time (UTC)");
             return null;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Dialog;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -13,12 +12,11 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.security.ConsoleUsers;
+import io.herald.server.support.Chromium;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,10 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,12 +37,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class ConsoleBrowserIT extends ServerTest {
 
-    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private static final Path SCREENSHOTS = Chromium.SCREENSHOTS;
     private static final String EVIL = "<img src=x onerror=alert(1)>";
     private static final String PASSWORD = "browser-test-secret";
-
-    private static Playwright playwright;
-    private static Browser browser;
 
     @Autowired
     ConsoleUsers users;
@@ -57,49 +49,23 @@ class ConsoleBrowserIT extends ServerTest {
     private final List<Dialog> dialogs = new CopyOnWriteArrayList<>();
     private final List<String> cspViolations = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void launch() throws Exception {
-        String chromium = System.getenv().getOrDefault("HERALD_CHROMIUM", "/usr/bin/chromium");
-        Assumptions.assumeTrue(Files.isExecutable(Paths.get(chromium)),
-                "Chromium not found at " + chromium + " (apt-get install chromium, or set HERALD_CHROMIUM)");
-        Path home = Paths.get("target", "chromium-home").toAbsolutePath();
-        Files.createDirectories(home);
-        Files.createDirectories(SCREENSHOTS);
-        Map<String, String> env = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
-                "XDG_CONFIG_HOME", home.resolve("config").toString(), "XDG_CACHE_HOME", home.resolve("cache").toString());
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(env));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get(chromium))
-                .setHeadless(true).setEnv(env).setArgs(List.of("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")));
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
     @BeforeEach
     void open() {
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
+        context = Chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
         context.setDefaultTimeout(15_000);
         page = context.newPage();
         page.onDialog(d -> {
             dialogs.add(d);
             d.accept();
         });
-        page.onConsoleMessage(m -> {
-            if (m.text().contains("Content Security Policy") || m.text().contains("Refused to")) {
-                cspViolations.add(m.text());
-            }
-        });
+        Chromium.collectCspViolations(page, cspViolations);
     }
 
     @AfterEach
     void closeContext() {
+        if (context == null) {
+            return; // no browser here: the test was skipped
+        }
         context.close();
         assertThat(cspViolations).as("CSP violations").isEmpty();
     }
@@ -332,7 +298,7 @@ class ConsoleBrowserIT extends ServerTest {
     @Test
     void formsWorkWithoutJavaScript() {
         context.close();
-        context = browser.newContext(new Browser.NewContextOptions().setJavaScriptEnabled(false).setViewportSize(1280, 860));
+        context = Chromium.browser().newContext(new Browser.NewContextOptions().setJavaScriptEnabled(false).setViewportSize(1280, 860));
         page = context.newPage();
         String app = unique("nojs");
         login("admin", ADMIN_PASSWORD);

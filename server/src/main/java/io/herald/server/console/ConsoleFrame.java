@@ -1,4 +1,4 @@
-package io.herald.server.trace;
+package io.herald.server.console;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 /**
  * Marks a console page controller outside the console package (traces, replays): it gets what the
  * console frame needs (the signed-in user, whether the request came from htmx, the CSRF header for
- * htmx) and console-style error pages, from {@link ConsoleFrameAdvice}.
+ * htmx) and console-style error pages, from the same {@link ConsoleAdvice} as the pages of this package.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
