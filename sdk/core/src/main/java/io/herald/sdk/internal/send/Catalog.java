@@ -122,7 +122,9 @@ public final class Catalog {
         public List<String> validate(JsonNode node) {
             List<String> out = new ArrayList<>();
             for (Error error : schema.validate(node)) {
-                out.add(error.toString());
+                // the root's location is empty; name it, so that the line always starts with the path at fault
+                String at = String.valueOf(error.getInstanceLocation());
+                out.add((at.isEmpty() ? "(root)" : at) + ": " + error.getMessage());
             }
             return out;
         }

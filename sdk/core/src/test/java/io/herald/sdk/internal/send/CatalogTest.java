@@ -49,8 +49,11 @@ class CatalogTest {
     void reportsSchemaViolationsWithTheirPath() {
         Catalog.TypeEntry type = catalog.check("trade", "pay-succ");
 
-        assertThat(type.validate(codec.mapper().valueToTree(Map.of("amount", -5)))).singleElement().asString().contains("amount");
-        assertThat(type.validate(codec.mapper().valueToTree(Map.of()))).singleElement().asString().contains("amount");
+        assertThat(type.validate(codec.mapper().valueToTree(Map.of("amount", -5)))).singleElement().asString()
+                .startsWith("/amount: ");
+        // a missing property is reported at the object holding it: the root, named "(root)"
+        assertThat(type.validate(codec.mapper().valueToTree(Map.of()))).singleElement().asString()
+                .startsWith("(root): ").contains("amount");
         assertThat(type.validate(codec.mapper().valueToTree(Map.of("amount", 5)))).isEmpty();
     }
 
