@@ -139,7 +139,9 @@ public final class Herald implements AutoCloseable {
                                 config.getString(TRACING_COMPRESSION))
                         : new TransportTraceSink(transport),
                 config.getBoolean(METRICS_ENABLED) ? b.meterRegistry : null)
-                .perRecord(config.getInt(TRACING_TIMEPOINTS_PER_RECORD));
+                .perRecord(config.getInt(TRACING_TIMEPOINTS_PER_RECORD))
+                .maxRecordBytes(config.getInt(TRACING_RECORD_MAX_BYTES))
+                .linger(Duration.ofMillis(config.getLong(TRACING_LINGER_MS)));
     }
 
     private void apply(ConfigSnapshot snapshot) {

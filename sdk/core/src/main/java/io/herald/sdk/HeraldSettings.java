@@ -47,6 +47,7 @@ public final class HeraldSettings {
     public static final String TRACING_LINGER_MS = "herald.tracing.linger-ms";
     public static final String TRACING_COMPRESSION = "herald.tracing.compression";
     public static final String TRACING_TIMEPOINTS_PER_RECORD = "herald.tracing.timepoints-per-record";
+    public static final String TRACING_RECORD_MAX_BYTES = "herald.tracing.record-max-bytes";
     public static final String REPLAY_ENABLED = "herald.replay.enabled";
     public static final String REPLAY_DISCOVERY_INTERVAL_MS = "herald.replay.discovery-interval-ms";
 

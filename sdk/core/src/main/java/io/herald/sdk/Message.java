@@ -44,7 +44,10 @@ public interface Message<T> {
     /** The offset in the partition. */
     long offset();
 
-    /** When the event happened (CloudEvents {@code time}); the record timestamp when absent. */
+    /**
+     * When the event happened: CloudEvents {@code time} when the record carries it, else the record
+     * timestamp (Herald's own sends leave {@code ce_time} out: their timestamp is the event time).
+     */
     Instant time();
 
     /** The Kafka record timestamp. */

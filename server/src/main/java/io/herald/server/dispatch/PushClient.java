@@ -51,6 +51,7 @@ final class PushClient {
         boolean id = false;
         boolean source = false;
         boolean type = false;
+        boolean time = false;
         boolean contentType = false;
         for (Header h : record.headers()) {
             String key = h.key();
@@ -64,6 +65,7 @@ final class PushClient {
                     case "id" -> id = true;
                     case "source" -> source = true;
                     case "type" -> type = true;
+                    case "time" -> time = true;
                     default -> { }
                 }
                 b.setHeader("ce-" + attribute, percentEncode(h.value()));
@@ -86,6 +88,10 @@ final class PushClient {
         }
         if (!type) {
             b.setHeader("ce-type", "herald.record");
+        }
+        // Herald's SDK leaves ce_time out: the record's Kafka timestamp is the event time
+        if (!time && record.timestamp() >= 0) {
+            b.setHeader("ce-time", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
         }
         if (!contentType && record.value() != null) {
             b.setHeader("Content-Type", "application/octet-stream");

@@ -194,7 +194,11 @@ class TraceIngester implements SmartLifecycle {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.batchSize());
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        // An SDK record holds up to hundreds of timepoints (a JSON array), so a count of records does
+        // not bound a transaction: bytes do (about 300 bytes of JSON per timepoint, often lz4-compressed).
+        int fetchBytes = Math.max(1024 * 1024, props.batchSize() * 256);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetchBytes);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchBytes);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {

@@ -97,6 +97,33 @@ class DispatchIT extends ServerTest {
     }
 
     @Test
+    void recordsWithoutCeTimeArePushedWithTheirKafkaTimestampAsCeTime() throws Exception {
+        endpoint.script((n, r) -> Endpoint.Answer.status(204));
+        processor(Map.of("retryIntervalMillis", 100, "retryCount", 1));
+        long eventTime = java.time.Instant.parse("2026-11-23T08:00:00.123Z").toEpochMilli();
+
+        // what the Herald SDK writes: CloudEvents headers without ce_time
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                Map.of("bootstrap.servers", TestInfra.kafkaBootstrap()),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(topic, null, eventTime, null,
+                    "{}".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
+                    .add("ce_id", "sdk-1".getBytes(StandardCharsets.UTF_8))
+                    .add("ce_source", app.getBytes(StandardCharsets.UTF_8))
+                    .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8))
+                    .add("ce_type", "a".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 1);
+        Endpoint.Received got = endpoint.received().get(0);
+        assertThat(got.header("ce-id")).isEqualTo("sdk-1");
+        assertThat(got.header("ce-time")).isEqualTo("2026-11-23T08:00:00.123Z");
+    }
+
+    @Test
     void endpointAlwaysFailingSendsTheMessageToTheDeadLetterTopic() {
         endpoint.script((n, r) -> Endpoint.Answer.status(503));
         processor(Map.of("retryIntervalMillis", 100, "retryCount", 2));

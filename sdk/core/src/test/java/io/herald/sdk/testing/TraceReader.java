@@ -67,7 +67,11 @@ public final class TraceReader implements AutoCloseable {
     private void poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             try {
-                read.add(mapper.readValue(r.value(), Timepoint.class));
+                if (r.value().length > 0 && r.value()[0] == '[') {
+                    read.addAll(List.of(mapper.readValue(r.value(), Timepoint[].class)));
+                } else {
+                    read.add(mapper.readValue(r.value(), Timepoint.class));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

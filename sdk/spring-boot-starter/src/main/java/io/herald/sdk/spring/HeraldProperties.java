@@ -71,6 +71,7 @@ public class HeraldProperties {
         put(s, HeraldSettings.TRACING_LINGER_MS, tracing.lingerMs);
         put(s, HeraldSettings.TRACING_COMPRESSION, tracing.compression);
         put(s, HeraldSettings.TRACING_TIMEPOINTS_PER_RECORD, tracing.timepointsPerRecord);
+        put(s, HeraldSettings.TRACING_RECORD_MAX_BYTES, tracing.recordMaxBytes);
         put(s, HeraldSettings.REPLAY_ENABLED, replay.enabled);
         put(s, HeraldSettings.REPLAY_DISCOVERY_INTERVAL_MS, replay.discoveryIntervalMs);
         return s;
@@ -248,15 +249,19 @@ public class HeraldProperties {
         private Boolean enabled;
         /** Timepoints buffered for the trace shipper; when full, new ones are dropped and counted. Default 65536. */
         private Integer queueCapacity;
-        /** linger.ms of the trace producer (acks=1, lz4). Default 100. */
+        /** How long a timepoint waits for others to share its herald.trace record; also the trace producer's linger.ms. Default 100. */
         private Long lingerMs;
         /** compression.type of the trace producer: none, gzip, snappy, lz4, zstd. Default lz4. */
         private String compression;
-        /** Timepoints per herald.trace record: 1 = one JSON object (default); more = JSON arrays, for a trace store that reads them. */
+        /** Most timepoints in one herald.trace record (a JSON array); 1 = one JSON object per record. Default 256. */
         private Integer timepointsPerRecord;
+        /** A herald.trace record is written once its JSON reaches this size. Default 65536. */
+        private Integer recordMaxBytes;
 
         public Integer getTimepointsPerRecord() { return timepointsPerRecord; }
         public void setTimepointsPerRecord(Integer v) { this.timepointsPerRecord = v; }
+        public Integer getRecordMaxBytes() { return recordMaxBytes; }
+        public void setRecordMaxBytes(Integer v) { this.recordMaxBytes = v; }
 
         public String getCompression() { return compression; }
         public void setCompression(String v) { this.compression = v; }

@@ -270,13 +270,24 @@ class InMemoryTransportTest {
     }
 
     @Test
-    void timepointsGoToTheTraceTopic() {
+    void timepointsGoToTheTraceTopic() throws Exception {
         Herald herald = herald().listen(Binding.direct("trade", "pay-succ"), String.class, m -> { }).start();
 
         SendResult sent = herald.sender().send("trade", "pay-succ", "order-1", "x");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> transport.records(io.herald.sdk.wire.HeraldTopics.TRACE).size() >= 3);
+        // SENT, RECEIVED, HANDLED: JSON arrays of timepoints, keyed by the message id
+        await().atMost(Duration.ofSeconds(5)).until(() -> timepoints().size() >= 3);
+        assertThat(timepoints()).extracting(io.herald.sdk.wire.Timepoint::messageId).containsOnly(sent.messageId());
         assertThat(transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)).extracting(InMemoryTransport.StoredRecord::keyAsString)
                 .containsOnly(sent.messageId());
+    }
+
+    private List<io.herald.sdk.wire.Timepoint> timepoints() throws Exception {
+        List<io.herald.sdk.wire.Timepoint> all = new ArrayList<>();
+        for (InMemoryTransport.StoredRecord r : transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)) {
+            all.addAll(List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.value(),
+                    io.herald.sdk.wire.Timepoint[].class)));
+        }
+        return all;
     }
 }

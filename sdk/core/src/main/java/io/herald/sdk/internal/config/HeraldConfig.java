@@ -84,11 +84,13 @@ public final class HeraldConfig {
             .define(TRACING_QUEUE_CAPACITY, INT, 65_536, atLeast(16),
                     "Timepoints buffered for the trace shipper; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits).")
             .define(TRACING_LINGER_MS, LONG, 100L, atLeast(0),
-                    "linger.ms of the trace producer (acks=1, lz4), which batches timepoints into herald.trace.")
+                    "How long a timepoint waits for others to share its herald.trace record; also linger.ms of the trace producer (acks=1, lz4).")
             .define(TRACING_COMPRESSION, STRING, "lz4", oneOf("none", "gzip", "snappy", "lz4", "zstd"),
                     "compression.type of the trace producer: lz4 shrinks JSON timepoints several times; none costs the least CPU.")
-            .define(TRACING_TIMEPOINTS_PER_RECORD, INT, 1, atLeast(1),
-                    "1: one JSON timepoint per herald.trace record (what the trace store reads today); more: JSON arrays of up to that many, far cheaper for Kafka, for a trace store that reads arrays.")
+            .define(TRACING_TIMEPOINTS_PER_RECORD, INT, 256, between(1, 10_000),
+                    "Most timepoints in one herald.trace record, a JSON array (one Kafka record per timepoint costs the client about as much as the traced send); 1 = one JSON object per record, for a trace store older than arrays.")
+            .define(TRACING_RECORD_MAX_BYTES, INT, 65_536, between(1_024, 900_000),
+                    "A herald.trace record is written once its JSON reaches this size, however few timepoints it holds (stays below Kafka's 1 MB record limit).")
             .define(REPLAY_ENABLED, BOOLEAN, true, null,
                     "Also consume herald.replay.GROUP for every consumer group with a listener, so replays to one group reach its handlers.")
             .define(REPLAY_DISCOVERY_INTERVAL_MS, LONG, 30_000L, atLeast(1_000),

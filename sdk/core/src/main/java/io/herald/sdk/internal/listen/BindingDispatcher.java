@@ -93,9 +93,13 @@ public final class BindingDispatcher implements RecordProcessor {
             this.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             this.traceparent = WireHeaders.text(record.headers(), HeraldHeaders.TRACEPARENT);
             this.replayJob = WireHeaders.text(record.headers(), HeraldHeaders.REPLAY_JOB);
+            // The producer decided for the whole life of the message: in herald-trace-sampled when its
+            // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
+            // either (plain Kafka producers) are sampled here.
             String decided = WireHeaders.text(record.headers(), HeraldHeaders.TRACE_SAMPLED);
-            // The producer decided for the whole life of the message; records without the decision are sampled here.
-            this.sampled = decided != null ? "1".equals(decided) : tracer.sample(record.topic());
+            Boolean flag = decided != null || traceparent == null ? null
+                    : Tracer.sampledFlag(traceparent.getBytes(StandardCharsets.ISO_8859_1));
+            this.sampled = decided != null ? "1".equals(decided) : flag != null ? flag : tracer.sample(record.topic());
         }
     }
 

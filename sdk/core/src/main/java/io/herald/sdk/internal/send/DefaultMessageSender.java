@@ -13,6 +13,7 @@ import io.herald.sdk.internal.codec.MessageIds;
 import io.herald.sdk.internal.codec.PayloadCodec;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.trace.SentTimepoint;
 import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.PublishCallback;
@@ -138,27 +139,36 @@ public final class DefaultMessageSender implements MessageSender {
             // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
             // header keys from the end until it finds the name.
             Tracer t = tracer;
-            ArrayList<Header> headers = new ArrayList<>(t.enabled() || delayUntil > 0 ? 11 : 6);
+            ArrayList<Header> headers = new ArrayList<>(delayUntil > 0 ? 11 : 7);
             headers.add(WireHeaders.SPEC_VERSION);
             headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             headers.add(sourceHeader);
-            headers.add(WireHeaders.time(now));
+            // No ce_time: the Kafka record's timestamp (CreateTime, set to now below) is the event time.
+            // A delayed record keeps it, since the record that finally reaches the topic is written later.
+            if (delayUntil > 0) {
+                headers.add(WireHeaders.time(now));
+            }
             headers.add(PayloadCodec.contentType(payload));
-            String traceparent = null;
+            byte[] traceparent = null;
             boolean sampled = false;
             if (t.enabled()) {
                 sampled = t.sample(topic);
-                traceparent = t.callerTraceparent();
-                byte[] tp = traceparent != null ? traceparent.getBytes(StandardCharsets.US_ASCII) : Tracer.newTraceparent(sampled);
-                if (traceparent == null && sampled) {
-                    traceparent = new String(tp, StandardCharsets.ISO_8859_1);
+                String caller = t.callerTraceparent();
+                if (caller != null) {
+                    traceparent = caller.getBytes(StandardCharsets.US_ASCII);
+                    headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
+                    if (!Boolean.valueOf(sampled).equals(Tracer.sampledFlag(traceparent))) {
+                        // the caller's trace says otherwise: Herald's own decision travels beside it
+                        headers.add(sampled ? SAMPLED : NOT_SAMPLED);
+                    }
+                } else {
+                    traceparent = Tracer.newTraceparent(id, sampled);
+                    headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
                 }
-                headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, tp));
-                headers.add(sampled ? SAMPLED : NOT_SAMPLED);
             } else {
-                traceparent = TraceContext.current();
-                if (traceparent != null) {
-                    headers.add(WireHeaders.header(HeraldHeaders.TRACEPARENT, traceparent));
+                String caller = TraceContext.current();
+                if (caller != null) {
+                    headers.add(WireHeaders.header(HeraldHeaders.TRACEPARENT, caller));
                 }
             }
             String destination = topic;
@@ -182,8 +192,12 @@ public final class DefaultMessageSender implements MessageSender {
         }
     }
 
-    /** The future handed to the caller and the transport's callback in one object: one allocation less per send. */
-    private static final class PendingSend extends CompletableFuture<SendResult> implements PublishCallback {
+    /**
+     * The future handed to the caller, the transport's callback and, for a traced message, its SENT
+     * timepoint, in one object: one allocation per send, and nothing formatted for the trace on
+     * the thread that sees the acknowledgement.
+     */
+    private static final class PendingSend extends CompletableFuture<SendResult> implements PublishCallback, SentTimepoint {
         private final String topic;
         private final byte[] id;
         private final HeraldMetrics.SendMeters meters;
@@ -191,7 +205,12 @@ public final class DefaultMessageSender implements MessageSender {
         private Tracer tracer;
         private String type;
         private String key;
-        private String traceparent;
+        private byte[] traceparent;
+        private int partition;
+        private long offset;
+        private long brokerTime;
+        private long durationMs;
+        private long ackedAt;
 
         PendingSend(String topic, byte[] id, HeraldMetrics.SendMeters meters) {
             this.topic = topic;
@@ -199,7 +218,7 @@ public final class DefaultMessageSender implements MessageSender {
             this.meters = meters;
         }
 
-        void trace(Tracer tracer, String type, String key, String traceparent) {
+        void trace(Tracer tracer, String type, String key, byte[] traceparent) {
             this.tracer = tracer;
             this.type = type;
             this.key = key;
@@ -212,14 +231,68 @@ public final class DefaultMessageSender implements MessageSender {
                 meters.sent(start);
                 String messageId = new String(id, StandardCharsets.ISO_8859_1);
                 if (tracer != null) {
-                    tracer.sent(messageId, topic, type, key, traceparent, partition, offset, timestamp,
-                            (System.nanoTime() - start) / 1_000_000);
+                    this.partition = partition;
+                    this.offset = offset;
+                    this.brokerTime = timestamp;
+                    this.durationMs = (System.nanoTime() - start) / 1_000_000;
+                    this.ackedAt = System.currentTimeMillis();
+                    tracer.sent(this); // the queue's hand-off publishes these fields to the shipper
                 }
                 complete(new SendResult(messageId, topic, partition, offset, Instant.ofEpochMilli(timestamp)));
             } else {
                 meters.error(error);
                 completeExceptionally(error);
             }
+        }
+
+        @Override
+        public byte[] messageIdBytes() {
+            return id;
+        }
+
+        @Override
+        public byte[] traceparentBytes() {
+            return traceparent;
+        }
+
+        @Override
+        public String topic() {
+            return topic;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public int partition() {
+            return partition;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public long brokerTime() {
+            return brokerTime;
+        }
+
+        @Override
+        public long durationMs() {
+            return durationMs;
+        }
+
+        @Override
+        public long ackedAt() {
+            return ackedAt;
         }
     }
 

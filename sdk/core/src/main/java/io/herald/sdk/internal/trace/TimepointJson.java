@@ -24,16 +24,85 @@ final class TimepointJson {
 
     /** Several timepoints as one JSON array. */
     byte[] writeArray(java.util.List<Timepoint> timepoints) {
-        len = 0;
-        put((byte) '[');
-        for (int i = 0; i < timepoints.size(); i++) {
-            if (i > 0) {
-                put((byte) ',');
-            }
-            object(timepoints.get(i));
+        begin(true);
+        for (Timepoint t : timepoints) {
+            add(t, null, null);
         }
-        put((byte) ']');
+        return finish();
+    }
+
+    private boolean array;
+    private int count;
+
+    /** Starts a record: a JSON array of timepoints, or (not {@code array}) a single JSON object. */
+    void begin(boolean array) {
+        this.array = array;
+        this.count = 0;
+        len = 0;
+        if (array) {
+            put((byte) '[');
+        }
+    }
+
+    /** Appends a {@link Timepoint} or a {@link SentTimepoint} (with the app and instance that recorded it). */
+    void add(Object item, String app, String instance) {
+        if (count++ > 0) {
+            put((byte) ',');
+        }
+        if (item instanceof SentTimepoint s) {
+            sent(s, app, instance);
+        } else {
+            object((Timepoint) item);
+        }
+    }
+
+    /** Bytes written to the current record so far. */
+    int length() {
+        return len;
+    }
+
+    /** The record started by {@link #begin}. */
+    byte[] finish() {
+        if (array) {
+            put((byte) ']');
+        }
         return Arrays.copyOf(buf, len);
+    }
+
+    /** The same JSON as a SENT {@link Timepoint} with these fields. */
+    private void sent(SentTimepoint s, String app, String instance) {
+        raw("{\"messageId\":");
+        ascii(s.messageIdBytes());
+        raw(",\"kind\":\"SENT\",\"time\":");
+        number(s.ackedAt());
+        text("topic", s.topic());
+        text("type", s.type());
+        text("key", s.key());
+        text("app", app);
+        text("instance", instance);
+        raw(",\"partition\":");
+        number(s.partition());
+        raw(",\"offset\":");
+        number(s.offset());
+        raw(",\"brokerTime\":");
+        number(s.brokerTime());
+        raw(",\"durationMs\":");
+        number(s.durationMs());
+        byte[] tp = s.traceparentBytes();
+        if (tp != null) {
+            raw(",\"traceparent\":");
+            ascii(tp);
+        }
+        put((byte) '}');
+    }
+
+    /** A JSON string of bytes known to be printable ASCII without quotes or backslashes (ids, traceparents). */
+    private void ascii(byte[] b) {
+        ensure(b.length + 2);
+        buf[len++] = '"';
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+        buf[len++] = '"';
     }
 
     private void object(Timepoint t) {

@@ -24,12 +24,17 @@ import org.slf4j.LoggerFactory;
  * reserved before the offer, so the bound holds under concurrent producers) or, when the queue
  * is full, drops it and counts the drop ({@code herald.trace.dropped}, reason {@code queue-full}).
  * One shipper thread turns timepoints into JSON and writes them to {@code herald.trace} through a
- * {@link TraceSink}, whose producer batches them.
+ * {@link TraceSink}: by default many per record, as a JSON array bounded by a count
+ * ({@link #perRecord}), a size ({@link #maxRecordBytes}) and a linger ({@link #linger}), because
+ * one Kafka record per timepoint costs the client about as much as the traced send itself. A SENT
+ * timepoint is queued as the sender's own {@link SentTimepoint}: the acknowledging thread neither
+ * formats nor copies anything for it.
  *
  * <p>Sampling is decided once per message by its producer ({@link #sample}) and travels in the
- * {@code herald-trace-sampled} header, so a message is traced at every step or at none; records
- * without the header (plain Kafka producers) are sampled by the consumer. Failures (FAILED,
- * RETRIED, DEAD_LETTERED) and REPLAYED are recorded whatever the sampling said.
+ * sampled flag of the message's W3C {@code traceparent} (or, when the caller's traceparent says
+ * otherwise, in a {@code herald-trace-sampled} header), so a message is traced at every step or at
+ * none; records without either (plain Kafka producers) are sampled by the consumer. Failures
+ * (FAILED, RETRIED, DEAD_LETTERED) and REPLAYED are recorded whatever the sampling said.
  */
 public final class Tracer {
 
@@ -44,7 +49,8 @@ public final class Tracer {
     private final String app;
     private final String instance;
     private final int capacity;
-    private final ConcurrentLinkedQueue<Timepoint> queue = new ConcurrentLinkedQueue<>();
+    /** {@link Timepoint}s and {@link SentTimepoint}s. */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder droppedFull = new LongAdder();
     private final LongAdder droppedSend = new LongAdder();
@@ -55,8 +61,9 @@ public final class Tracer {
     private final Thread shipper;
     private final TimepointJson json = new TimepointJson();
     private volatile boolean running;
-    private int perRecord = 1;
-    private final java.util.ArrayList<Timepoint> batch = new java.util.ArrayList<>();
+    private volatile int perRecord = 1;
+    private volatile int maxRecordBytes = 65_536;
+    private volatile long lingerNanos = TimeUnit.MILLISECONDS.toNanos(100);
 
     private Tracer() {
         this.enabled = false;
@@ -93,11 +100,23 @@ public final class Tracer {
     }
 
     /**
-     * Timepoints per {@code herald.trace} record: 1 (the default) writes one JSON object per record;
-     * more writes JSON arrays of up to that many, for a trace store that reads arrays.
+     * Most timepoints per {@code herald.trace} record: 1 writes one JSON object per record; more
+     * writes JSON arrays of up to that many (what the trace store reads since it reads arrays).
      */
     public Tracer perRecord(int perRecord) {
         this.perRecord = Math.max(1, perRecord);
+        return this;
+    }
+
+    /** A record is written once its JSON reaches this size, however few timepoints it holds. */
+    public Tracer maxRecordBytes(int bytes) {
+        this.maxRecordBytes = Math.max(1, bytes);
+        return this;
+    }
+
+    /** How long the first timepoint of a record waits for more before the record is written. */
+    public Tracer linger(Duration linger) {
+        this.lingerNanos = Math.max(0, linger.toNanos());
         return this;
     }
 
@@ -146,18 +165,51 @@ public final class Tracer {
     /** A new W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}) as ASCII bytes. */
     public static byte[] newTraceparent(boolean sampled) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        byte[] out = start(sampled);
+        hex(random.nextLong() | 1L, out, 3); // an all-zero trace id is invalid
+        hex(random.nextLong(), out, 19);
+        hex(random.nextLong() | 1L, out, 36);
+        return out;
+    }
+
+    /**
+     * A new traceparent whose trace id is the message id's 32 hex digits ({@code messageId}: 36
+     * ASCII bytes, 8-4-4-4-12 lower-case hex, as {@code MessageIds} makes them): no random digits to
+     * draw for it, and a message's trace id can be told from its id.
+     */
+    public static byte[] newTraceparent(byte[] messageId, boolean sampled) {
+        byte[] out = start(sampled);
+        System.arraycopy(messageId, 0, out, 3, 8);
+        System.arraycopy(messageId, 9, out, 11, 4);
+        System.arraycopy(messageId, 14, out, 15, 4);
+        System.arraycopy(messageId, 19, out, 19, 4);
+        System.arraycopy(messageId, 24, out, 23, 12);
+        hex(ThreadLocalRandom.current().nextLong() | 1L, out, 36);
+        return out;
+    }
+
+    private static byte[] start(boolean sampled) {
         byte[] out = new byte[55];
         out[0] = '0';
         out[1] = '0';
         out[2] = '-';
-        hex(random.nextLong() | 1L, out, 3); // an all-zero trace id is invalid
-        hex(random.nextLong(), out, 19);
         out[35] = '-';
-        hex(random.nextLong() | 1L, out, 36);
         out[52] = '-';
         out[53] = '0';
         out[54] = sampled ? (byte) '1' : (byte) '0';
         return out;
+    }
+
+    /**
+     * The sampled flag of a W3C traceparent (ASCII bytes), or {@code null} when {@code tp} is not
+     * one: the lowest bit of the last hex digit of its flags.
+     */
+    public static Boolean sampledFlag(byte[] tp) {
+        if (tp == null || tp.length < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') {
+            return null;
+        }
+        int digit = Character.digit(tp[54], 16);
+        return digit < 0 ? null : (digit & 1) == 1;
     }
 
     private static void hex(long v, byte[] out, int offset) {
@@ -169,6 +221,15 @@ public final class Tracer {
 
     /** Queues a timepoint, or drops and counts it when the queue is full. Never blocks. */
     public void record(Timepoint timepoint) {
+        queue((Object) timepoint);
+    }
+
+    /** SENT: the broker acknowledged a message; the shipper reads the fields later. */
+    public void sent(SentTimepoint sent) {
+        queue((Object) sent);
+    }
+
+    private void queue(Object item) {
         if (!enabled) {
             return;
         }
@@ -177,14 +238,7 @@ public final class Tracer {
             droppedFull.increment();
             return;
         }
-        queue.offer(timepoint);
-    }
-
-    /** SENT: the broker acknowledged a message. */
-    public void sent(String messageId, String topic, String type, String key, String traceparent, int partition,
-                     long offset, long brokerTime, long durationMs) {
-        record(new Timepoint(messageId, Timepoint.SENT, System.currentTimeMillis(), topic, type, key, app, null, instance,
-                partition, offset, brokerTime, durationMs, null, null, traceparent, null));
+        queue.offer(item);
     }
 
     /** Timepoints dropped because the queue was full. */
@@ -207,46 +261,76 @@ public final class Tracer {
         return Math.max(0, size.get());
     }
 
+    /**
+     * The shipper: appends queued timepoints to the record being built and writes it once it holds
+     * {@link #perRecord} of them or {@link #maxRecordBytes}, or its first one waited
+     * {@link #linger}, or the tracer closes.
+     */
     private void ship() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(5);
+        int n = 0;
+        int taken = 0;
+        long firstAt = 0;
+        byte[] firstKey = null;
         while (true) {
-            Timepoint tp = queue.poll();
-            if (tp == null) {
-                if (!running) {
+            Object item = queue.poll();
+            if (item != null) {
+                if (++taken == 256) {
+                    size.addAndGet(-taken); // the bound may lag a little; it is a memory guard, not a count
+                    taken = 0;
+                }
+                int max = perRecord;
+                if (n == 0) {
+                    json.begin(max > 1);
+                    firstKey = key(item);
+                    firstAt = System.nanoTime();
+                }
+                try {
+                    json.add(item, app, instance);
+                    n++;
+                } catch (RuntimeException e) {
+                    droppedSend.increment();
+                    log.debug("Cannot write a timepoint: {}", e.toString());
+                }
+                if (n > 0 && (n >= max || json.length() >= maxRecordBytes)) {
+                    flush(firstKey, n);
+                    n = 0;
+                }
+                continue;
+            }
+            if (taken > 0) {
+                size.addAndGet(-taken);
+                taken = 0;
+            }
+            boolean stopping = !running;
+            if (n > 0 && (stopping || System.nanoTime() - firstAt >= lingerNanos)) {
+                flush(firstKey, n);
+                n = 0;
+                continue;
+            }
+            if (stopping) {
+                if (queue.isEmpty()) {
                     return;
                 }
-                LockSupport.parkNanos(idleNanos);
                 continue;
             }
-            size.decrementAndGet();
-            if (perRecord > 1) {
-                shipBatch(tp);
-                continue;
-            }
-            try {
-                byte[] key = tp.messageId() == null ? null : tp.messageId().getBytes(StandardCharsets.UTF_8);
-                sink.send(key, json.write(tp), droppedSend::increment);
-                shipped.increment();
-            } catch (Exception e) {
-                droppedSend.increment();
-                log.debug("Cannot ship timepoint {} of {}: {}", tp.kind(), tp.messageId(), e.toString());
-            }
+            long wait = n > 0 ? Math.min(idleNanos, lingerNanos - (System.nanoTime() - firstAt)) : idleNanos;
+            LockSupport.parkNanos(Math.max(wait, 100_000L));
         }
     }
 
-    /** One record holding {@code first} and what else is queued, up to {@link #perRecord}; keyed by the first id. */
-    private void shipBatch(Timepoint first) {
-        batch.clear();
-        batch.add(first);
-        Timepoint next;
-        while (batch.size() < perRecord && (next = queue.poll()) != null) {
-            size.decrementAndGet();
-            batch.add(next);
+    private static byte[] key(Object item) {
+        if (item instanceof SentTimepoint s) {
+            return s.messageIdBytes();
         }
-        int n = batch.size();
+        String id = ((Timepoint) item).messageId();
+        return id == null ? null : id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes the record built so far, keyed by its first timepoint's message id. */
+    private void flush(byte[] key, int n) {
         try {
-            byte[] key = first.messageId() == null ? null : first.messageId().getBytes(StandardCharsets.UTF_8);
-            sink.send(key, json.writeArray(batch), () -> droppedSend.add(n));
+            sink.send(key, json.finish(), () -> droppedSend.add(n));
             shipped.add(n);
         } catch (Exception e) {
             droppedSend.add(n);

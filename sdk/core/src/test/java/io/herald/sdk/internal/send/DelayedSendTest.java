@@ -141,9 +141,23 @@ class DelayedSendTest {
         herald.sender().send("trade", "pay-succ", "k", "y");
 
         List<OutgoingRecord> sent = transport.on("trade");
+        // the caller's flag agrees with Herald's decision (sampled): no extra header
         assertThat(headers(sent.get(0))).containsEntry(HeraldHeaders.TRACEPARENT, traceparent)
-                .containsEntry(HeraldHeaders.TRACE_SAMPLED, "1");
+                .doesNotContainKeys(HeraldHeaders.TRACE_SAMPLED, HeraldHeaders.CE_TIME);
         assertThat(TraceContext.isValid(headers(sent.get(1)).get(HeraldHeaders.TRACEPARENT))).isTrue();
-        assertThat(headers(sent.get(1)).get(HeraldHeaders.TRACEPARENT)).isNotEqualTo(traceparent);
+        assertThat(headers(sent.get(1)).get(HeraldHeaders.TRACEPARENT)).isNotEqualTo(traceparent).endsWith("-01");
+        assertThat(headers(sent.get(1))).doesNotContainKey(HeraldHeaders.TRACE_SAMPLED);
+    }
+
+    @Test
+    void carriesItsOwnSamplingBesideACallersUnsampledTraceparent() {
+        String unsampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+
+        try (TraceContext.Scope ignored = TraceContext.with(unsampled)) {
+            herald.sender().send("trade", "pay-succ", "k", "x");
+        }
+
+        assertThat(headers(transport.on("trade").get(0))).containsEntry(HeraldHeaders.TRACEPARENT, unsampled)
+                .containsEntry(HeraldHeaders.TRACE_SAMPLED, "1");
     }
 }

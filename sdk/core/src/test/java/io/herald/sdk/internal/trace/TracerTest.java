@@ -23,6 +23,50 @@ class TracerTest {
                 null, 3L, 1, null, null, null);
     }
 
+    private static SentTimepoint sent(String id, String traceparent) {
+        return new SentTimepoint() {
+            public byte[] messageIdBytes() {
+                return id.getBytes(StandardCharsets.US_ASCII);
+            }
+
+            public byte[] traceparentBytes() {
+                return traceparent.getBytes(StandardCharsets.US_ASCII);
+            }
+
+            public String topic() {
+                return "trade";
+            }
+
+            public String type() {
+                return "pay-succ";
+            }
+
+            public String key() {
+                return "order-\"1\"";
+            }
+
+            public int partition() {
+                return 2;
+            }
+
+            public long offset() {
+                return 41L;
+            }
+
+            public long brokerTime() {
+                return 1_700_000_000_000L;
+            }
+
+            public long durationMs() {
+                return 7L;
+            }
+
+            public long ackedAt() {
+                return 1_700_000_000_005L;
+            }
+        };
+    }
+
     /** A sink that never returns until released: the broker is gone. */
     private static final class StuckSink implements TraceSink {
         final CountDownLatch release = new CountDownLatch(1);
@@ -78,8 +122,7 @@ class TracerTest {
         Tracer tracer = new Tracer("billing", "i-1", 1_000, () -> TracingConfig.DEFAULT, null, sink, null);
 
         tracer.record(timepoint("m-1"));
-        tracer.sent("m-2", "trade", "pay-succ", "order-1", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 2,
-                41L, 1_700_000_000_000L, 7L);
+        tracer.sent(sent("m-2", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
         tracer.close(Duration.ofSeconds(1));
@@ -92,6 +135,10 @@ class TracerTest {
         assertThat(read.app()).isEqualTo("billing");
         assertThat(read.instance()).isEqualTo("i-1");
         assertThat(read.traceparent()).startsWith("00-0af7651916cd43dd");
+        assertThat(read.key()).isEqualTo("order-\"1\"");
+        assertThat(read.brokerTime()).isEqualTo(1_700_000_000_000L);
+        assertThat(read.time()).isEqualTo(1_700_000_000_005L);
+        assertThat(read.messageId()).isEqualTo("m-2");
         assertThat(new String(sent.get(1)[1], StandardCharsets.UTF_8)).doesNotContain("\"group\"");
     }
 
@@ -159,5 +206,74 @@ class TracerTest {
         }
         assertThat(all).extracting(Timepoint::messageId).hasSize(120).startsWith("m-0", "m-1").endsWith("m-119");
         assertThat(sent.size()).isLessThan(120);
+    }
+
+    private static final class ListSink implements TraceSink {
+        final List<byte[]> values = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(byte[] key, byte[] value, Runnable onFailure) {
+            values.add(value);
+        }
+
+        @Override
+        public void close(Duration timeout) {
+        }
+    }
+
+    private static List<Timepoint> all(List<byte[]> values) throws Exception {
+        List<Timepoint> all = new java.util.ArrayList<>();
+        for (byte[] v : values) {
+            all.addAll(List.of(new ObjectMapper().readValue(v, Timepoint[].class)));
+        }
+        return all;
+    }
+
+    @Test
+    void writesARecordOnceItReachesTheByteBoundAndTheRestOnClose() throws Exception {
+        ListSink sink = new ListSink();
+        Tracer tracer = new Tracer("billing", "i-1", 1_000, () -> TracingConfig.DEFAULT, null, sink, null)
+                .perRecord(1_000).maxRecordBytes(2_000).linger(Duration.ofMinutes(1));
+
+        for (int i = 0; i < 50; i++) {
+            tracer.record(timepoint("m-" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> tracer.shipped() >= 40);
+        assertThat(sink.values).allSatisfy(v -> assertThat(v.length).isBetween(2_000, 2_400));
+        tracer.close(Duration.ofSeconds(1));
+        assertThat(all(sink.values)).extracting(Timepoint::messageId).hasSize(50).endsWith("m-49");
+    }
+
+    @Test
+    void writesAPartialRecordOnceItsFirstTimepointLingered() throws Exception {
+        ListSink sink = new ListSink();
+        Tracer tracer = new Tracer("billing", "i-1", 1_000, () -> TracingConfig.DEFAULT, null, sink, null)
+                .perRecord(1_000).linger(Duration.ofMillis(50));
+
+        tracer.record(timepoint("m-1"));
+        tracer.sent(sent("m-2", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        tracer.record(timepoint("m-3"));
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> sink.values.size() == 1);
+        assertThat(all(sink.values)).extracting(Timepoint::messageId).containsExactly("m-1", "m-2", "m-3");
+        tracer.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void derivesTheTraceIdFromTheMessageIdAndCarriesTheSamplingInTheFlags() {
+        byte[] id = io.herald.sdk.internal.codec.MessageIds.next(System.currentTimeMillis());
+
+        byte[] sampled = Tracer.newTraceparent(id, true);
+        byte[] notSampled = Tracer.newTraceparent(id, false);
+
+        String tp = new String(sampled, StandardCharsets.US_ASCII);
+        assertThat(TraceContext.isValid(tp)).isTrue();
+        assertThat(tp.substring(3, 35)).isEqualTo(new String(id, StandardCharsets.US_ASCII).replace("-", ""));
+        assertThat(Tracer.sampledFlag(sampled)).isTrue();
+        assertThat(Tracer.sampledFlag(notSampled)).isFalse();
+        assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03".getBytes(StandardCharsets.US_ASCII)))
+                .isTrue();
+        assertThat(Tracer.sampledFlag("not a traceparent".getBytes(StandardCharsets.US_ASCII))).isNull();
     }
 }
