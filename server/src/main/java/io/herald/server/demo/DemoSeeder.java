@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 /**
  * Seeds a small demo on an empty catalog when {@code herald.demo.seed=true} (the run command sets
  * it when it started its own PostgreSQL and Kafka): app {@code shop}, topic {@code orders} with
- * types {@code order-created} and {@code order-paid}, and a FANOUT binding of group {@code billing}.
+ * types {@code order-created} and {@code order-paid}, and a FANOUT binding of group {@code shipping}.
  */
 @Component
 @Order(10)
@@ -53,11 +53,11 @@ class DemoSeeder implements ApplicationRunner {
                         new TopicService.TypeRequest("order-created", "A customer placed an order",
                                 "{\"type\":\"object\",\"required\":[\"orderId\"],\"properties\":{\"orderId\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\"}}}"),
                         new TopicService.TypeRequest("order-paid", "An order was paid", null)), true));
-        bindings.create(Caller.SYSTEM, new BindingService.BindingRequest("shop", "billing", "orders", "FANOUT", null,
+        bindings.create(Caller.SYSTEM, new BindingService.BindingRequest("shop", "shipping", "orders", "FANOUT", null,
                 null, null, null, null, null, null, null));
         System.out.println();
         System.out.println("  Demo seeded: app 'shop' (API key, shown once: " + shop.apiKey() + "),");
-        System.out.println("  topic 'orders' with types order-created and order-paid, binding of group 'billing'.");
+        System.out.println("  topic 'orders' with types order-created and order-paid, binding of group 'shipping'.");
         System.out.println();
         if (dataDir != null && !dataDir.isBlank()) {
             Path file = Path.of(dataDir, "demo-api-key.txt");

@@ -43,7 +43,7 @@ class RunCommandIT {
         try {
             awaitReady(health, first, dataDir.resolve("first.log"));
             assertThat(api.get("/topics/orders").json().get("types").size()).isEqualTo(2);
-            assertThat(api.get("/bindings?group=billing").json().size()).isEqualTo(1);
+            assertThat(api.get("/bindings?group=shipping").json().size()).isEqualTo(1);
             assertThat(api.post("/apps", Map.of("name", "kept-across-restarts")).status()).isEqualTo(201);
         } finally {
             stop(first);

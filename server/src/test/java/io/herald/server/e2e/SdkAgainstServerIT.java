@@ -1,10 +1,12 @@
 package io.herald.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.sdk.Binding;
 import io.herald.sdk.Herald;
+import io.herald.sdk.HeraldConfigException;
 import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.Message;
 import io.herald.server.HeraldServer;
@@ -124,6 +126,24 @@ class SdkAgainstServerIT {
             assertThat(instances.at("/0/appliedConfigVersion").asLong()).isGreaterThanOrEqualTo(version);
             assertThat(instances.at("/0/upToDate").asBoolean()).isTrue();
         });
+    }
+
+    @Test
+    void aListenerInAConsumerGroupOfAnotherAppIsRefusedAtStartUp() {
+        String topic = "orders-" + Long.toString(System.nanoTime(), 36);
+        String[] owner = appWithTopic(topic).split(" ");
+        String group = "billing-" + owner[0];
+        assertThat(admin.post("/bindings", Map.of("app", owner[0], "group", group, "topic", topic, "kind", "FANOUT")).status())
+                .isEqualTo(201);
+        String other = "e2e-other-" + Long.toString(System.nanoTime(), 36);
+        String otherKey = admin.post("/apps", Map.of("name", other)).json().get("apiKey").asString();
+
+        // joining that group would take partitions from the owner's consumers: the SDK refuses to start
+        herald = sdk(other, otherKey);
+        herald.listen(Binding.fanout(topic).withGroup(group), String.class, (Message<String> m) -> { });
+        assertThatThrownBy(herald::start).isInstanceOf(HeraldConfigException.class)
+                .hasMessageContaining("consumer group '" + group + "'").hasMessageContaining("belongs to another app");
+        assertThat(admin.get("/bindings?app=" + other).json().size()).isZero();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.herald.sdk.internal.push;
 
 import static io.herald.sdk.HeraldSettings.*;
 
+import io.herald.sdk.HeraldConfigException;
 import io.herald.sdk.internal.config.HeraldConfig;
 import io.herald.sdk.internal.listen.EffectiveBinding;
 import io.herald.sdk.internal.listen.Endpoint;
@@ -9,7 +10,9 @@ import io.herald.sdk.internal.listen.ListenerRegistry;
 import io.herald.sdk.wire.ConfigSnapshot;
 import io.herald.sdk.wire.Heartbeat;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +42,8 @@ public final class ConfigAgent implements AutoCloseable {
     private final Object wakeLock = new Object();
     private volatile long appliedVersion;
     private volatile boolean running;
+    /** Listeners whose consumer group another app owns, found while registering at start-up. */
+    private final List<String> groupConflicts = new ArrayList<>();
     private volatile boolean reachable = true;
     private volatile boolean registrationWanted;
     private Thread pollThread;
@@ -101,6 +106,10 @@ public final class ConfigAgent implements AutoCloseable {
             reachable = false;
             log.warn("Control plane unreachable at start-up ({}); running from {}", e.getMessage(),
                     appliedVersion > 0 ? "cached config version " + appliedVersion : "code-declared bindings only");
+        }
+        if (!groupConflicts.isEmpty()) {
+            running = false;
+            throw new HeraldConfigException("Cannot start: " + String.join("; ", groupConflicts));
         }
         pollThread = new Thread(this::pollLoop, "herald-config-" + config.app());
         pollThread.setDaemon(true);
@@ -209,6 +218,13 @@ public final class ConfigAgent implements AutoCloseable {
                 case REJECTED -> {
                     endpoint.rejected();
                     log.warn("Control plane rejected binding {} ({}); it runs with the settings from code", endpoint, r.problem());
+                }
+                case GROUP_TAKEN -> {
+                    endpoint.rejected();
+                    groupConflicts.add("consumer group '" + endpoint.group() + "' (listener on topic '" + endpoint.topic()
+                            + "') belongs to another app in the catalog; give this listener a group of app '" + config.app() + "'");
+                    log.error("Binding {} refused: consumer group '{}' belongs to another app ({})", endpoint, endpoint.group(),
+                            r.problem());
                 }
             }
         }

@@ -18,7 +18,11 @@ import java.util.Map;
 public final class ControlPlaneClient {
 
     /** What registering a code-declared binding answered. */
-    public enum RegistrationResult { CREATED, EXISTS, REJECTED }
+    public enum RegistrationResult {
+        CREATED, EXISTS, REJECTED,
+        /** The consumer group belongs to another app: consuming in it would take partitions from that app. */
+        GROUP_TAKEN
+    }
 
     public record Registration(RegistrationResult result, Long id, String problem) {
     }
@@ -76,7 +80,10 @@ public final class ControlPlaneClient {
         }
     }
 
-    /** Registers a binding declared in code; an existing one (409) is fine: the control plane's settings win. */
+    /**
+     * Registers a binding declared in code; an existing one (409) is fine: the control plane's settings win.
+     * A 409 on the group itself means another app owns that consumer group.
+     */
     public Registration register(Map<String, Object> binding) {
         HttpResponse<byte[]> response = send(post("/bindings", binding));
         int status = response.statusCode();
@@ -89,12 +96,25 @@ public final class ControlPlaneClient {
             }
         }
         if (status == 409) {
+            if ("group".equals(problemField(response))) {
+                return new Registration(RegistrationResult.GROUP_TAKEN, null, body(response));
+            }
             return new Registration(RegistrationResult.EXISTS, null, null);
         }
         if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
             return new Registration(RegistrationResult.REJECTED, null, status + " " + body(response));
         }
         throw failure("POST bindings", response);
+    }
+
+    /** The {@code field} of a problem+json answer, or null. */
+    private String problemField(HttpResponse<byte[]> response) {
+        try {
+            var field = mapper.readTree(response.body()).get("field");
+            return field == null || field.isNull() ? null : field.asText();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private HttpRequest.Builder request(String path) {
