@@ -134,6 +134,24 @@ class TracingIT {
     }
 
     @Test
+    void consumersFollowTheProducersSamplingCarriedInTheTraceparentFlag() {
+        // given: a producer tracing nothing, a consumer that would trace everything
+        Herald producer = herald(0.0, Map.of());
+        Herald consumer = herald(1.0, Map.of());
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        consumer.listen(Binding.direct(topic, "pay-succ"), String.class, m -> handled.add(m.id())).start();
+
+        // when
+        SendResult notSampled = producer.sender().send(topic, "pay-succ", "k", "quiet");
+        SendResult sampled = consumer.sender().send(topic, "pay-succ", "k", "loud");
+
+        // then: the producer's decision holds at every step
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 2);
+        trace.await(sampled.messageId(), t -> has(t, Timepoint.HANDLED), Duration.ofSeconds(15));
+        assertThat(trace.of(notSampled.messageId())).isEmpty();
+    }
+
+    @Test
     void aFullTraceQueueNeverBlocksASendAndCountsTheDrops() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ConfigSnapshot snapshot = new ConfigSnapshot("billing", 1,

@@ -97,8 +97,7 @@ public final class BindingDispatcher implements RecordProcessor {
             // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
             // either (plain Kafka producers) are sampled here.
             String decided = WireHeaders.text(record.headers(), HeraldHeaders.TRACE_SAMPLED);
-            Boolean flag = decided != null || traceparent == null ? null
-                    : Tracer.sampledFlag(traceparent.getBytes(StandardCharsets.ISO_8859_1));
+            Boolean flag = decided != null ? null : Tracer.sampledFlag(traceparent);
             this.sampled = decided != null ? "1".equals(decided) : flag != null ? flag : tracer.sample(record.topic());
         }
     }

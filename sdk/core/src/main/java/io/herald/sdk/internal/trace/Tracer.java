@@ -212,6 +212,15 @@ public final class Tracer {
         return digit < 0 ? null : (digit & 1) == 1;
     }
 
+    /** {@link #sampledFlag(byte[])} of a traceparent already decoded (a consumer's record). */
+    public static Boolean sampledFlag(String tp) {
+        if (tp == null || tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
+            return null;
+        }
+        int digit = Character.digit(tp.charAt(54), 16);
+        return digit < 0 ? null : (digit & 1) == 1;
+    }
+
     private static void hex(long v, byte[] out, int offset) {
         for (int i = offset + 15; i >= offset; i--) {
             out[i] = HEX[(int) (v & 0xF)];

@@ -275,5 +275,8 @@ class TracerTest {
         assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03".getBytes(StandardCharsets.US_ASCII)))
                 .isTrue();
         assertThat(Tracer.sampledFlag("not a traceparent".getBytes(StandardCharsets.US_ASCII))).isNull();
+        assertThat(Tracer.sampledFlag(tp)).isTrue();
+        assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")).isFalse();
+        assertThat(Tracer.sampledFlag((String) null)).isNull();
     }
 }
