@@ -38,7 +38,7 @@ public class ProducerCatalog {
     private final TopicService topics;
     private final ConfigVersions versions;
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    private volatile Map<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
     private volatile long version = -1;
 
     ProducerCatalog(TopicService topics, ConfigVersions versions) {
@@ -72,11 +72,11 @@ public class ProducerCatalog {
 
     /** The topic, or {@link NotFoundException} naming {@code field}. */
     public Entry topic(String name, String field) {
-        Map<String, Optional<Entry>> current = cache;
+        ConcurrentHashMap<String, Optional<Entry>> current = cache;
+        // one load per topic however many requests miss at once (a stampede took the pool's connections)
         Optional<Entry> entry = current.get(name);
         if (entry == null) {
-            entry = load(name);
-            current.put(name, entry);
+            entry = current.computeIfAbsent(name, this::load);
         }
         return entry.orElseThrow(() -> new NotFoundException("Topic", name, field));
     }
