@@ -42,6 +42,10 @@ class ProcessorEntity {
     @Column(name = "retry_exponential")
     boolean retryExponential;
 
+    /** Extra statuses retried like a 5xx, comma-separated ("404,409"); 429 always is. */
+    @Column(name = "retry_status_codes", nullable = false)
+    String retryStatusCodes = "";
+
     int concurrency;
 
     @Column(name = "rate_per_second")
@@ -57,7 +61,7 @@ class ProcessorEntity {
 
     ProcessorView view() {
         return new ProcessorView(id, binding.id, binding.app.name, binding.groupName, binding.topic.name, protocol,
-                address, timeoutMs, retryIntervalMs, retryCount, retryExponential, concurrency, ratePerSecond, paused,
+                address, timeoutMs, retryIntervalMs, retryCount, retryExponential, ProcessorView.parseCodes(retryStatusCodes), concurrency, ratePerSecond, paused,
                 createdAt, updatedAt);
     }
 }

@@ -32,7 +32,7 @@ public class ProcessorService {
     /** Create or change a processor; on update, null fields stay as they are. */
     public record ProcessorRequest(Long bindingId, String protocol, String address, Long timeoutMillis,
                                    Long retryIntervalMillis, Integer retryCount, Boolean retryExponential,
-                                   Integer concurrency, Integer ratePerSecond, Boolean paused) {
+                                   List<Integer> retryStatusCodes, Integer concurrency, Integer ratePerSecond, Boolean paused) {
     }
 
     public ProcessorView create(Caller caller, ProcessorRequest r) {
@@ -58,6 +58,7 @@ public class ProcessorService {
         p.retryIntervalMs = r.retryIntervalMillis() != null ? r.retryIntervalMillis() : 1000;
         p.retryCount = r.retryCount() != null ? r.retryCount() : 3;
         p.retryExponential = Boolean.TRUE.equals(r.retryExponential());
+        p.retryStatusCodes = r.retryStatusCodes() == null ? "" : stored(r.retryStatusCodes());
         p.concurrency = r.concurrency() != null ? r.concurrency() : 1;
         p.ratePerSecond = r.ratePerSecond();
         p.paused = Boolean.TRUE.equals(r.paused());
@@ -118,6 +119,9 @@ public class ProcessorService {
         if (r.retryExponential() != null) {
             p.retryExponential = r.retryExponential();
         }
+        if (r.retryStatusCodes() != null) {
+            p.retryStatusCodes = stored(r.retryStatusCodes());
+        }
         if (r.concurrency() != null) {
             p.concurrency = r.concurrency();
         }
@@ -148,6 +152,10 @@ public class ProcessorService {
         return processors.findById(id).orElseThrow(() -> new NotFoundException("Processor", String.valueOf(id)));
     }
 
+    private static String stored(List<Integer> codes) {
+        return codes.stream().distinct().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
     private static ProcessorProtocol protocol(Violations v, String protocol) {
         try {
             return ProcessorProtocol.valueOf(protocol.strip().toUpperCase(Locale.ROOT));
@@ -161,6 +169,18 @@ public class ProcessorService {
         CatalogRules.range(v, "timeoutMillis", r.timeoutMillis(), 1, 300_000);
         CatalogRules.range(v, "retryIntervalMillis", r.retryIntervalMillis(), 0, 3_600_000);
         CatalogRules.range(v, "retryCount", r.retryCount() == null ? null : r.retryCount().longValue(), 0, 100);
+        if (r.retryStatusCodes() != null) {
+            if (r.retryStatusCodes().size() > 20) {
+                v.add("retryStatusCodes", "may list at most 20 statuses");
+            }
+            for (Integer code : r.retryStatusCodes()) {
+                if (code == null || code < 400 || code > 499) {
+                    v.add("retryStatusCodes", "must list 4xx statuses (400 to 499), not " + code
+                            + ": timeouts, 5xx and 429 are always retried, other statuses never");
+                    break;
+                }
+            }
+        }
         CatalogRules.range(v, "concurrency", r.concurrency() == null ? null : r.concurrency().longValue(), 1, 1024);
         if (r.ratePerSecond() != null && r.ratePerSecond() != 0) {
             CatalogRules.range(v, "ratePerSecond", r.ratePerSecond().longValue(), 1, 100_000);

@@ -9,6 +9,8 @@ public class ProcessorForm {
     private Long retryIntervalMillis = 1000L;
     private Integer retryCount = 3;
     private boolean retryExponential;
+    /** 4xx statuses to retry, as typed: "404, 409". */
+    private String retryStatusCodes = "";
     private Integer concurrency = 1;
     private Integer ratePerSecond;
     private boolean paused;
@@ -25,6 +27,24 @@ public class ProcessorForm {
     public void setRetryCount(Integer retryCount) { this.retryCount = retryCount; }
     public boolean isRetryExponential() { return retryExponential; }
     public void setRetryExponential(boolean retryExponential) { this.retryExponential = retryExponential; }
+    public String getRetryStatusCodes() { return retryStatusCodes; }
+    public void setRetryStatusCodes(String retryStatusCodes) { this.retryStatusCodes = retryStatusCodes; }
+
+    /** The typed statuses as numbers; anything else is refused naming the field, so the message shows beside the input. */
+    java.util.List<Integer> retryStatusCodes() {
+        if (retryStatusCodes == null || retryStatusCodes.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(retryStatusCodes.split("[,\\s]+")).filter(s -> !s.isEmpty()).map(s -> {
+            try {
+                return Integer.valueOf(s);
+            } catch (NumberFormatException e) {
+                throw new io.herald.server.common.ValidationException("retryStatusCodes",
+                        "must be HTTP statuses separated by commas, such as 404, 409 (not '" + s + "')");
+            }
+        }).toList();
+    }
+
     public Integer getConcurrency() { return concurrency; }
     public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
     public Integer getRatePerSecond() { return ratePerSecond; }

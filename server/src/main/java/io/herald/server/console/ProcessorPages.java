@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 class ProcessorPages {
 
     static final List<String> FIELDS = List.of("protocol", "address", "timeoutMillis", "retryIntervalMillis", "retryCount",
-            "retryExponential", "concurrency", "ratePerSecond", "paused");
+            "retryExponential", "retryStatusCodes", "concurrency", "ratePerSecond", "paused");
 
     private final ProcessorService processors;
     private final BindingService bindings;
@@ -40,7 +40,7 @@ class ProcessorPages {
 
     static ProcessorRequest request(Long bindingId, ProcessorForm f) {
         return new ProcessorRequest(bindingId, f.getProtocol(), f.getAddress(), f.getTimeoutMillis(), f.getRetryIntervalMillis(),
-                f.getRetryCount(), f.isRetryExponential(), f.getConcurrency(),
+                f.getRetryCount(), f.isRetryExponential(), f.retryStatusCodes(), f.getConcurrency(),
                 f.getRatePerSecond() == null ? (bindingId == null ? 0 : null) : f.getRatePerSecond(), f.isPaused());
     }
 
@@ -77,6 +77,7 @@ class ProcessorPages {
         form.setRetryIntervalMillis(p.retryIntervalMillis());
         form.setRetryCount(p.retryCount());
         form.setRetryExponential(p.retryExponential());
+        form.setRetryStatusCodes(p.retryStatusCodes().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         form.setConcurrency(p.concurrency());
         form.setRatePerSecond(p.ratePerSecond());
         form.setPaused(p.paused());
@@ -120,7 +121,7 @@ class ProcessorPages {
 
     private String setPaused(long id, boolean paused, Caller caller, HttpServletRequest request, HttpServletResponse response,
                              Model model) {
-        ProcessorView p = processors.update(caller, id, new ProcessorRequest(null, null, null, null, null, null, null, null, null, paused));
+        ProcessorView p = processors.update(caller, id, new ProcessorRequest(null, null, null, null, null, null, null, null, null, null, paused));
         if (Views.htmx(request)) {
             model.addAttribute("p", p);
             return "fragments/processors :: status";

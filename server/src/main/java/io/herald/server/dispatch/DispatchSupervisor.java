@@ -148,7 +148,7 @@ class DispatchSupervisor implements SmartLifecycle {
             }
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(new Route(p.id(), b.id(), b.app(), b.group(), b.topic(), b.kind(),
                     b.typePattern(), p.address(), p.timeoutMillis(), p.retryIntervalMillis(), p.retryCount(), p.retryExponential(),
-                    p.concurrency(), p.ratePerSecond(), b.deadLetterTopic()));
+                    p.retryStatusCodes(), p.concurrency(), p.ratePerSecond(), b.deadLetterTopic()));
         }
         paused.keySet().forEach(out::remove);
         out.values().forEach(l -> l.sort(Comparator.comparingLong(Route::processorId)));

@@ -352,7 +352,7 @@ final class GroupWorker {
         Lanes(Route route) {
             this.route = route;
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
-            this.client = new PushClient(route.address(), route.timeoutMillis());
+            this.client = new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
                     props.maxRetryAfter().toMillis());
             this.limiter = route.ratePerSecond() == null ? null : new RateLimiter(route.ratePerSecond());

@@ -35,9 +35,11 @@ final class PushClient {
     private final HttpClient client;
     private final URI address;
     private final Duration timeout;
+    private final java.util.Set<Integer> retryStatusCodes;
 
-    PushClient(String address, long timeoutMillis) {
+    PushClient(String address, long timeoutMillis, java.util.Collection<Integer> retryStatusCodes) {
         this.address = URI.create(address);
+        this.retryStatusCodes = java.util.Set.copyOf(retryStatusCodes);
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(Math.min(timeoutMillis, 10_000)))
@@ -100,7 +102,7 @@ final class PushClient {
         try {
             HttpResponse<Void> response = client.send(b.build(), HttpResponse.BodyHandlers.discarding());
             return judge(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
-                    response.headers().firstValue(RETRY_HEADER).orElse(null));
+                    response.headers().firstValue(RETRY_HEADER).orElse(null), retryStatusCodes);
         } catch (HttpTimeoutException e) {
             return new Outcome(Verdict.RETRY, 0, null, "no answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
@@ -110,8 +112,13 @@ final class PushClient {
         }
     }
 
-    /** What an HTTP answer means for the message. */
-    static Outcome judge(int status, String retryAfter, String retryHeader) {
+    /**
+     * What an HTTP answer means for the message: 2xx done; 408, 429 and 5xx retried (429 and 503
+     * after their {@code Retry-After}); another 4xx fails at once unless the processor lists it in
+     * {@code retryStatusCodes} (then it is retried, after its {@code Retry-After} if it sent one);
+     * {@code Herald-Retry: false} on any failure stops the retries.
+     */
+    static Outcome judge(int status, String retryAfter, String retryHeader, java.util.Set<Integer> retryStatusCodes) {
         if (status >= 200 && status < 300) {
             return new Outcome(Verdict.SUCCESS, status, null, null, null);
         }
@@ -121,6 +128,10 @@ final class PushClient {
         if (status == 429 || status >= 500 || status == 408) {
             Long after = status == 429 || status == 503 ? RetryPolicy.parseRetryAfter(retryAfter, Instant.now()) : null;
             return new Outcome(Verdict.RETRY, status, after, "HTTP " + status, null);
+        }
+        if (retryStatusCodes.contains(status)) {
+            return new Outcome(Verdict.RETRY, status, RetryPolicy.parseRetryAfter(retryAfter, Instant.now()),
+                    "HTTP " + status + " (retried: listed in the processor's retryStatusCodes)", null);
         }
         return new Outcome(Verdict.FAIL, status, null, "HTTP " + status + " (not retried)", null);
     }

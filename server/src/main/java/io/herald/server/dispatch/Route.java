@@ -9,5 +9,5 @@ import io.herald.server.catalog.BindingKind;
  */
 record Route(long processorId, long bindingId, String app, String group, String topic, BindingKind kind, String typePattern,
              String address, long timeoutMillis, long retryIntervalMillis, int retryCount, boolean retryExponential,
-             int concurrency, Integer ratePerSecond, String deadLetterTopic) {
+             java.util.List<Integer> retryStatusCodes, int concurrency, Integer ratePerSecond, String deadLetterTopic) {
 }

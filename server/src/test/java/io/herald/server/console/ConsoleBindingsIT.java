@@ -147,6 +147,19 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
                 .andExpect(mode.htmx() ? status().isOk() : status().isFound());
         assertThat(admin.get("/processors/" + id).json().get("address").asString()).isEqualTo("https://billing.example/v2");
 
+        String badCodes = mvc.perform(mode.apply(post("/processors/" + id)).with(editor()).with(csrf())
+                        .param("protocol", "HTTP").param("address", "https://billing.example/v2").param("timeoutMillis", "3000")
+                        .param("retryCount", "1").param("retryIntervalMillis", "100").param("concurrency", "1")
+                        .param("retryStatusCodes", "404, 503"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(badCodes).contains("id=\"err-retryStatusCodes\"").contains("4xx");
+        mvc.perform(mode.apply(post("/processors/" + id)).with(editor()).with(csrf())
+                        .param("protocol", "HTTP").param("address", "https://billing.example/v2").param("timeoutMillis", "3000")
+                        .param("retryCount", "1").param("retryIntervalMillis", "100").param("concurrency", "1")
+                        .param("retryStatusCodes", "409, 404"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/processors/" + id).json().get("retryStatusCodes").toString()).isEqualTo("[404,409]");
+
         String paused = mvc.perform(mode.apply(post("/processors/" + id + "/pause")).with(editor()).with(csrf()))
                 .andReturn().getResponse().getContentAsString();
         assertThat(admin.get("/processors/" + id).json().get("paused").asBoolean()).isTrue();
@@ -157,6 +170,7 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
         String detail = mvc.perform(mode.apply(get("/processors/" + id)).with(viewer()))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(detail).contains("https://billing.example/v2").doesNotContain("/processors/" + id + "/edit");
+        assertThat(detail).contains("429, 404, 409");
 
         mvc.perform(mode.apply(get("/processors/" + id + "/delete")).with(editor())).andExpect(status().isOk());
         mvc.perform(mode.apply(post("/processors/" + id + "/delete")).with(editor()).with(csrf()))

@@ -196,6 +196,52 @@ class DispatchIT extends ServerTest {
     }
 
     @Test
+    void listedClientErrorIsRetriedByTheStrategyUntilTheEndpointAccepts() {
+        // a 404 while the receiving side is being deployed: retried because the processor lists it
+        endpoint.script((n, r) -> Endpoint.Answer.status(n <= 2 ? 404 : 204));
+        processor(Map.of("retryIntervalMillis", 300, "retryCount", 3, "retryStatusCodes", List.of(404, 409)));
+        assertThat(admin.get("/processors/" + processorId).json().get("retryStatusCodes").toString()).isEqualTo("[404,409]");
+
+        String id = send("a", "{}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 3);
+        List<Endpoint.Received> got = endpoint.received();
+        assertThat(got.stream().map(r -> r.header("Herald-Attempt")).toList()).startsWith("1", "2", "3");
+        assertThat(got).allSatisfy(r -> assertThat(r.header("ce-id")).isEqualTo(id));
+        assertThat(millisBetween(got.get(0), got.get(1))).isBetween(280L, 1500L);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> endpoint.count() == 3);
+    }
+
+    @Test
+    void clientErrorNotListedStillGoesStraightToTheDeadLetterTopic() {
+        endpoint.script((n, r) -> Endpoint.Answer.status(400));
+        processor(Map.of("retryIntervalMillis", 50, "retryCount", 5, "retryStatusCodes", List.of(404)));
+
+        String id = send("a", "{}");
+
+        try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> dlt.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
+            assertThat(KafkaProbe.header(r, "herald-dlt-reason")).contains("HTTP 400 (not retried)");
+        }
+        assertThat(endpoint.count()).isEqualTo(1);
+    }
+
+    @Test
+    void retryStatusCodesOutsideTheClientErrorsAreRefusedNamingTheFieldAndNothingChanges() {
+        processor(Map.of("retryIntervalMillis", 50, "retryStatusCodes", List.of(404)));
+
+        var answer = admin.patch("/processors/" + processorId, Map.of("retryStatusCodes", List.of(409, 500), "retryCount", 7));
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.isProblem()).isTrue();
+        assertThat(answer.body()).contains("retryStatusCodes").contains("500");
+        var now = admin.get("/processors/" + processorId).json();
+        assertThat(now.get("retryStatusCodes").toString()).isEqualTo("[404]");
+        assertThat(now.get("retryCount").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void onlyTheBindingsTypeIsPushedAndPauseResumeFollowTheCatalog() {
         processor(Map.of("retryIntervalMillis", 50));
         send("b", "{\"skip\":true}");

@@ -14,18 +14,18 @@ class PushClientTest {
     @CsvSource({"200, SUCCESS", "204, SUCCESS", "500, RETRY", "503, RETRY", "429, RETRY", "408, RETRY", "400, FAIL",
             "404, FAIL", "410, FAIL", "301, FAIL"})
     void answersAreJudgedByStatus(int status, PushClient.Verdict verdict) {
-        assertThat(PushClient.judge(status, null, null).verdict()).isEqualTo(verdict);
+        assertThat(PushClient.judge(status, null, null, java.util.Set.of()).verdict()).isEqualTo(verdict);
     }
 
     @Test
     void theEndpointCanCancelRetries() {
-        assertThat(PushClient.judge(503, null, "false").verdict()).isEqualTo(PushClient.Verdict.CANCEL);
+        assertThat(PushClient.judge(503, null, "false", java.util.Set.of()).verdict()).isEqualTo(PushClient.Verdict.CANCEL);
     }
 
     @Test
     void tooManyRequestsCarriesItsRetryAfter() {
-        assertThat(PushClient.judge(429, "7", null).retryAfterMillis()).isEqualTo(7000);
-        assertThat(PushClient.judge(500, "7", null).retryAfterMillis()).isNull();
+        assertThat(PushClient.judge(429, "7", null, java.util.Set.of()).retryAfterMillis()).isEqualTo(7000);
+        assertThat(PushClient.judge(500, "7", null, java.util.Set.of()).retryAfterMillis()).isNull();
     }
 
     @Test
