@@ -20,9 +20,12 @@ public class SnapshotSource {
     private final AppService apps;
     private final TopicRepository topics;
     private final BindingRepository bindings;
+    private final ProcessorRepository processors;
     private final ConfigVersions versions;
 
-    SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ConfigVersions versions) {
+    SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ProcessorRepository processors,
+                   ConfigVersions versions) {
+        this.processors = processors;
         this.apps = apps;
         this.topics = topics;
         this.bindings = bindings;
@@ -39,11 +42,15 @@ public class SnapshotSource {
             topicConfigs.put(t.name, topicConfig(t, true));
         }
         List<BindingConfig> bindingConfigs = new ArrayList<>();
+        java.util.Set<Long> pushed = new java.util.HashSet<>();
+        for (ProcessorEntity p : processors.search(appName)) {
+            pushed.add(p.binding.id);
+        }
         for (BindingEntity b : bindings.search(appName, "", "")) {
             topicConfigs.putIfAbsent(b.topic.name, topicConfig(b.topic, false));
             bindingConfigs.add(new BindingConfig(b.id, b.groupName, b.topic.name, b.kind.name(), b.typePattern,
                     b.deliveryLimit, b.backoffMs, b.backoffMultiplier, b.backoffMaxMs, b.expiryMs, b.paused, b.concurrency,
-                    b.deadLetterTopic()));
+                    b.deadLetterTopic(), pushed.contains(b.id)));
         }
         return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs, TracingConfig.DEFAULT);
     }

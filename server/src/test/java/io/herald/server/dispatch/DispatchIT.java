@@ -196,6 +196,21 @@ class DispatchIT extends ServerTest {
     }
 
     @Test
+    void theAppsConfigSnapshotMarksTheBindingAsPushedByTheServerSoItsSdkInstancesLeaveTheGroupAlone() {
+        processor(Map.of("retryIntervalMillis", 50));
+
+        var snapshot = admin.as(key).get("/config/" + app);
+
+        assertThat(snapshot.status()).as(snapshot.toString()).isEqualTo(200);
+        var binding = snapshot.json().get("bindings").get(0);
+        assertThat(binding.get("group").asString()).isEqualTo("g-" + app);
+        assertThat(binding.get("pushedByServer").asBoolean()).isTrue();
+        admin.delete("/processors/" + processorId);
+        processorId = 0;
+        assertThat(admin.as(key).get("/config/" + app).json().get("bindings").get(0).get("pushedByServer").asBoolean()).isFalse();
+    }
+
+    @Test
     void listedClientErrorIsRetriedByTheStrategyUntilTheEndpointAccepts() {
         // a 404 while the receiving side is being deployed: retried because the processor lists it
         endpoint.script((n, r) -> Endpoint.Answer.status(n <= 2 ? 404 : 204));

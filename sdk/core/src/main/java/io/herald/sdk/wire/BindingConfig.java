@@ -18,9 +18,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param paused            a paused binding does not consume
  * @param concurrency       consumer threads for this binding in one instance
  * @param deadLetterTopic   where exhausted, expired and unreadable messages go
+ * @param pushedByServer    the binding has a push processor: the server's dispatcher consumes it as
+ *                          this group and posts each message to an HTTP endpoint, so SDK instances
+ *                          do not join the group for this topic (they would take partitions from it)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BindingConfig(long id, String group, String topic, String kind, String typePattern,
                             int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
-                            Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic) {
+                            Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
+                            boolean pushedByServer) {
 }

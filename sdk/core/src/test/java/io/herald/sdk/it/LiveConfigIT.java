@@ -49,12 +49,12 @@ class LiveConfigIT {
 
     private static BindingConfig withPattern(BindingConfig b, String kind, String pattern) {
         return new BindingConfig(b.id(), b.group(), b.topic(), kind, pattern, b.deliveryLimit(), b.backoffMillis(),
-                b.backoffMultiplier(), b.backoffMaxMillis(), b.expiryMillis(), b.paused(), b.concurrency(), b.deadLetterTopic());
+                b.backoffMultiplier(), b.backoffMaxMillis(), b.expiryMillis(), b.paused(), b.concurrency(), b.deadLetterTopic(), b.pushedByServer());
     }
 
     private static BindingConfig withPaused(BindingConfig b, boolean paused) {
         return new BindingConfig(b.id(), b.group(), b.topic(), b.kind(), b.typePattern(), b.deliveryLimit(), b.backoffMillis(),
-                b.backoffMultiplier(), b.backoffMaxMillis(), b.expiryMillis(), paused, b.concurrency(), b.deadLetterTopic());
+                b.backoffMultiplier(), b.backoffMaxMillis(), b.expiryMillis(), paused, b.concurrency(), b.deadLetterTopic(), b.pushedByServer());
     }
 
     @Test
@@ -106,6 +106,29 @@ class LiveConfigIT {
 
         controlPlane.updateBinding(b.id(), old -> withPaused(old, false));
         await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("while paused"));
+    }
+
+    private static BindingConfig withPushedByServer(BindingConfig b, boolean pushed) {
+        return new BindingConfig(b.id(), b.group(), b.topic(), b.kind(), b.typePattern(), b.deliveryLimit(), b.backoffMillis(),
+                b.backoffMultiplier(), b.backoffMaxMillis(), b.expiryMillis(), b.paused(), b.concurrency(), b.deadLetterTopic(), pushed);
+    }
+
+    @Test
+    void aBindingServedByTheServersPushProcessorIsLeftToTheServerAndConsumedHereAgainWhenTheProcessorGoes() {
+        List<String> received = new CopyOnWriteArrayList<>();
+        Herald herald = started(TestHerald.builder("inventory", controlPlane).build()
+                .listen(Binding.fanout(topic), String.class, m -> received.add(m.payload())));
+        BindingConfig b = controlPlane.binding("inventory", topic);
+        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+
+        controlPlane.updateBinding(b.id(), old -> withPushedByServer(old, true));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !herald.isListening("inventory", topic));
+        herald.sender().send(topic, "added", null, "pushed by the server");
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
+
+        controlPlane.updateBinding(b.id(), old -> withPushedByServer(old, false));
+        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("pushed by the server"));
     }
 
     @Test

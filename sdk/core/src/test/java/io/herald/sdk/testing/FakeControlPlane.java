@@ -114,7 +114,7 @@ public final class FakeControlPlane implements AutoCloseable {
 
     public synchronized BindingConfig addBinding(String group, String topic, String kind, String typePattern) {
         BindingConfig b = new BindingConfig(nextId++, group, topic, kind, typePattern, 3, 100, 2.0, 1_000, null, false, 1,
-                topic + "." + group + ".dlt");
+                topic + "." + group + ".dlt", false);
         bindings.add(b);
         bump();
         return b;
@@ -240,7 +240,7 @@ public final class FakeControlPlane implements AutoCloseable {
                         ((Number) body.get("backoffMultiplier")).doubleValue(),
                         ((Number) body.get("backoffMaxMillis")).longValue(), expiry == null ? null : expiry.longValue(),
                         Boolean.TRUE.equals(body.get("paused")), ((Number) body.get("concurrency")).intValue(),
-                        topic + "." + group + ".dlt");
+                        topic + "." + group + ".dlt", false);
                 bindings.add(created);
                 bump();
             }

@@ -217,7 +217,7 @@ class InMemoryTransportTest {
 
             BindingConfig b = controlPlane.binding("billing", "trade");
             controlPlane.updateBinding(b.id(), old -> new BindingConfig(old.id(), old.group(), old.topic(), old.kind(),
-                    old.typePattern(), 3, 700, 1.0, 700, old.expiryMillis(), old.paused(), old.concurrency(), old.deadLetterTopic()));
+                    old.typePattern(), 3, 700, 1.0, 700, old.expiryMillis(), old.paused(), old.concurrency(), old.deadLetterTopic(), old.pushedByServer()));
             await().atMost(Duration.ofSeconds(5)).until(() -> herald.configVersion() == controlPlane.version());
             herald.sender().send("trade", "pay-succ", "second");
 

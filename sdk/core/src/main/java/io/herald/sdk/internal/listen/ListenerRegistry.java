@@ -40,6 +40,7 @@ public final class ListenerRegistry {
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final Map<Key, Container> containers = new LinkedHashMap<>();
     private final Set<Long> unhandledBindingsLogged = new HashSet<>();
+    private final Set<Key> pushedLogged = new HashSet<>();
     private ConfigSnapshot snapshot;
     private boolean started;
     private boolean closed;
@@ -165,6 +166,18 @@ public final class ListenerRegistry {
     }
 
     private void resolve(Endpoint endpoint) {
+        if (snapshot != null && pushedByServer(endpoint, snapshot)) {
+            // The server's push dispatcher consumes this group and topic for an HTTP processor; joining
+            // the group here would take partitions from it and handle their messages twice or never.
+            Key key = new Key(endpoint.group(), endpoint.topic());
+            if (pushedLogged.add(key)) {
+                log.warn("Group {} on topic {} is served by the server's push processor: this instance's listener for it "
+                        + "does not consume (remove the processor to consume here)", endpoint.group(), endpoint.topic());
+            }
+            endpoint.effective(null);
+            return;
+        }
+        pushedLogged.remove(new Key(endpoint.group(), endpoint.topic()));
         BindingConfig match = snapshot == null ? null : match(endpoint, snapshot);
         if (match != null) {
             endpoint.bindingId = match.id();
@@ -177,6 +190,15 @@ public final class ListenerRegistry {
             // The control plane knows the binding but it is not in the snapshot: it was removed there.
             endpoint.effective(null);
         }
+    }
+
+    private static boolean pushedByServer(Endpoint endpoint, ConfigSnapshot snapshot) {
+        for (BindingConfig b : snapshot.bindings()) {
+            if (b.pushedByServer() && endpoint.group().equals(b.group()) && endpoint.topic().equals(b.topic())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BindingConfig match(Endpoint endpoint, ConfigSnapshot snapshot) {
@@ -216,6 +238,9 @@ public final class ListenerRegistry {
 
     private void logUnhandled(ConfigSnapshot snapshot) {
         for (BindingConfig b : snapshot.bindings()) {
+            if (b.pushedByServer()) {
+                continue; // the server consumes it
+            }
             boolean handled = endpoints.stream().anyMatch(e -> Objects.equals(e.bindingId, b.id())
                     || (e.group().equals(b.group()) && e.topic().equals(b.topic())));
             if (!handled && unhandledBindingsLogged.add(b.id())) {

@@ -57,7 +57,7 @@ class EffectiveBindingTest {
     @Test
     void controlPlaneBindingsKeepTheirDeadLetterTopic() {
         EffectiveBinding b = EffectiveBinding.fromControlPlane(new BindingConfig(4, "billing", "trade", "direct", "x", 2, 10,
-                1.0, 10, 60_000L, true, 2, "custom.dlt"));
+                1.0, 10, 60_000L, true, 2, "custom.dlt", false));
         assertThat(b.kind().name()).isEqualTo("DIRECT");
         assertThat(b.paused()).isTrue();
         assertThat(b.deadLetterTopic()).isEqualTo("custom.dlt");
