@@ -41,8 +41,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Inside a Spring-managed transaction (DataSourceTransactionManager, JpaTransactionManager) the
  * row is written on the transaction's connection; {@link #send(Connection, String, String, String, Object)}
  * takes a plain JDBC connection instead; outside any transaction the row commits on its own.
- * The relay is PostgreSQL-specific (a transaction-scoped advisory lock elects one relay among the
- * service's instances; the others take over when it dies).
+ * The relay is PostgreSQL-specific: it keeps one connection of the data source, whose session
+ * advisory lock elects one relay among the service's instances (the others take over when that
+ * connection goes away), and pipelines reading, sending and deleting (see the SDK README).
  */
 public final class Outbox implements AutoCloseable {
 
@@ -156,7 +157,7 @@ public final class Outbox implements AutoCloseable {
         return relay.pending();
     }
 
-    /** Stops the relay (the batch in flight finishes) and closes its producer. */
+    /** Stops the relay (the batches in flight finish and are deleted), gives its connection back and closes its producer. */
     @Override
     public void close() {
         relay.close();

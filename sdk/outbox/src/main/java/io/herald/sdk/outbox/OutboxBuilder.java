@@ -17,6 +17,7 @@ public final class OutboxBuilder {
     ObjectMapper objectMapper;
     int batchSize = 2000;
     Duration pollInterval = Duration.ofMillis(200);
+    Duration lookBack = Duration.ofSeconds(1);
 
     OutboxBuilder() {
     }
@@ -63,6 +64,12 @@ public final class OutboxBuilder {
     /** Longest wait of the relay between two looks at the table when nothing woke it (default 200 ms). */
     public OutboxBuilder withPollInterval(Duration interval) {
         this.pollInterval = Objects.requireNonNull(interval);
+        return this;
+    }
+
+    /** How often a busy relay looks for rows that committed below its read position (tests shorten it). */
+    OutboxBuilder lookBack(Duration interval) {
+        this.lookBack = Objects.requireNonNull(interval);
         return this;
     }
 

@@ -75,8 +75,12 @@ class OutboxIT {
     }
 
     private Outbox outbox() {
+        return outbox(Duration.ofSeconds(1));
+    }
+
+    private Outbox outbox(Duration lookBack) {
         Outbox o = Outbox.builder().withDataSource(dataSource).withAppName("shop").withKafkaBootstrap(TestKafka.bootstrap())
-                .withPollInterval(Duration.ofMillis(50)).build();
+                .withPollInterval(Duration.ofMillis(50)).lookBack(lookBack).build();
         outboxes.add(o);
         return o;
     }
@@ -199,5 +203,49 @@ class OutboxIT {
             assertThat(seq).as("order of key %s", key).isGreaterThan(last.getOrDefault(key, -1));
             last.put(key, seq);
         }
+    }
+    @Test
+    void rowCommittedAfterHigherIdsWereRelayedIsStillRelayedExactlyOnce() throws Exception {
+        Outbox outbox = outbox(Duration.ZERO).start(); // look back at every turn: the busy relay finds the late row itself
+        List<String> expected = new ArrayList<>();
+        // given: a transaction takes the lowest id and stays open while many later rows commit and are relayed
+        try (Connection slow = dataSource.getConnection()) {
+            slow.setAutoCommit(false);
+            expected.add(outbox.send(slow, topic, "step", "late", "late"));
+            tx.executeWithoutResult(s -> {
+                for (int i = 0; i < 20_000; i++) {
+                    expected.add(outbox.send(topic, "step", "k" + (i % 13), String.valueOf(i)));
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() < 15_000); // the relay is past the open row's id
+
+            // when: it commits while the relay is still busy with the others
+            slow.commit();
+        }
+
+        // then: every message exactly once, the late one included
+        await().atMost(Duration.ofSeconds(60)).until(() -> outbox.pending() == 0);
+        List<String> got = records(topic, expected.size(), Duration.ofSeconds(2)).stream().map(r -> text(r, HeraldHeaders.CE_ID)).toList();
+        assertThat(got).hasSize(expected.size()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void standbyRelayTakesOverWhenTheActiveOneStops() {
+        Outbox active = outbox().start();
+        Outbox standby = outbox().start();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            expected.add(tx.execute(s -> active.send(topic, "step", "k", "before")));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> active.pending() == 0);
+
+        active.close();
+        for (int i = 0; i < 10; i++) {
+            expected.add(tx.execute(s -> standby.send(topic, "step", "k", "after")));
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> standby.pending() == 0);
+        assertThat(records(topic, expected.size(), Duration.ofSeconds(1))).extracting(r -> text(r, HeraldHeaders.CE_ID))
+                .containsExactlyElementsOf(expected);
     }
 }

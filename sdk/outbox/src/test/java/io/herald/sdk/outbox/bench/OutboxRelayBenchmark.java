@@ -19,7 +19,7 @@ public final class OutboxRelayBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = Integer.parseInt(arg(args, "--rows", "200000"));
         int size = Integer.parseInt(arg(args, "--size", "1024"));
-        int batch = Integer.parseInt(arg(args, "--batch", "5000"));
+        int batch = Integer.parseInt(arg(args, "--batch", "2000"));
         String admin = env("HERALD_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
         String user = env("HERALD_TEST_DB_USER", "postgres");
         String password = env("HERALD_TEST_DB_PASSWORD", "");
