@@ -13,12 +13,12 @@ import java.util.function.UnaryOperator;
  * validation (the same rules and words as the REST API); the console adds nothing but the
  * placement. A message for a field the form does not show becomes the form-level message.
  */
-final class FormErrors {
+public final class FormErrors {
 
     private final Map<String, String> byField = new LinkedHashMap<>();
     private String global;
 
-    static FormErrors none() {
+    public static FormErrors none() {
         return new FormErrors();
     }
 
@@ -26,7 +26,7 @@ final class FormErrors {
      * @param shown    the form's field names
      * @param rename   maps a service field name to the form's (e.g. shifted type indexes)
      */
-    static FormErrors of(HeraldException e, Collection<String> shown, UnaryOperator<String> rename) {
+    public static FormErrors of(HeraldException e, Collection<String> shown, UnaryOperator<String> rename) {
         FormErrors errors = new FormErrors();
         if (e instanceof ValidationException v) {
             v.violations().forEach(f -> errors.add(rename.apply(f.field()), f.field(), f.message(), shown));
@@ -40,7 +40,7 @@ final class FormErrors {
         return errors;
     }
 
-    static FormErrors of(HeraldException e, Collection<String> shown) {
+    public static FormErrors of(HeraldException e, Collection<String> shown) {
         return of(e, shown, UnaryOperator.identity());
     }
 
@@ -53,7 +53,7 @@ final class FormErrors {
         return errors;
     }
 
-    FormErrors field(String field, String message) {
+    public FormErrors field(String field, String message) {
         byField.putIfAbsent(field, message);
         return this;
     }

@@ -7,20 +7,18 @@ import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
-import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import io.herald.server.console.ConsoleFrame;
+import io.herald.server.console.FormErrors;
 import io.herald.server.console.Views;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -125,7 +123,7 @@ class ReplayPages {
             this.rate = rate;
         }
 
-        ReplayRequest toRequest(Errors errors, boolean dryRun) {
+        ReplayRequest toRequest(FormErrors errors, boolean dryRun) {
             String fromIso = iso(errors, "from", from);
             String toIso = iso(errors, "to", to);
             Integer perSecond = null;
@@ -133,7 +131,7 @@ class ReplayPages {
                 try {
                     perSecond = Integer.valueOf(rate.strip());
                 } catch (NumberFormatException e) {
-                    errors.add("rate", "must be a whole number");
+                    errors.field("rate", "must be a whole number");
                 }
             }
             ReplayTarget t = "topic".equals(target) ? new ReplayTarget(null, true) : new ReplayTarget(group, null);
@@ -142,54 +140,16 @@ class ReplayPages {
         }
     }
 
-    /** Errors beside the form's fields. */
-    public static final class Errors {
-        private final Map<String, String> byField = new LinkedHashMap<>();
-        private String global;
+    /** The replay form's fields: a service error on any other field is shown above the form. */
+    private static final List<String> FORM_FIELDS = List.of("topic", "from", "to", "type", "key", "group", "rate");
 
-        Errors add(String field, String message) {
-            byField.putIfAbsent(field, message);
-            return this;
-        }
-
-        public boolean has(String field) {
-            return byField.containsKey(field);
-        }
-
-        public String get(String field) {
-            return byField.get(field);
-        }
-
-        public String getGlobal() {
-            return global;
-        }
-
-        boolean any() {
-            return !byField.isEmpty() || global != null;
-        }
-
-        /** The service's field names as the form names them. */
-        static Errors of(HeraldException e) {
-            Errors errors = new Errors();
-            if (e instanceof ValidationException v) {
-                v.violations().forEach(f -> errors.add(formField(f.field()), f.message()));
-            } else if (e instanceof KafkaUnavailableException) {
-                errors.global = "Kafka did not answer in time; nothing was started. Try again in a moment.";
-            } else if (e.field() != null && !(e instanceof ForbiddenException)) {
-                errors.add(formField(e.field()), e.getMessage());
-            } else {
-                errors.global = e.getMessage();
-            }
-            return errors;
-        }
-
-        private static String formField(String field) {
-            return switch (field) {
-                case "target", "target.group" -> "group";
-                case "ratePerSecond" -> "rate";
-                default -> field;
-            };
-        }
+    /** The service's field names as the replay form names them. */
+    private static String formField(String field) {
+        return switch (field) {
+            case "target", "target.group" -> "group";
+            case "ratePerSecond" -> "rate";
+            default -> field;
+        };
     }
 
     // ------------------------------------------------------------------ jobs
@@ -211,19 +171,19 @@ class ReplayPages {
         form.setTopic(topic);
         form.setGroup(group);
         form.setFrom(INPUT.format(Instant.now().minusSeconds(3600)));
-        return form(model, request, form, new Errors(), null, "fragments/replays :: create");
+        return form(model, request, form, FormErrors.none(), null, "fragments/replays :: create");
     }
 
     @PostMapping("/replays/plan")
     String plan(Caller caller, HttpServletRequest request, Model model, @ModelAttribute("form") ReplayForm form) {
-        Errors errors = new Errors();
+        FormErrors errors = FormErrors.none();
         ReplayRequest r = form.toRequest(errors, true);
         ReplayPlan plan = null;
-        if (!errors.any()) {
+        if (errors.isEmpty()) {
             try {
                 plan = replays.plan(caller, r);
             } catch (HeraldException e) {
-                errors = Errors.of(e);
+                errors = FormErrors.of(e, FORM_FIELDS, ReplayPages::formField);
             }
         }
         return form(model, request, form, errors, plan, "fragments/replays :: createForm");
@@ -232,22 +192,22 @@ class ReplayPages {
     @PostMapping("/replays")
     String start(Caller caller, HttpServletRequest request, HttpServletResponse response, Model model,
                  @ModelAttribute("form") ReplayForm form) {
-        Errors errors = new Errors();
+        FormErrors errors = FormErrors.none();
         ReplayRequest r = form.toRequest(errors, false);
-        if (!errors.any()) {
+        if (errors.isEmpty()) {
             try {
                 ReplayJobView job = replays.start(caller, r);
                 return Views.redirect(request, response, "/replays/" + job.id());
             } catch (ForbiddenException e) {
                 throw e;
             } catch (HeraldException e) {
-                errors = Errors.of(e);
+                errors = FormErrors.of(e, FORM_FIELDS, ReplayPages::formField);
             }
         }
         return form(model, request, form, errors, null, "fragments/replays :: create");
     }
 
-    private String form(Model model, HttpServletRequest request, ReplayForm form, Errors errors, ReplayPlan plan, String fragment) {
+    private String form(Model model, HttpServletRequest request, ReplayForm form, FormErrors errors, ReplayPlan plan, String fragment) {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("plan", plan);
@@ -343,12 +303,12 @@ class ReplayPages {
 
     // ------------------------------------------------------------------ helpers
 
-    private static String iso(Errors errors, String field, String value) {
+    private static String iso(FormErrors errors, String field, String value) {
         try {
             Instant t = Views.time(value);
             return t == null ? null : t.toString();
         } catch (DateTimeParseException | NumberFormatException e) {
-            errors.add(field, "must be a date and time (UTC)");
+            errors.field(field, "must be a date and time (UTC)");
             return null;
         }
     }

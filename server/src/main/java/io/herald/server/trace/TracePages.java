@@ -4,6 +4,7 @@ import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.console.ConsoleFrame;
+import io.herald.server.console.FormErrors;
 import io.herald.server.console.Views;
 import io.herald.server.console.Me;
 import io.herald.server.common.NotFoundException;
@@ -13,9 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -48,33 +47,6 @@ class TracePages {
         }
     }
 
-    /** Errors beside the form's fields (the names the service uses). */
-    static final class Errors {
-        private final Map<String, String> byField = new LinkedHashMap<>();
-        private String global;
-
-        Errors add(String field, String message) {
-            byField.putIfAbsent(field, message);
-            return this;
-        }
-
-        public boolean has(String field) {
-            return byField.containsKey(field);
-        }
-
-        public String get(String field) {
-            return byField.get(field);
-        }
-
-        public String getGlobal() {
-            return global;
-        }
-
-        boolean any() {
-            return !byField.isEmpty() || global != null;
-        }
-    }
-
     @GetMapping("/traces")
     String search(Caller caller, HttpServletRequest request, HttpServletResponse response, Model model,
                   @RequestParam(required = false) String id, @RequestParam(required = false) String key,
@@ -85,7 +57,7 @@ class TracePages {
         Me me = Me.current();
         boolean keys = me != null && me.messageView();
         SearchForm form = new SearchForm(id, keys ? key : null, traceparent, topic, from, to, type, failed);
-        Errors errors = new Errors();
+        FormErrors errors = FormErrors.none();
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("results", null);
@@ -93,16 +65,16 @@ class TracePages {
             if (traces.find(id.strip()).isPresent()) {
                 return Views.redirect(request, response, Views.path("traces", "messages", id.strip()));
             }
-            errors.add("id", "no timepoint of this message id is stored (yet)");
+            errors.field("id", "no timepoint of this message id is stored (yet)");
         } else if (!form.empty() || !blank(from) || !blank(to) || !blank(type) || failed) {
             Instant fromTime = time(errors, "from", from);
             Instant toTime = time(errors, "to", to);
-            if (!errors.any()) {
+            if (errors.isEmpty()) {
                 try {
                     model.addAttribute("results", traces.search(caller, new TraceSearch(form.key(), topic, fromTime, toTime, type,
                             failed, traceparent), Math.max(0, page), 50));
                 } catch (ValidationException e) {
-                    e.violations().forEach(v -> errors.add(v.field(), v.message()));
+                    e.violations().forEach(v -> errors.field(v.field(), v.message()));
                 }
             }
         }
@@ -131,11 +103,11 @@ class TracePages {
         return Views.of(request, "traces/message", "fragments/traces :: message");
     }
 
-    private static Instant time(Errors errors, String field, String value) {
+    private static Instant time(FormErrors errors, String field, String value) {
         try {
             return Views.time(value);
         } catch (DateTimeParseException | NumberFormatException e) {
-            errors.add(field, "must be a date and time (UTC)");
+            errors.field(field, "must be a date and time (UTC)");
             return null;
         }
     }
