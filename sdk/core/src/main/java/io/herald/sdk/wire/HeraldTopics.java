@@ -12,9 +12,9 @@ public final class HeraldTopics {
     public static final String TRACE = "herald.trace";
     /** Delayed records waiting for the server's scheduler; headers carry the due time and target topic. */
     public static final String DELAY = "herald.delay";
-    /** Half messages of two-phase transactions, keyed by message id. */
+    /** Half messages of two-phase transactions, without a Kafka key (the id is in ce_id). */
     public static final String TX_HALF = "herald.tx.half";
-    /** Commit/rollback decisions of two-phase transactions, keyed by message id. */
+    /** Commit/rollback decisions of two-phase transactions, without a Kafka key (the id is in ce_id). */
     public static final String TX_DECISION = "herald.tx.decision";
 
     private HeraldTopics() {

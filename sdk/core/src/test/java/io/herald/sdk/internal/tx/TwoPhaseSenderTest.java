@@ -67,7 +67,7 @@ class TwoPhaseSenderTest {
 
         OutgoingRecord half = transport.published.get(0);
         assertThat(half.topic()).isEqualTo(HeraldTopics.TX_HALF);
-        assertThat(new String(half.key(), StandardCharsets.UTF_8)).isEqualTo(result.messageId());
+        assertThat(half.key()).as("no Kafka key: halves share the sticky partition's batch").isNull();
         assertThat(header(half, HeraldHeaders.CE_ID)).isEqualTo(result.messageId());
         assertThat(header(half, HeraldHeaders.TARGET_TOPIC)).isEqualTo("trade");
         assertThat(header(half, HeraldHeaders.CE_TYPE)).isEqualTo("pay-succ");
@@ -76,6 +76,8 @@ class TwoPhaseSenderTest {
         OutgoingRecord decision = transport.published.get(1);
         assertThat(decision.topic()).isEqualTo(HeraldTopics.TX_DECISION);
         assertThat(new String(decision.value(), StandardCharsets.UTF_8)).isEqualTo(TxProtocol.COMMIT);
+        assertThat(decision.key()).isNull();
+        assertThat(header(decision, HeraldHeaders.CE_ID)).isEqualTo(result.messageId());
         assertThat(result.state()).isEqualTo(TransactionState.COMMIT);
     }
 
@@ -110,7 +112,7 @@ class TwoPhaseSenderTest {
             responder.process(check(id), null);
         }
 
-        assertThat(transport.published).extracting(r -> new String(r.key(), StandardCharsets.UTF_8) + "="
+        assertThat(transport.published).extracting(r -> header(r, HeraldHeaders.CE_ID) + "="
                 + new String(r.value(), StandardCharsets.UTF_8) + "/" + header(r, HeraldHeaders.TX))
                 .containsExactly("a=COMMIT/check", "b=ROLLBACK/check");
     }
