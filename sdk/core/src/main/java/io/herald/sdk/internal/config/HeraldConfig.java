@@ -82,7 +82,7 @@ public final class HeraldConfig {
             .define(TRACING_ENABLED, BOOLEAN, true, null,
                     "Record timepoints (SENT, RECEIVED, HANDLED, FAILED, RETRIED, DEAD_LETTERED, REPLAYED) to herald.trace, sampled by the pushed config; false = none, and no traceparent is created.")
             .define(TRACING_QUEUE_CAPACITY, INT, 65_536, atLeast(16),
-                    "Timepoints buffered for the trace shipper; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits).")
+                    "Timepoints buffered for the trace shipper; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits). Failures (FAILED, RETRIED, DEAD_LETTERED) have a reserve of as many again.")
             .define(TRACING_LINGER_MS, LONG, 100L, atLeast(0),
                     "How long a timepoint waits for others to share its herald.trace record; also linger.ms of the trace producer (acks=1, lz4).")
             .define(TRACING_COMPRESSION, STRING, "lz4", oneOf("none", "gzip", "snappy", "lz4", "zstd"),

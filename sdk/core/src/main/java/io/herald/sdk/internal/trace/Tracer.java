@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * sampled flag of the message's W3C {@code traceparent} (or, when the caller's traceparent says
  * otherwise, in a {@code herald-trace-sampled} header), so a message is traced at every step or at
  * none; records without either (plain Kafka producers) are sampled by the consumer. Failures
- * (FAILED, RETRIED, DEAD_LETTERED) and REPLAYED are recorded whatever the sampling said.
+ * (FAILED, RETRIED, DEAD_LETTERED) and REPLAYED are recorded whatever the sampling said, and failures
+ * have a reserve in the queue that ordinary timepoints cannot take.
  */
 public final class Tracer {
 
@@ -228,9 +229,27 @@ public final class Tracer {
         }
     }
 
-    /** Queues a timepoint, or drops and counts it when the queue is full. Never blocks. */
+    /**
+     * Queues a timepoint, or drops and counts it when the queue is full. Never blocks. A failure
+     * (FAILED, RETRIED, DEAD_LETTERED) is still queued when the queue is full of ordinary
+     * timepoints: it may use a reserve of as many again, so a burst of SENT and HANDLED never
+     * hides the steps someone will look for.
+     */
     public void record(Timepoint timepoint) {
+        if (enabled && isFailure(timepoint.kind())) {
+            if (size.incrementAndGet() > 2L * capacity || !running) {
+                size.decrementAndGet();
+                droppedFull.increment();
+                return;
+            }
+            queue.offer(timepoint);
+            return;
+        }
         queue((Object) timepoint);
+    }
+
+    private static boolean isFailure(String kind) {
+        return Timepoint.FAILED.equals(kind) || Timepoint.RETRIED.equals(kind) || Timepoint.DEAD_LETTERED.equals(kind);
     }
 
     /** SENT: the broker acknowledged a message; the shipper reads the fields later. */

@@ -279,4 +279,23 @@ class TracerTest {
         assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")).isFalse();
         assertThat(Tracer.sampledFlag((String) null)).isNull();
     }
+
+    @Test
+    void failuresAreQueuedEvenWhenOrdinaryTimepointsFilledTheQueue() {
+        StuckSink sink = new StuckSink();
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> TracingConfig.DEFAULT, null, sink, null);
+        for (int i = 0; i < 100; i++) {
+            tracer.record(timepoint("m-" + i));
+        }
+        long dropped = tracer.droppedQueueFull();
+
+        for (int i = 0; i < 10; i++) {
+            tracer.record(new Timepoint("f-" + i, Timepoint.FAILED, 1L, "trade", "pay-succ", null, "billing", "billing",
+                    "i-1", 0, 1L, null, 3L, 1, "java.lang.IllegalStateException: boom", null, null));
+        }
+
+        assertThat(dropped).isPositive();
+        assertThat(tracer.droppedQueueFull()).isEqualTo(dropped);
+        tracer.close(Duration.ofMillis(100));
+    }
 }
