@@ -151,7 +151,20 @@ public class ScheduleService {
                         rs.getString(9)), id, Math.max(1, Math.min(limit, 1000)));
     }
 
+    /** Changes the fields given; null fields stay as they are (the API's PATCH). */
     public ScheduleView update(Caller caller, long id, ScheduleRequest r) {
+        return update(caller, id, r, false);
+    }
+
+    /**
+     * Sets the schedule to exactly what a whole form holds: an empty description, key, start, end
+     * or maximum count removes it (the console's edit form, which always sends every field).
+     */
+    public ScheduleView replace(Caller caller, long id, ScheduleRequest r) {
+        return update(caller, id, r, true);
+    }
+
+    private ScheduleView update(Caller caller, long id, ScheduleRequest r, boolean whole) {
         ScheduleView before = findForUpdate(id);
         caller.requireApp(before.app());
         Violations v = new Violations();
@@ -169,13 +182,24 @@ public class ScheduleService {
         if (r.name() != null) {
             row.name = r.name().strip();
         }
+        if (whole) {
+            row.description = null;
+            row.key = null;
+            row.startAt = null;
+            row.endAt = null;
+            row.maxCount = null;
+        }
         apply(v, row, r);
         v.throwIfAny();
         checkEvent(row);
         if (!row.name.equals(before.name()) && exists(before.app(), row.name)) {
             throw new ConflictException("App '" + before.app() + "' already has a schedule named '" + row.name + "'", "name");
         }
-        boolean timing = r.cron() != null || r.fixedRateMillis() != null || r.timeZone() != null || r.startAt() != null
+        boolean timing = whole ? !java.util.Objects.equals(row.cron, before.cron())
+                || !java.util.Objects.equals(row.fixedRateMs, before.fixedRateMillis()) || !row.timeZone.equals(before.timeZone())
+                || !java.util.Objects.equals(row.startAt, before.startAt()) || !java.util.Objects.equals(row.endAt, before.endAt())
+                || !java.util.Objects.equals(row.maxCount, before.maxCount()) || (wasPaused && !row.paused)
+                : r.cron() != null || r.fixedRateMillis() != null || r.timeZone() != null || r.startAt() != null
                 || r.endAt() != null || r.maxCount() != null || (wasPaused && !row.paused);
         if (row.paused) {
             row.nextFireAt = null;

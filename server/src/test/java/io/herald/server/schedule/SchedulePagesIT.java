@@ -31,13 +31,15 @@ class SchedulePagesIT extends ServerTest {
     MockMvc mvc;
     long id;
     String name;
+    String app;
+    String topic;
 
     @BeforeEach
     void schedule() {
         mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
-        String app = unique("page");
+        app = unique("page");
         admin.post("/apps", Map.of("name", app));
-        String topic = unique("page-topic");
+        topic = unique("page-topic");
         admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1,
                 "types", List.of(Map.of("name", "tick"))));
         name = unique("nightly <cleanup>");
@@ -86,6 +88,102 @@ class SchedulePagesIT extends ServerTest {
     void viewerMayLookButNotPause() throws Exception {
         MvcResult r = mvc.perform(post("/schedules/" + id + "/pause").with(csrf())
                 .with(user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER")))).andReturn();
+        assertThat(r.getResponse().getStatus()).isEqualTo(403);
+    }
+
+    private MvcResult submit(MockHttpServletRequestBuilder request, boolean htmx, Map<String, String> fields) throws Exception {
+        if (htmx) {
+            request.header("HX-Request", "true");
+        }
+        fields.forEach(request::param);
+        return mvc.perform(request.with(csrf()).with(user("editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR")))).andReturn();
+    }
+
+    private Map<String, String> fields(String scheduleName) {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("app", app);
+        f.put("name", scheduleName);
+        f.put("description", "");
+        f.put("timing", "RATE");
+        f.put("cron", "");
+        f.put("fixedRateMillis", "90000");
+        f.put("timeZone", "Europe/Berlin");
+        f.put("startAt", "");
+        f.put("endAt", "");
+        f.put("maxCount", "5");
+        f.put("topic", topic);
+        f.put("type", "tick");
+        f.put("key", "k-1");
+        f.put("contentType", "application/json");
+        f.put("payload", "{\"n\": 1}");
+        f.put("misfirePolicy", "SKIP");
+        return f;
+    }
+
+    @ParameterizedTest(name = "htmx={0}")
+    @ValueSource(booleans = {false, true})
+    void createsAScheduleFromTheFormShowingErrorsBesideTheFields(boolean htmx) throws Exception {
+        String form = page(get("/schedules/new"), htmx);
+        assertThat(form).contains("name=\"_csrf\"").contains("Create schedule").contains(app);
+
+        Map<String, String> bad = fields(unique("bad"));
+        bad.put("timing", "CRON");
+        bad.put("cron", "every monday");
+        bad.put("payload", "{not json");
+        MvcResult refused = submit(post("/schedules"), htmx, bad);
+        assertThat(refused.getResponse().getStatus()).isEqualTo(422);
+        String html = refused.getResponse().getContentAsString();
+        assertThat(html).contains("id=\"err-payload\"").contains("not valid JSON").contains("every monday");
+        bad.put("payload", "{}");
+        html = submit(post("/schedules"), htmx, bad).getResponse().getContentAsString();
+        assertThat(html).contains("id=\"err-cron\"").contains("not a valid cron expression");
+
+        String created = unique("every 90 s");
+        MvcResult ok = submit(post("/schedules"), htmx, fields(created));
+        assertThat(ok.getResponse().getStatus()).isEqualTo(htmx ? 200 : 302);
+        var s = admin.get("/schedules?app=" + app).json();
+        var mine = java.util.stream.StreamSupport.stream(s.spliterator(), false)
+                .filter(n -> n.get("name").asString().equals(created)).findFirst().orElseThrow();
+        assertThat(mine.get("fixedRateMillis").asLong()).isEqualTo(90_000);
+        assertThat(mine.get("timeZone").asString()).isEqualTo("Europe/Berlin");
+        assertThat(mine.get("maxCount").asLong()).isEqualTo(5);
+        assertThat(mine.get("misfirePolicy").asString()).isEqualTo("SKIP");
+        assertThat(mine.get("key").asString()).isEqualTo("k-1");
+        assertThat(mine.get("payload").toString()).isEqualTo("{\"n\":1}");
+        var audit = admin.get("/audit?objectType=schedule&objectId=" + mine.get("id").asLong()).json();
+        assertThat(audit.get(0).get("action").asString()).isEqualTo("create");
+        assertThat(audit.get(0).get("actor").asString()).isEqualTo("user:editor");
+    }
+
+    @Test
+    void editsTheWholeScheduleAndAnEmptyFieldRemovesItsValue() throws Exception {
+        String form = page(get("/schedules/" + id + "/edit"), false);
+        assertThat(form).contains("0 0 3 * * *").contains("Save schedule");
+
+        Map<String, String> f = fields(name);
+        f.remove("app");
+        f.put("timing", "CRON");
+        f.put("cron", "0 30 8 * * MON-FRI");
+        f.put("maxCount", "");
+        f.put("key", "");
+        f.put("endAt", "2999-01-01T00:00");
+        MvcResult ok = submit(post("/schedules/" + id), true, f);
+        assertThat(ok.getResponse().getStatus()).as(ok.getResponse().getContentAsString()).isEqualTo(200);
+        var s = admin.get("/schedules/" + id).json();
+        assertThat(s.get("cron").asString()).isEqualTo("0 30 8 * * MON-FRI");
+        assertThat(s.has("fixedRateMillis")).isFalse();
+        assertThat(s.has("maxCount")).isFalse();
+        assertThat(s.has("key")).isFalse();
+        assertThat(s.get("endAt").asString()).isEqualTo("2998-12-31T23:00:00Z");
+        assertThat(s.get("upcoming").get(0).asString()).contains("T07:30:00Z");
+        var audit = admin.get("/audit?objectType=schedule&objectId=" + id).json();
+        assertThat(audit.get(0).get("action").asString()).isEqualTo("update");
+    }
+
+    @Test
+    void viewerGetsNoScheduleForm() throws Exception {
+        MvcResult r = mvc.perform(get("/schedules/new").with(user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER"))))
+                .andReturn();
         assertThat(r.getResponse().getStatus()).isEqualTo(403);
     }
 }
