@@ -9,9 +9,9 @@ import io.herald.sdk.Herald;
 import io.herald.sdk.HeraldConfigException;
 import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.Message;
-import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -54,10 +53,7 @@ class SdkAgainstServerIT {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(HeraldServer.class).run("--server.port=" + port,
-                "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
-                "--spring.datasource.password=" + TestInfra.dbPassword(),
-                "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN,
+        return TestServers.start(db, TestInfra.kafkaBootstrap(), TOKEN, "--server.port=" + port,
                 "--herald.push.long-poll-timeout=5s");
     }
 

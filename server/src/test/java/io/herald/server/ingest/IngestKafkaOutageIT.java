@@ -3,9 +3,9 @@ package io.herald.server.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -32,16 +31,11 @@ class IngestKafkaOutageIT {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.afterPropertiesSet();
         String db = TestInfra.createDatabase("herald_ingest_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
-        server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
-                "--spring.datasource.url=" + db,
-                "--spring.datasource.username=" + TestInfra.dbUser(),
-                "--spring.datasource.password=" + TestInfra.dbPassword(),
-                "--herald.kafka.bootstrap=" + broker.getBrokersAsString(),
+        server = TestServers.start(db, broker.getBrokersAsString(), "ingest-outage-token",
                 "--herald.kafka.operation-timeout=3s",
                 "--herald.ingest.max-block=2s",
                 "--herald.ingest.delivery-timeout=3s",
-                "--herald.dispatch.enabled=false",
-                "--herald.security.admin-token=ingest-outage-token");
+                "--herald.dispatch.enabled=false");
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) server).getWebServer().getPort();
         Api admin = new Api(base + "/api/v1", "ingest-outage-token");
         key = admin.post("/apps", Map.of("name", "shop")).json().get("apiKey").asString();

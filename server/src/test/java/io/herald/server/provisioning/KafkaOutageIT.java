@@ -3,16 +3,15 @@ package io.herald.server.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -33,13 +32,8 @@ class KafkaOutageIT {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.afterPropertiesSet();
         String db = TestInfra.createDatabase("herald_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
-        server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
-                "--spring.datasource.url=" + db,
-                "--spring.datasource.username=" + TestInfra.dbUser(),
-                "--spring.datasource.password=" + TestInfra.dbPassword(),
-                "--herald.kafka.bootstrap=" + broker.getBrokersAsString(),
-                "--herald.kafka.operation-timeout=3s",
-                "--herald.security.admin-token=outage-admin-token");
+        server = TestServers.start(db, broker.getBrokersAsString(), "outage-admin-token",
+                "--herald.kafka.operation-timeout=3s");
         int port = ((WebServerApplicationContext) server).getWebServer().getPort();
         admin = new Api("http://127.0.0.1:" + port + "/api/v1", "outage-admin-token");
         actuator = new Api("http://127.0.0.1:" + port + "/actuator", null);

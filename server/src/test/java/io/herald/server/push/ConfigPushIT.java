@@ -2,16 +2,15 @@ package io.herald.server.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -80,14 +79,8 @@ class ConfigPushIT extends ServerTest {
     @Test
     void changeThroughOneInstanceWakesPollHeldByAnother() throws Exception {
         AppWithKey app = appWithBinding();
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(HeraldServer.class)
-                .run("--server.port=0",
-                        "--spring.datasource.url=" + TestInfra.databaseUrl(),
-                        "--spring.datasource.username=" + TestInfra.dbUser(),
-                        "--spring.datasource.password=" + TestInfra.dbPassword(),
-                        "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(),
-                        "--herald.security.admin-token=" + ADMIN_TOKEN,
-                        "--herald.push.long-poll-timeout=20s")) {
+        try (ConfigurableApplicationContext second = TestServers.start(TestInfra.databaseUrl(),
+                TestInfra.kafkaBootstrap(), ADMIN_TOKEN, "--herald.push.long-poll-timeout=20s")) {
             int port2 = ((WebServerApplicationContext) second).getWebServer().getPort();
             Api appOn2 = new Api("http://127.0.0.1:" + port2 + "/api/v1", app.key());
             JsonNode first = appOn2.get("/config/" + app.name()).json();

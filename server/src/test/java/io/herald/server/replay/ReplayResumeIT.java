@@ -7,6 +7,7 @@ import io.herald.sdk.wire.HeraldTopics;
 import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,8 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -37,29 +36,26 @@ class ReplayResumeIT {
 
     private static final String TOKEN = "resume-admin-token";
 
-    private static String[] args(String db, int port) {
-        return new String[] {"--server.port=" + port,
-                "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
-                "--spring.datasource.password=" + TestInfra.dbPassword(),
-                "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN,
-                "--herald.replay.lease=3s", "--herald.replay.progress-interval=200ms", "--herald.replay.claim-interval=300ms",
-                "--herald.trace.enabled=false"};
-    }
+    private static final String[] SETTINGS = {"--herald.replay.lease=3s", "--herald.replay.progress-interval=200ms",
+            "--herald.replay.claim-interval=300ms", "--herald.trace.enabled=false"};
 
     private static ConfigurableApplicationContext server(String db) {
-        return new SpringApplicationBuilder(HeraldServer.class).run(args(db, 0));
+        return TestServers.start(db, TestInfra.kafkaBootstrap(), TOKEN, SETTINGS);
     }
 
     /** A Herald server in a JVM of its own, so that it can be killed the hard way. */
     private static Process serverProcess(String db, int port, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), HeraldServer.class.getName()));
-        command.addAll(List.of(args(db, port)));
+        command.addAll(List.of("--server.port=" + port, "--spring.datasource.url=" + db,
+                "--spring.datasource.username=" + TestInfra.dbUser(), "--spring.datasource.password=" + TestInfra.dbPassword(),
+                "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN));
+        command.addAll(List.of(SETTINGS));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static Api api(ConfigurableApplicationContext server) {
-        return new Api("http://127.0.0.1:" + ((WebServerApplicationContext) server).getWebServer().getPort() + "/api/v1", TOKEN);
+        return TestServers.api(server, TOKEN);
     }
 
     private static String db() {

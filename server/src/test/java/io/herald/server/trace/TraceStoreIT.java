@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.Timepoint;
-import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
+import io.herald.server.support.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -292,10 +291,8 @@ class TraceStoreIT extends ServerTest {
         String run = unique("once");
         int n = 3000;
         shipBurst(run, 0, n / 3);
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
-                "--spring.datasource.url=" + TestInfra.databaseUrl(), "--spring.datasource.username=" + TestInfra.dbUser(),
-                "--spring.datasource.password=" + TestInfra.dbPassword(), "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(),
-                "--herald.security.admin-token=" + ADMIN_TOKEN)) {
+        try (ConfigurableApplicationContext second = TestServers.start(TestInfra.databaseUrl(),
+                TestInfra.kafkaBootstrap(), ADMIN_TOKEN)) {
             shipBurst(run, n / 3, 2 * n / 3);
             await().atMost(Duration.ofSeconds(60)).until(() -> stored(run) >= 2 * n / 3);
         }
