@@ -75,11 +75,11 @@ final class TimepointJson {
         ascii(s.messageIdBytes());
         raw(",\"kind\":\"SENT\",\"time\":");
         number(s.ackedAt());
-        text("topic", s.topic());
-        text("type", s.type());
+        topic.write(this, s.topic());
+        type.write(this, s.type());
         text("key", s.key());
-        text("app", app);
-        text("instance", instance);
+        this.app.write(this, app);
+        this.instance.write(this, instance);
         raw(",\"partition\":");
         number(s.partition());
         raw(",\"offset\":");
@@ -107,16 +107,27 @@ final class TimepointJson {
 
     private void object(Timepoint t) {
         raw("{\"messageId\":");
-        string(t.messageId());
+        String id = t.messageId();
+        if (id != null && id == lastId) {
+            // a consumer records RECEIVED and HANDLED of one record one after the other
+            ensure(lastIdJson.length);
+            System.arraycopy(lastIdJson, 0, buf, len, lastIdJson.length);
+            len += lastIdJson.length;
+        } else {
+            int start = len;
+            string(id);
+            lastId = id;
+            lastIdJson = Arrays.copyOfRange(buf, start, len);
+        }
         text("kind", t.kind());
         raw(",\"time\":");
         number(t.time());
-        text("topic", t.topic());
-        text("type", t.type());
-        text("key", t.key());
-        text("app", t.app());
-        text("group", t.group());
-        text("instance", t.instance());
+        topic.write(this, t.topic());
+        type.write(this, t.type());
+        key.write(this, t.key());
+        app.write(this, t.app());
+        group.write(this, t.group());
+        instance.write(this, t.instance());
         if (t.partition() != null) {
             raw(",\"partition\":");
             number(t.partition());
@@ -129,10 +140,52 @@ final class TimepointJson {
             number(t.attempt());
         }
         text("error", t.error());
-        text("traceparent", t.traceparent());
+        traceparent.write(this, t.traceparent());
         text("replayJob", t.replayJob());
         put((byte) '}');
     }
+
+    /**
+     * A field whose value repeats from one timepoint to the next (topic, type, app, group,
+     * instance: the same String objects, from the catalog and the client's settings; key and
+     * traceparent: a consumer's RECEIVED and HANDLED of one record): its JSON
+     * ({@code ,"name":"value"}) is written once and copied while the value stays the same object.
+     */
+    private static final class RepeatedField {
+        private final String name;
+        private String last;
+        private byte[] json;
+
+        RepeatedField(String name) {
+            this.name = name;
+        }
+
+        void write(TimepointJson out, String value) {
+            if (value == null) {
+                return;
+            }
+            if (value != last) {
+                int start = out.len;
+                out.text(name, value);
+                json = Arrays.copyOfRange(out.buf, start, out.len);
+                last = value;
+                return;
+            }
+            out.ensure(json.length);
+            System.arraycopy(json, 0, out.buf, out.len, json.length);
+            out.len += json.length;
+        }
+    }
+
+    private final RepeatedField topic = new RepeatedField("topic");
+    private final RepeatedField type = new RepeatedField("type");
+    private final RepeatedField app = new RepeatedField("app");
+    private final RepeatedField group = new RepeatedField("group");
+    private final RepeatedField instance = new RepeatedField("instance");
+    private final RepeatedField key = new RepeatedField("key");
+    private final RepeatedField traceparent = new RepeatedField("traceparent");
+    private String lastId;
+    private byte[] lastIdJson;
 
     private void ensure(int more) {
         if (len + more > buf.length) {
@@ -165,6 +218,16 @@ final class TimepointJson {
         }
     }
 
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Decimal digits, two at a time and in int arithmetic where the value allows (epoch millis, offsets). */
     private void number(long v) {
         if (v == Long.MIN_VALUE) {
             raw(Long.toString(v));
@@ -175,16 +238,55 @@ final class TimepointJson {
             buf[len++] = '-';
             v = -v;
         }
-        int start = len;
-        do {
-            buf[len++] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v != 0);
-        for (int i = start, j = len - 1; i < j; i++, j--) {
-            byte tmp = buf[i];
-            buf[i] = buf[j];
-            buf[j] = tmp;
+        if (v < 100_000_000L) {
+            digits((int) v);
+            return;
         }
+        long high = v / 100_000_000L;
+        int low = (int) (v - high * 100_000_000L);
+        if (high < 100_000_000L) {
+            digits((int) high);
+        } else {
+            long top = high / 100_000_000L;
+            digits((int) top);
+            eight((int) (high - top * 100_000_000L));
+        }
+        eight(low);
+    }
+
+    /** {@code v} (0 to 99,999,999) without leading zeros. */
+    private void digits(int v) {
+        int n = v < 10 ? 1 : v < 100 ? 2 : v < 1_000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : v < 1_000_000 ? 6
+                : v < 10_000_000 ? 7 : 8;
+        int end = len + n;
+        int i = end;
+        while (v >= 100) {
+            int q = v / 100;
+            int r = (v - q * 100) * 2;
+            buf[--i] = DIGIT_PAIRS[r + 1];
+            buf[--i] = DIGIT_PAIRS[r];
+            v = q;
+        }
+        if (v >= 10) {
+            buf[--i] = DIGIT_PAIRS[v * 2 + 1];
+            buf[--i] = DIGIT_PAIRS[v * 2];
+        } else {
+            buf[--i] = (byte) ('0' + v);
+        }
+        len = end;
+    }
+
+    /** {@code v} (0 to 99,999,999) as exactly eight digits. */
+    private void eight(int v) {
+        int i = len + 8;
+        for (int k = 0; k < 4; k++) {
+            int q = v / 100;
+            int r = (v - q * 100) * 2;
+            buf[--i] = DIGIT_PAIRS[r + 1];
+            buf[--i] = DIGIT_PAIRS[r];
+            v = q;
+        }
+        len += 8;
     }
 
     private void text(String name, String value) {

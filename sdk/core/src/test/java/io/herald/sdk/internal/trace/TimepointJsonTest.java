@@ -27,4 +27,26 @@ class TimepointJsonTest {
             assertThat(mapper.readValue(json.write(t), Timepoint.class)).isEqualTo(t);
         }
     }
+
+    @Test
+    void repeatedFieldsAndNumbersOfEveryLengthStayExact() throws Exception {
+        ObjectMapper mapper = PayloadCodec.defaultMapper();
+        TimepointJson json = new TimepointJson();
+        long[] numbers = {0, 7, 10, 99, 100, 101, 999, 12_345, 99_999_999L, 100_000_000L, 123_456_789L,
+                1_700_000_000_123L, 9_999_999_999_999_999L, 10_000_000_000_000_000L, Long.MAX_VALUE, -1, -100_000_001L};
+        String topic = "trade";
+        for (long n : numbers) {
+            // the same topic object (copied once) and an equal one that is another object, then a different one
+            for (String t : List.of(topic, new String(topic), "other-topic")) {
+                String id = "m-" + n;
+                String key = t == topic ? null : "k-" + n;
+                for (String kind : List.of(Timepoint.RECEIVED, Timepoint.HANDLED)) {
+                    Timepoint tp = new Timepoint(id, kind, n, t, "pay-succ", key, "billing", "g", "i-1",
+                            (int) (n & 0x7FFF), n, n, n, 1, null, t == topic ? "00-" + id : null, null);
+                    assertThat(new String(json.write(tp), java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo(mapper.writeValueAsString(tp));
+                }
+            }
+        }
+    }
 }
