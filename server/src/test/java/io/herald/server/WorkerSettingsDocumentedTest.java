@@ -1,0 +1,57 @@
+package io.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.server.dispatch.DispatchProperties;
+import io.herald.server.ingest.IngestProperties;
+import io.herald.server.schedule.ScheduleProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every setting of the ingestion, scheduler and dispatcher is in the server's application.yml with
+ * the default the code has, and in the README's settings table.
+ */
+class WorkerSettingsDocumentedTest {
+
+    @ParameterizedTest
+    @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class})
+    void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
+        String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
+        Map<String, Object> yml;
+        try (InputStream in = getClass().getResourceAsStream("/application.yml")) {
+            yml = new Yaml().load(in);
+        }
+        Object section = yml;
+        for (String part : prefix.split("\\.")) {
+            section = ((Map<?, ?>) section).get(part);
+            assertThat(section).as(prefix + " in application.yml").isNotNull();
+        }
+        Map<?, ?> settings = (Map<?, ?>) section;
+        String readme = Files.readString(Path.of("..", "README.md"));
+        RecordComponent[] components = properties.getRecordComponents();
+        Class<?>[] types = java.util.Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        java.lang.reflect.Parameter[] parameters;
+        try {
+            parameters = properties.getDeclaredConstructor(types).getParameters();
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName().replaceAll("([A-Z])", "-$1").toLowerCase();
+            String codeDefault = parameters[i].getAnnotation(DefaultValue.class).value()[0];
+            assertThat(settings.get(name)).as(prefix + "." + name + " in application.yml").isNotNull();
+            assertThat(String.valueOf(settings.get(name))).as(prefix + "." + name + " default").isEqualTo(codeDefault);
+            assertThat(readme).as(prefix + "." + name + " in README.md").contains("| `" + prefix + "." + name + "` | `" + codeDefault + "` |");
+        }
+    }
+}
