@@ -8,9 +8,10 @@ import java.util.List;
  *
  * @param dataObject   the data object's name
  * @param method       the DAO method
- * @param event        the event name: the method, or {@code <method>_X} when it threw
+ * @param event        the event name: the method, {@code <method>_X} when it threw, or {@code before<Method>}
+ *                     when published before the method ran (opt-in, {@link DataObject#before()})
  * @param args         the arguments as JSON
- * @param result       the return value as JSON ({@code null} for void or on exception)
+ * @param result       the return value as JSON ({@code null} for void, on exception and before the call)
  * @param errorType    the exception class when the call threw, else {@code null}
  * @param errorMessage the exception message when the call threw
  * @param messageId    the message id ({@code ce_id})
@@ -21,5 +22,11 @@ public record DataEvent(String dataObject, String method, String event, List<Jso
     /** Whether the call threw. */
     public boolean failed() {
         return errorType != null;
+    }
+
+    /** Whether this event was published before the method ran (so there is no result yet). */
+    public boolean before() {
+        return errorType == null && method != null && !method.isEmpty() && event != null && !event.equals(method)
+               && event.equals("before" + Character.toUpperCase(method.charAt(0)) + method.substring(1));
     }
 }

@@ -9,9 +9,11 @@ import java.lang.annotation.Target;
 /**
  * Marks a DAO or repository whose calls publish data events: after each matching method returns,
  * an event named after the method with its arguments and result; when it throws, an event named
- * {@code <method>_X} with the arguments and the exception (which is rethrown). Events go to the
- * topic {@code data.<name>}. Plain Java: {@link Herald#dataObject(Class, Object)}; Spring: the
- * starter wraps beans of classes carrying this annotation.
+ * {@code <method>_X} with the arguments and the exception (which is rethrown). Opt-in with
+ * {@link #before()}: an event named {@code before<Method>} (e.g. {@code beforeDeleteOrder}) with the
+ * arguments, published before the method runs. Events go to the topic {@code data.<name>}. Plain
+ * Java: {@link Herald#dataObject(Class, Object)}; Spring: the starter wraps beans of classes
+ * carrying this annotation.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,4 +25,12 @@ public @interface DataObject {
 
     /** Method name patterns that publish ({@code *} = any characters). */
     String[] methods() default {"insert*", "update*", "delete*"};
+
+    /**
+     * Method name patterns that also publish a "before" event, {@code before<Method>} with the
+     * arguments, before the method runs (none by default). It is sent synchronously like the others:
+     * when it cannot be written the method does not run and the call fails. Listen with
+     * {@code onBefore<Method>}.
+     */
+    String[] before() default {};
 }

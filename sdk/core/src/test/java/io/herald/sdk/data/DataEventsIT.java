@@ -127,4 +127,84 @@ class DataEventsIT {
                 .hasMessageContaining("onInsertOrdr")
                 .hasMessageContaining("insertOrdr");
     }
+    @DataObject(name = "order-dao-before-it", before = {"delete*"})
+    public interface GuardedOrderDao {
+        Order insertOrder(Order order);
+
+        void deleteOrder(String id);
+    }
+
+    /** Every event in the order it arrived, as "type:first argument". */
+    @DataListener(dataObject = GuardedOrderDao.class)
+    public static final class GuardedOrderEvents {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        public void onBeforeDeleteOrder(String id, DataEvent event) {
+            assertThat(event.before()).isTrue();
+            assertThat(event.result()).isNull();
+            seen.add(event.event() + ":" + id);
+        }
+
+        public void onDeleteOrder(String id) {
+            seen.add("deleteOrder:" + id);
+        }
+
+        public void onDeleteOrder_X(String id, DataEvent event) {
+            seen.add(event.event() + ":" + id);
+        }
+
+        public void onInsertOrder(Order order) {
+            seen.add("insertOrder:" + order.id());
+        }
+    }
+
+    @DataListener(dataObject = GuardedOrderDao.class)
+    public static final class BeforeInsertNotOptedIn {
+        public void onBeforeInsertOrder(Order order) {
+        }
+    }
+
+    @Test
+    void beforeEventsArePublishedBeforeTheMethodRunsForMethodsThatOptIn() {
+        TestKafka.createTopics(1, "data.order-dao-before-it");
+        herald = TestHerald.builder("shop", null).build();
+        GuardedOrderEvents listener = new GuardedOrderEvents();
+        herald.registerDataListener(listener);
+        herald.start();
+        List<String> ranWhen = new CopyOnWriteArrayList<>();
+        GuardedOrderDao dao = herald.dataObject(GuardedOrderDao.class, new GuardedOrderDao() {
+            @Override
+            public Order insertOrder(Order order) {
+                return order;
+            }
+
+            @Override
+            public void deleteOrder(String id) {
+                ranWhen.add(id);
+                if (id.equals("locked")) {
+                    throw new IllegalStateException("order is locked");
+                }
+            }
+        });
+
+        // when
+        dao.insertOrder(new Order("o-1", 1));   // no before event: insert* did not opt in
+        dao.deleteOrder("o-1");
+        assertThatThrownBy(() -> dao.deleteOrder("locked")).hasMessage("order is locked");
+
+        // then: before, then the outcome, in call order on the one partition
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.seen.size() == 5);
+        assertThat(listener.seen).containsExactly("insertOrder:o-1", "beforeDeleteOrder:o-1", "deleteOrder:o-1",
+                "beforeDeleteOrder:locked", "deleteOrder_X:locked");
+        assertThat(ranWhen).containsExactly("o-1", "locked");
+    }
+
+    @Test
+    void beforeListenerForAMethodThatDidNotOptInFailsRegistrationNamingIt() {
+        herald = TestHerald.builder("shop", null).build();
+        assertThatThrownBy(() -> herald.registerDataListener(new BeforeInsertNotOptedIn()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("onBeforeInsertOrder")
+                .hasMessageContaining("with before events: [deleteOrder]");
+    }
 }

@@ -21,14 +21,15 @@ import java.util.regex.Pattern;
 
 /**
  * Data events: naming (data object → topic, method → event type), the JSON body
- * {@code {"dataObject","method","args":[...],"result",...,"error":{"type","message"}}}, and the
- * publishing side of an intercepted call. Spring's interceptor and the plain-Java proxy both end in
- * {@link #published}.
+ * {@code {"dataObject","method","args":[...],"result",...,"error":{"type","message"}}} (a "before"
+ * event has only the arguments), and the publishing side of an intercepted call. Spring's
+ * interceptor and the plain-Java proxy both go through {@link #around}.
  */
 public final class DataEvents {
 
     public static final String TOPIC_PREFIX = "data.";
     public static final String FAILED_SUFFIX = "_X";
+    public static final String BEFORE_PREFIX = "before";
 
     private final DataEventSink sink;
     private final ObjectMapper mapper;
@@ -84,10 +85,19 @@ public final class DataEvents {
         return parent == null || parent == Object.class ? null : annotatedType(parent);
     }
 
-    /** Whether calls of the method publish events. */
+    /** Whether calls of the method publish events after they return or throw. */
     public static boolean intercepted(Class<?> type, String method) {
         DataObject a = annotation(type);
-        String[] patterns = a == null ? new String[] {"insert*", "update*", "delete*"} : a.methods();
+        return matches(a == null ? new String[] {"insert*", "update*", "delete*"} : a.methods(), method);
+    }
+
+    /** Whether calls of the method publish an event before they run ({@link DataObject#before()}, opt-in). */
+    public static boolean interceptedBefore(Class<?> type, String method) {
+        DataObject a = annotation(type);
+        return a != null && matches(a.before(), method);
+    }
+
+    private static boolean matches(String[] patterns, String method) {
         for (String p : patterns) {
             if (Pattern.matches(Pattern.quote(p).replace("*", "\\E.*\\Q"), method)) {
                 return true;
@@ -96,8 +106,54 @@ public final class DataEvents {
         return false;
     }
 
-    /** Publishes the event of one call (synchronously, so a failing publish is seen by the caller). */
-    public void published(Class<?> type, Method method, Object[] args, Object result, Throwable error) {
+    /** The event type of a "before" event: {@code before<Method>}. */
+    public static String beforeEvent(String method) {
+        return BEFORE_PREFIX + Character.toUpperCase(method.charAt(0)) + method.substring(1);
+    }
+
+    /**
+     * Publishes the "before" event of a call that is about to run (synchronously: when it cannot be
+     * written the exception reaches the caller and the method does not run).
+     */
+    public void before(Class<?> type, Method method, Object[] args) {
+        sink.send(topic(type), beforeEvent(method.getName()), body(type, method, args));
+    }
+
+    /**
+     * Runs one intercepted call: the "before" event when the method opted in, the call, then the
+     * event of its outcome when the method is intercepted.
+     */
+    public Object around(Class<?> type, Method method, Object[] args, Call call) throws Throwable {
+        String name = method.getName();
+        if (interceptedBefore(type, name)) {
+            before(type, method, args);
+        }
+        if (!intercepted(type, name)) {
+            return call.proceed();
+        }
+        Object result;
+        try {
+            result = call.proceed();
+        } catch (Throwable t) {
+            published(type, method, args, null, t);
+            throw t;
+        }
+        published(type, method, args, result, null);
+        return result;
+    }
+
+    /** The intercepted call itself. */
+    @FunctionalInterface
+    public interface Call {
+        Object proceed() throws Throwable;
+    }
+
+    /** Whether the method publishes any event (before, after or on failure). */
+    public static boolean publishes(Class<?> type, String method) {
+        return intercepted(type, method) || interceptedBefore(type, method);
+    }
+
+    private ObjectNode body(Class<?> type, Method method, Object[] args) {
         ObjectNode body = mapper.createObjectNode();
         body.put("dataObject", name(type));
         body.put("method", method.getName());
@@ -107,6 +163,12 @@ public final class DataEvents {
                 array.add(mapper.valueToTree(a));
             }
         }
+        return body;
+    }
+
+    /** Publishes the event of one call (synchronously, so a failing publish is seen by the caller). */
+    public void published(Class<?> type, Method method, Object[] args, Object result, Throwable error) {
+        ObjectNode body = body(type, method, args);
         if (error == null) {
             body.set("result", method.getReturnType() == void.class ? null : mapper.valueToTree(result));
         } else {
@@ -125,18 +187,10 @@ public final class DataEvents {
             throw new IllegalArgumentException(iface.getName() + " is not an interface (Spring's starter wraps classes)");
         }
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class || !intercepted(iface, method.getName())) {
+            if (method.getDeclaringClass() == Object.class || !publishes(iface, method.getName())) {
                 return invoke(method, target, args);
             }
-            Object result;
-            try {
-                result = invoke(method, target, args);
-            } catch (Throwable t) {
-                published(iface, method, args, null, t);
-                throw t;
-            }
-            published(iface, method, args, result, null);
-            return result;
+            return around(iface, method, args, () -> invoke(method, target, args));
         };
         return (T) Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler);
     }
@@ -161,11 +215,22 @@ public final class DataEvents {
                 error == null ? null : error.path("message").asText(null), message.id());
     }
 
-    /** The public methods of a DAO type that publish events. */
+    /** The public methods of a DAO type that publish events after they return or throw. */
     public static List<String> interceptedMethods(Class<?> type) {
         List<String> out = new ArrayList<>();
         for (Method m : type.getMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && m.getDeclaringClass() != Object.class && intercepted(type, m.getName())) {
+                out.add(m.getName());
+            }
+        }
+        return out;
+    }
+
+    /** The public methods of a DAO type that publish an event before they run. */
+    public static List<String> beforeMethods(Class<?> type) {
+        List<String> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isPublic(m.getModifiers()) && m.getDeclaringClass() != Object.class && interceptedBefore(type, m.getName())) {
                 out.add(m.getName());
             }
         }

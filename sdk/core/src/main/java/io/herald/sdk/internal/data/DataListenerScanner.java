@@ -16,9 +16,10 @@ import java.util.Map;
 
 /**
  * Turns a {@link DataListener} object into one handler for its data object's topic: events are
- * dispatched by type to {@code on<Method>} / {@code on<Method>_X}; events without a method are
- * acknowledged and skipped. Every {@code on...} method must name an intercepted method of the data
- * object, or registration fails naming it.
+ * dispatched by type to {@code on<Method>} / {@code on<Method>_X} / {@code onBefore<Method>}; events
+ * without a method are acknowledged and skipped. Every {@code on...} method must name an intercepted
+ * method of the data object (for {@code onBefore...}, one that opted in to before events), or
+ * registration fails naming it.
  */
 public final class DataListenerScanner {
 
@@ -42,6 +43,7 @@ public final class DataListenerScanner {
         }
         Class<?> dao = a.dataObject();
         List<String> known = DataEvents.interceptedMethods(dao);
+        List<String> knownBefore = DataEvents.beforeMethods(dao);
         Map<String, Method> byEvent = new HashMap<>();
         for (Method m : type.getMethods()) {
             String name = m.getName();
@@ -50,11 +52,18 @@ public final class DataListenerScanner {
                 continue;
             }
             String rest = name.substring(2);
+            String beforeOf = beforeOf(rest);
+            if (beforeOf != null && knownBefore.contains(beforeOf) && !known.contains(decapitalize(rest))) {
+                byEvent.put(DataEvents.beforeEvent(beforeOf), m);
+                continue;
+            }
             boolean failed = rest.endsWith(DataEvents.FAILED_SUFFIX);
-            String daoMethod = Character.toLowerCase(rest.charAt(0)) + rest.substring(1, failed ? rest.length() - 2 : rest.length());
+            String daoMethod = decapitalize(rest.substring(0, failed ? rest.length() - 2 : rest.length()));
             if (!known.contains(daoMethod)) {
                 throw new IllegalArgumentException("@DataListener " + type.getName() + "." + name + ": " + dao.getSimpleName()
-                        + " has no intercepted method '" + daoMethod + "' (intercepted: " + known + ")");
+                        + " has no intercepted method '" + daoMethod + "' (intercepted: " + known + (beforeOf == null ? ""
+                        : knownBefore.isEmpty() ? "; no method publishes before events: opt in with @DataObject(before = ...)"
+                        : "; with before events: " + knownBefore) + ")");
             }
             byEvent.put(failed ? daoMethod + DataEvents.FAILED_SUFFIX : daoMethod, m);
         }
@@ -63,6 +72,19 @@ public final class DataListenerScanner {
         }
         MessageHandler<byte[]> handler = message -> dispatch(listener, byEvent, message);
         return new Found(DataEvents.topic(dao), a.group().isBlank() ? null : a.group(), handler);
+    }
+
+    /** {@code BeforeDeleteOrder} → {@code deleteOrder}; null when the name does not start with "Before" and a capital. */
+    private static String beforeOf(String rest) {
+        String prefix = "Before";
+        if (!rest.startsWith(prefix) || rest.length() <= prefix.length() || !Character.isUpperCase(rest.charAt(prefix.length()))) {
+            return null;
+        }
+        return decapitalize(rest.substring(prefix.length()));
+    }
+
+    private static String decapitalize(String s) {
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private void dispatch(Object listener, Map<String, Method> byEvent, Message<byte[]> message) throws Exception {

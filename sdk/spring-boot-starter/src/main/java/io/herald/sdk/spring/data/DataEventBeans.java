@@ -21,7 +21,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 /**
  * Data events in Spring: beans whose class (or an interface, e.g. a Spring Data repository)
  * carries {@code @DataObject} get an interceptor that publishes the events of their matching
- * methods after each call (and {@code <method>_X} when one throws); {@code @DataListener} beans are
+ * methods after each call (and {@code <method>_X} when one throws; {@code before<Method>} before the
+ * methods that opted in with {@code @DataObject(before = ...)}); {@code @DataListener} beans are
  * registered with Herald once all singletons exist, before it starts, so a listener method that
  * names no intercepted method fails the start-up with a message naming it. A {@link DataEventSink}
  * bean (e.g. the outbox's) receives the events instead of Herald's sender.
@@ -107,24 +108,11 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
 
         @Override
         public Object invoke(MethodInvocation invocation) throws Throwable {
-            if (!DataEvents.intercepted(dataObject, invocation.getMethod().getName())) {
+            DataEvents e;
+            if (!DataEvents.publishes(dataObject, invocation.getMethod().getName()) || (e = events()) == null) {
                 return invocation.proceed();
             }
-            Object result;
-            try {
-                result = invocation.proceed();
-            } catch (Throwable t) {
-                DataEvents e = events();
-                if (e != null) {
-                    e.published(dataObject, invocation.getMethod(), invocation.getArguments(), null, t);
-                }
-                throw t;
-            }
-            DataEvents e = events();
-            if (e != null) {
-                e.published(dataObject, invocation.getMethod(), invocation.getArguments(), result, null);
-            }
-            return result;
+            return e.around(dataObject, invocation.getMethod(), invocation.getArguments(), invocation::proceed);
         }
     }
 }

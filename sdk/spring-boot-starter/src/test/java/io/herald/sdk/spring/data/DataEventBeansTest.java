@@ -85,6 +85,45 @@ class DataEventBeansTest {
         }
     }
 
+    @DataObject(name = "guarded-orders", before = "delete*")
+    public static class GuardedOrderDao {
+        public void deleteOrder(String id) {
+            if (id.equals("locked")) {
+                throw new IllegalStateException("order is locked");
+            }
+        }
+    }
+
+    @DataListener(dataObject = GuardedOrderDao.class)
+    public static class GuardedOrderEvents {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        public void onBeforeDeleteOrder(String id, DataEvent event) {
+            seen.add(event.event() + ":" + id + ":" + event.before());
+        }
+
+        public void onDeleteOrder(String id) {
+            seen.add("deleteOrder:" + id);
+        }
+
+        public void onDeleteOrder_X(String id, DataEvent event) {
+            seen.add(event.event() + ":" + id);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class WithGuarded {
+        @Bean
+        GuardedOrderDao guardedOrderDao() {
+            return new GuardedOrderDao();
+        }
+
+        @Bean
+        GuardedOrderEvents guardedOrderEvents() {
+            return new GuardedOrderEvents();
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class WithMisspelt {
         @Bean
@@ -115,5 +154,20 @@ class DataEventBeansTest {
         assertThatThrownBy(() -> new SpringApplicationBuilder(App.class, WithMisspelt.class).web(WebApplicationType.NONE)
                 .properties("herald.app=shop", "herald.config-cache.dir=").run())
                 .hasStackTraceContaining("onRemoveOrder");
+    }
+
+    @Test
+    void beforeEventPrecedesTheCallForMethodsThatOptIn() {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class, WithGuarded.class)
+                .web(WebApplicationType.NONE).properties("herald.app=shop", "herald.config-cache.dir=").run()) {
+            GuardedOrderDao dao = context.getBean(GuardedOrderDao.class);
+            GuardedOrderEvents events = context.getBean(GuardedOrderEvents.class);
+
+            dao.deleteOrder("o-1");
+            assertThatThrownBy(() -> dao.deleteOrder("locked")).hasMessage("order is locked");
+
+            assertThat(events.seen).containsExactly("beforeDeleteOrder:o-1:true", "deleteOrder:o-1",
+                    "beforeDeleteOrder:locked:true", "deleteOrder_X:locked");
+        }
     }
 }
