@@ -45,11 +45,9 @@ public final class TraceContext {
         CURRENT.set(traceparent);
         OPEN.incrementAndGet();
         return () -> {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            // set, not remove(): a listener opens a scope per message, and removing the entry each
+            // time makes the next set() rebuild it and sweep the thread's map
+            CURRENT.set(previous);
             OPEN.decrementAndGet();
         };
     }
@@ -72,15 +70,17 @@ public final class TraceContext {
             || value.charAt(52) != '-') {
             return false;
         }
-        for (int i = 0; i < 55; i++) {
-            if (i == 2 || i == 35 || i == 52) {
-                continue;
-            }
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return lowerHex(value, 0, 2) && lowerHex(value, 3, 35) && lowerHex(value, 36, 52) && lowerHex(value, 53, 55)
+               && !(value.charAt(0) == 'f' && value.charAt(1) == 'f');
+    }
+
+    private static boolean lowerHex(String value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = value.charAt(i);
+            if ((c - '0' & 0xFFFF) > 9 && (c - 'a' & 0xFFFF) > 5) {
                 return false;
             }
         }
-        return !value.startsWith("ff");
+        return true;
     }
 }

@@ -88,15 +88,32 @@ public final class BindingDispatcher implements RecordProcessor {
 
         Trace(Tracer tracer, IncomingRecord record) {
             this.tracer = tracer;
-            String id = WireHeaders.text(record.headers(), HeraldHeaders.CE_ID);
-            this.messageId = id != null ? id : record.topic() + "-" + record.partition() + "-" + record.offset();
+            // one pass over the headers instead of a lastHeader() scan per name (two of them usually absent)
+            byte[] id = null;
+            byte[] tp = null;
+            byte[] job = null;
+            byte[] sampledHeader = null;
+            for (Header h : record.headers()) {
+                String name = h.key();
+                if (name.equals(HeraldHeaders.CE_ID)) {
+                    id = h.value();
+                } else if (name.equals(HeraldHeaders.TRACEPARENT)) {
+                    tp = h.value();
+                } else if (name.equals(HeraldHeaders.REPLAY_JOB)) {
+                    job = h.value();
+                } else if (name.equals(HeraldHeaders.TRACE_SAMPLED)) {
+                    sampledHeader = h.value();
+                }
+            }
+            this.messageId = id != null ? new String(id, StandardCharsets.UTF_8)
+                    : record.topic() + "-" + record.partition() + "-" + record.offset();
             this.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            this.traceparent = WireHeaders.text(record.headers(), HeraldHeaders.TRACEPARENT);
-            this.replayJob = WireHeaders.text(record.headers(), HeraldHeaders.REPLAY_JOB);
+            this.traceparent = tp == null ? null : new String(tp, StandardCharsets.UTF_8);
+            this.replayJob = job == null ? null : new String(job, StandardCharsets.UTF_8);
             // The producer decided for the whole life of the message: in herald-trace-sampled when its
             // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
             // either (plain Kafka producers) are sampled here.
-            String decided = WireHeaders.text(record.headers(), HeraldHeaders.TRACE_SAMPLED);
+            String decided = sampledHeader == null ? null : new String(sampledHeader, StandardCharsets.UTF_8);
             Boolean flag = decided != null ? null : Tracer.sampledFlag(traceparent);
             this.sampled = decided != null ? "1".equals(decided) : flag != null ? flag : tracer.sample(record.topic());
         }
