@@ -27,7 +27,8 @@ public class AppService {
     private final Auditor auditor;
 
     AppService(AppRepository apps, ApiKeyRepository keys, TopicRepository topics, BindingRepository bindings,
-               ConfigVersions versions, Auditor auditor) {
+               ConfigVersions versions, Auditor auditor, ApiKeyCache keyCache) {
+        this.keyCache = keyCache;
         this.apps = apps;
         this.keys = keys;
         this.topics = topics;
@@ -108,7 +109,7 @@ public class AppService {
             throw new ConflictException("App '" + name + "' still has bindings; delete them first", "name");
         }
         AppView before = app.view();
-        keyCache.values().removeIf(k -> k.app().equals(name));
+        keyCache.forgetApp(name);
         apps.delete(app);
         versions.bump();
         auditor.record(caller, "delete", "app", name, before, null);
@@ -138,7 +139,7 @@ public class AppService {
         if (key.revokedAt == null) {
             ApiKeyView before = key.view();
             key.revokedAt = Instant.now();
-            keyCache.remove(key.hash);
+            keyCache.forget(key.hash);
             versions.bump();
             auditor.record(caller, "revoke-key", "app", name, before, key.view());
         }
@@ -146,12 +147,9 @@ public class AppService {
     }
 
     /**
-     * The app an API key belongs to, when the key is valid and not revoked. Valid keys are
-     * remembered for {@link #KEY_CACHE_TTL_NANOS} so that busy callers (SDK polls, HTTP ingestion)
-     * do not cost a database read per request; a revocation applies at once on the instance that
-     * made it and within that time on the others. No transaction is opened for a remembered key
-     * (the repository opens its own read on a miss): a transaction takes a pooled connection and
-     * two round trips, which made every ingested event wait for the pool under load.
+     * The app an API key belongs to, when the key is valid and not revoked, read from the catalog
+     * and then remembered in {@link ApiKeyCache} (callers ask the cache first). No transaction of
+     * its own: the repository's read is one.
      */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.SUPPORTS, readOnly = true)
     public Optional<String> authenticate(String apiKey) {
@@ -159,28 +157,16 @@ public class AppService {
             return Optional.empty();
         }
         String hash = Secrets.sha256(apiKey);
-        long now = System.nanoTime();
-        CachedKey cached = keyCache.get(hash);
-        if (cached != null && now - cached.at() < KEY_CACHE_TTL_NANOS) {
-            return Optional.of(cached.app());
-        }
         Optional<String> app = keys.findActiveByHash(hash).map(k -> k.app.name);
         if (app.isPresent()) {
-            if (keyCache.size() > 10_000) {
-                keyCache.clear();
-            }
-            keyCache.put(hash, new CachedKey(app.get(), now));
+            keyCache.remember(hash, app.get());
         } else {
-            keyCache.remove(hash);
+            keyCache.forget(hash);
         }
         return app;
     }
 
-    static final long KEY_CACHE_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    private final java.util.Map<String, CachedKey> keyCache = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record CachedKey(String app, long at) {
-    }
+    private final ApiKeyCache keyCache;
 
     @Transactional(readOnly = true)
     public boolean exists(String name) {

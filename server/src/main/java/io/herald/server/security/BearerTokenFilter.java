@@ -1,5 +1,6 @@
 package io.herald.server.security;
 
+import io.herald.server.catalog.ApiKeyCache;
 import io.herald.server.catalog.AppService;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,10 +19,12 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
     private final AdminToken adminToken;
     private final AppService apps;
+    private final ApiKeyCache keyCache;
 
-    BearerTokenFilter(AdminToken adminToken, AppService apps) {
+    BearerTokenFilter(AdminToken adminToken, AppService apps, ApiKeyCache keyCache) {
         this.adminToken = adminToken;
         this.apps = apps;
+        this.keyCache = keyCache;
     }
 
     @Override
@@ -31,7 +34,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = header.substring(7).strip();
             Optional<Caller> caller = adminToken.matches(token) ? Optional.of(Caller.admin("admin-token"))
-                    : apps.authenticate(token).map(Caller::app);
+                    : keyCache.remembered(token).or(() -> apps.authenticate(token)).map(Caller::app);
             caller.ifPresent(c -> SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(c)));
         }
         chain.doFilter(request, response);

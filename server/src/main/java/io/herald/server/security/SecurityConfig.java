@@ -29,14 +29,15 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, AdminToken adminToken, AppService apps) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AdminToken adminToken, AppService apps,
+                            io.herald.server.catalog.ApiKeyCache keyCache) throws Exception {
         http.securityMatcher("/api/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // a stateless API saves no request to replay after a login and has no logout: two filters less per request
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
-                .addFilterBefore(new BearerTokenFilter(adminToken, apps), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(adminToken, apps, keyCache), AnonymousAuthenticationFilter.class)
                 // The async dispatch of a held long-poll was authorized when the request came in.
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.ERROR).permitAll()

@@ -32,6 +32,22 @@ class CatalogApiIT extends ServerTest {
     }
 
     @Test
+    void aRevokedKeyIsRefusedAtOnceEvenRightAfterItWasUsed() {
+        String name = unique("revoking");
+        Api.Response created = admin.post("/apps", Map.of("name", name));
+        String key = created.json().get("apiKey").asString();
+        long keyId = admin.get("/apps/" + name + "/keys").json().get(0).get("id").asLong();
+        // used, so remembered as valid for a while
+        assertThat(admin.as(key).get("/apps/" + name).status()).isEqualTo(200);
+
+        assertThat(admin.delete("/apps/" + name + "/keys/" + keyId).status()).isBetween(200, 204);
+
+        Api.Response refused = admin.as(key).get("/apps/" + name);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.isProblem()).isTrue();
+    }
+
+    @Test
     void createsAppAndShowsItsKeyOnlyOnce() {
         String name = unique("billing");
         Api.Response created = admin.post("/apps", Map.of("name", name, "owner", "payments", "description", "Billing"));
