@@ -4,8 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -13,19 +11,15 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.herald.sdk.wire.Timepoint;
 import io.herald.server.support.Chromium;
-import io.herald.server.support.ServerTest;
+import io.herald.server.support.BrowserTest;
 import io.herald.server.trace.TraceFixtures;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,42 +27,9 @@ import org.junit.jupiter.api.Test;
  * its key, open its timeline, start a replay after its dry run and watch the progress bar reach 100%.
  * Screenshots land in {@code target/screenshots/}.
  */
-class ReplayBrowserIT extends ServerTest {
+class ReplayBrowserIT extends BrowserTest {
 
-    private static final Path SCREENSHOTS = Chromium.SCREENSHOTS;
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    private BrowserContext context;
-    private Page page;
-    private final List<String> cspViolations = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void open() {
-        context = Chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.setDefaultTimeout(20_000);
-        page = context.newPage();
-        page.onDialog(d -> d.accept());
-        Chromium.collectCspViolations(page, cspViolations);
-        page.navigate(baseUrl() + "/login");
-        page.getByLabel("User name").fill("admin");
-        page.getByLabel("Password").fill(ADMIN_PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(baseUrl() + "/");
-    }
-
-    @AfterEach
-    void closeContext() {
-        if (context == null) {
-            return; // no browser here: the test was skipped
-        }
-        context.close();
-        assertThat(cspViolations).as("CSP violations").isEmpty();
-    }
-
-    private void shot(String name) {
-        page.waitForLoadState();
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
-    }
 
     @Test
     void findAMessageByKeyOpenItsTimelineThenReplayAWindowAndWatchTheProgressReach100() throws Exception {

@@ -3,18 +3,13 @@ package io.herald.server.schedule;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.herald.server.support.Chromium;
-import io.herald.server.support.ServerTest;
+import io.herald.server.support.BrowserTest;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,38 +17,7 @@ import org.junit.jupiter.api.Test;
  * correct an error shown beside its field, and see its next fire times. Screenshots land in
  * {@code target/screenshots/}.
  */
-class ScheduleBrowserIT extends ServerTest {
-
-    private BrowserContext context;
-    private Page page;
-    private final List<String> cspViolations = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void open() {
-        context = Chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.setDefaultTimeout(20_000);
-        page = context.newPage();
-        Chromium.collectCspViolations(page, cspViolations);
-        page.navigate(baseUrl() + "/login");
-        page.getByLabel("User name").fill("admin");
-        page.getByLabel("Password").fill(ADMIN_PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.waitForURL(baseUrl() + "/");
-    }
-
-    @AfterEach
-    void closeContext() {
-        if (context == null) {
-            return; // no browser here: the test was skipped
-        }
-        context.close();
-        assertThat(cspViolations).as("CSP violations").isEmpty();
-    }
-
-    private void shot(String name) {
-        page.waitForLoadState();
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
-    }
+class ScheduleBrowserIT extends BrowserTest {
 
     @Test
     void createAScheduleInTheFormFixTheCronItRefusedAndSeeItsNextFireTimes() {
