@@ -12,7 +12,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  * On demand, not a test: relay throughput of the outbox. Writes {@code --rows} committed rows of
  * {@code --size} bytes (in transactions of 1000), then starts the relay and measures until the table
  * is empty. Kafka: {@code HERALD_TEST_KAFKA_BOOTSTRAP} or an in-process broker; PostgreSQL:
- * {@code HERALD_TEST_DB_URL} (admin database) or 127.0.0.1:5432 as postgres.
+ * {@code HERALD_TEST_DB_URL} (admin database) or 127.0.0.1:5432 as postgres. Drops its database and
+ * deletes its topic at the end.
  */
 public final class OutboxRelayBenchmark {
 
@@ -57,7 +58,18 @@ public final class OutboxRelayBenchmark {
         try (Connection c = DriverManager.getConnection(admin, user, password)) {
             c.createStatement().execute("DROP DATABASE " + name);
         }
+        deleteTopic(topic);
         System.exit(0);
+    }
+
+    /** The benchmark's own topic only (a few hundred MB of broker log per run). */
+    static void deleteTopic(String topic) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap()))) {
+            admin.deleteTopics(java.util.List.of(topic)).all().get();
+        } catch (Exception e) {
+            System.out.println("topic " + topic + " not deleted: " + e);
+        }
     }
 
     static String arg(String[] args, String name, String fallback) {

@@ -56,6 +56,7 @@ public final class TwoPhaseSendBenchmark {
             System.out.printf("TWO-PHASE ratio %.2f (median of %d rounds; %d threads, blocking sends, 1 KiB, linger.ms=%d)%n", median,
                     rounds, threads, linger);
         }
+        OutboxRelayBenchmark.deleteTopic(topic); // the tx topics stay: a server may use them
         System.exit(0);
     }
 
