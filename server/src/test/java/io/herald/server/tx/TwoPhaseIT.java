@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,26 +87,6 @@ class TwoPhaseIT extends ServerTest {
         return r.status() == 200 ? r.json().get("state").asString() : "HTTP " + r.status();
     }
 
-    /** The ce_ids on the topic after reading it to the end. */
-    private static List<String> idsOn(String topic) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            List<String> ids = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    Header h = r.headers().lastHeader(HeraldHeaders.CE_ID);
-                    ids.add(h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8));
-                }
-            }
-            return ids;
-        }
-    }
 
     @Test
     void committedMessageIsPublishedOnceWithItsKeyAndRolledBackOnesNever() throws Exception {
@@ -132,7 +111,7 @@ class TwoPhaseIT extends ServerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> state(committed.messageId()).equals("PUBLISHED"));
         await().atMost(Duration.ofSeconds(20)).until(() -> state(rolledBack.messageId()).equals("ROLLED_BACK")
                                                            && state(failedId[0]).equals("ROLLED_BACK"));
-        assertThat(idsOn(app.topic())).containsExactly(committed.messageId());
+        assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(committed.messageId());
 
         // the final record carries the producer's key, headers and payload, without the transaction's control headers
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
@@ -176,7 +155,7 @@ class TwoPhaseIT extends ServerTest {
             assertThat(pending.json().at("/0/checks").asInt()).isGreaterThanOrEqualTo(1);
             assertThat(pending.json().at("/0/ageMs").asLong()).isGreaterThan(0);
         });
-        assertThat(idsOn(app.topic())).isEmpty();
+        assertThat(PendingTransactions.idsOn(app.topic())).isEmpty();
 
         // when: another instance of the app comes up with a checker
         AtomicInteger asked = new AtomicInteger();
@@ -189,7 +168,7 @@ class TwoPhaseIT extends ServerTest {
         String expected = answer == TransactionState.COMMIT ? "PUBLISHED" : "ROLLED_BACK";
         await().atMost(Duration.ofSeconds(40)).until(() -> state(id).equals(expected));
         assertThat(asked.get()).isGreaterThanOrEqualTo(1);
-        assertThat(idsOn(app.topic())).isEqualTo(answer == TransactionState.COMMIT ? List.of(id) : List.of());
+        assertThat(PendingTransactions.idsOn(app.topic())).isEqualTo(answer == TransactionState.COMMIT ? List.of(id) : List.of());
         assertThat(admin.get("/transactions/" + id).json().get("decidedBy").asString()).isEqualTo("check");
     }
 
@@ -209,7 +188,7 @@ class TwoPhaseIT extends ServerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
         // later decisions find the row decided and change nothing
         await().pollDelay(Duration.ofMillis(500)).until(() -> true);
-        assertThat(idsOn(app.topic())).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(PendingTransactions.idsOn(app.topic())).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
@@ -234,7 +213,7 @@ class TwoPhaseIT extends ServerTest {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
-        assertThat(idsOn(app.topic())).hasSize(60).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(PendingTransactions.idsOn(app.topic())).hasSize(60).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
@@ -249,8 +228,8 @@ class TwoPhaseIT extends ServerTest {
         assertThat(meters.counter("herald.tx.discarded", "app", app.name()).count()).isEqualTo(1.0);
         String audit = admin.get("/audit?objectType=transaction&objectId=" + id).body();
         assertThat(audit).contains("\"discard\"").contains(id);
-        assertThat(idsOn(app.topic())).isEmpty();
-        assertThat(idsOn(io.herald.sdk.wire.HeraldTopics.txCheck(app.name()))).hasSize(15).containsOnly(id);
+        assertThat(PendingTransactions.idsOn(app.topic())).isEmpty();
+        assertThat(PendingTransactions.idsOn(io.herald.sdk.wire.HeraldTopics.txCheck(app.name()))).hasSize(15).containsOnly(id);
     }
 
     @Test
@@ -283,7 +262,7 @@ class TwoPhaseIT extends ServerTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> state(commit).equals("PUBLISHED") && state(rollback).equals("ROLLED_BACK"));
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
-        assertThat(idsOn(app.topic())).containsExactly(commit);
+        assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(commit);
     }
 
     @Test
@@ -302,7 +281,7 @@ class TwoPhaseIT extends ServerTest {
         assertThat(again.isProblem()).isTrue();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> state(commit).equals("PUBLISHED"));
-        assertThat(idsOn(app.topic())).containsExactly(commit);
+        assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(commit);
         assertThat(admin.get("/audit?objectType=transaction&objectId=" + commit).body()).contains("\"commit\"").contains("app:" + app.name());
         assertThat(admin.get("/audit?objectType=transaction&objectId=" + rollback).body()).contains("\"rollback\"");
     }
