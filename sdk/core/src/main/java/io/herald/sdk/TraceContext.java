@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  */
 public final class TraceContext {
 
-    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+    /** A String, or the ASCII bytes of a header not yet decoded ({@link #withHeader}). */
+    private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
     /** Scopes open on any thread: while none is, every send skips the thread-local look-up (a miss costs a probe). */
     private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -41,7 +42,24 @@ public final class TraceContext {
         if (!isValid(traceparent)) {
             return () -> { };
         }
-        String previous = CURRENT.get();
+        return open(traceparent);
+    }
+
+    /**
+     * {@link #with(String)} for a {@code traceparent} header value as it came off Kafka (ASCII
+     * bytes, not copied): it is checked and decoded only if a send of this thread asks for it, so
+     * a listener that sends nothing pays for neither. A value that is not a W3C traceparent then
+     * counts as no trace context (Herald creates one for the send).
+     */
+    public static Scope withHeader(byte[] traceparent) {
+        if (traceparent == null) {
+            return () -> { };
+        }
+        return open(traceparent);
+    }
+
+    private static Scope open(Object traceparent) {
+        Object previous = CURRENT.get();
         CURRENT.set(traceparent);
         OPEN.incrementAndGet();
         return () -> {
@@ -54,7 +72,19 @@ public final class TraceContext {
 
     /** The traceparent of this thread's open scope, or {@code null}. */
     public static String current() {
-        return OPEN.get() == 0 ? null : CURRENT.get();
+        if (OPEN.get() == 0) {
+            return null;
+        }
+        Object value = CURRENT.get();
+        if (value instanceof byte[] bytes) {
+            String decoded = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!isValid(decoded)) {
+                return null;
+            }
+            CURRENT.set(decoded); // restored by the scope's close() like any value
+            return decoded;
+        }
+        return (String) value;
     }
 
     /** Runs {@code action} with {@code traceparent} as the thread's trace context. */

@@ -1,6 +1,7 @@
 package io.herald.server.trace;
 
 import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.TimepointCodec;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
 import io.micrometer.core.instrument.Counter;
@@ -389,12 +390,24 @@ class TraceIngester implements SmartLifecycle {
     }
 
     /**
-     * The timepoints of one record: a JSON object, or a JSON array of them (what an SDK ships with
-     * {@code herald.tracing.timepoints-per-record} above 1). A null element stands for an unreadable one.
+     * The timepoints of one record: Herald's binary form ({@link TimepointCodec}), a JSON object, or
+     * a JSON array of them. A null element stands for an unreadable one; a timepoint standing for
+     * two steps (a HANDLED carrying its RECEIVED) gives two rows.
      */
     static List<TraceRow> parse(byte[] value) {
         if (value == null || value.length == 0) {
             return UNREADABLE;
+        }
+        if (TimepointCodec.isBinary(value)) {
+            try {
+                List<TraceRow> rows = new ArrayList<>();
+                for (Timepoint t : TimepointCodec.decode(value)) {
+                    addRows(rows, t);
+                }
+                return rows;
+            } catch (IllegalArgumentException e) {
+                return UNREADABLE;
+            }
         }
         try {
             int i = 0;
@@ -407,18 +420,28 @@ class TraceIngester implements SmartLifecycle {
                 List<TraceRow> rows = new ArrayList<>(all.size());
                 for (JsonNode element : all) {
                     try {
-                        Timepoint t = JSON.treeToValue(element, Timepoint.class);
-                        rows.add(t == null ? null : TraceRow.of(t));
+                        addRows(rows, JSON.treeToValue(element, Timepoint.class));
                     } catch (JacksonException e) {
                         rows.add(null);
                     }
                 }
                 return rows.isEmpty() ? List.of() : rows;
             }
-            Timepoint t = ONE.readValue(value);
-            return t == null ? UNREADABLE : java.util.Collections.singletonList(TraceRow.of(t));
+            List<TraceRow> rows = new ArrayList<>(2);
+            addRows(rows, ONE.readValue(value));
+            return rows;
         } catch (JacksonException e) {
             return UNREADABLE;
+        }
+    }
+
+    private static void addRows(List<TraceRow> rows, Timepoint t) {
+        if (t == null) {
+            rows.add(null);
+            return;
+        }
+        for (Timepoint step : t.steps()) {
+            rows.add(TraceRow.of(step));
         }
     }
 

@@ -65,6 +65,11 @@ public final class HeraldBenchmark {
     private final byte[] payload;
     private final String traceCompression;
     private final int tracePerRecord;
+    private final int batchSize;
+    private final long lingerMs;
+    private final String compression;
+    /** Tracing of the send and listen contestants (the tracing benchmark compares both settings anyway). */
+    private final boolean tracing;
 
     HeraldBenchmark(Map<String, String> args) {
         this.bootstrap = args.getOrDefault("bootstrap", System.getenv().getOrDefault("HERALD_BENCH_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
@@ -78,6 +83,10 @@ public final class HeraldBenchmark {
         this.sendTopicRetentionBytes = Long.parseLong(args.getOrDefault("send-retention-bytes", "-1"));
         this.traceCompression = args.getOrDefault("trace-compression", "lz4");
         this.tracePerRecord = Integer.parseInt(args.getOrDefault("trace-per-record", "256"));
+        this.batchSize = Integer.parseInt(args.getOrDefault("batch-size", "16384"));
+        this.lingerMs = Long.parseLong(args.getOrDefault("linger-ms", "5"));
+        this.compression = args.getOrDefault("compression", "none");
+        this.tracing = Boolean.parseBoolean(args.getOrDefault("tracing", "true"));
         this.payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
@@ -93,8 +102,11 @@ public final class HeraldBenchmark {
     }
 
     void run(String only) throws Exception {
-        System.out.printf("Herald SDK benchmark: %,d records of %d bytes per contestant (slices of %,d), %d partitions, broker %s, load %s%n",
-                records, size, slice, partitions, bootstrap, load());
+        System.out.printf("Herald SDK benchmark: %,d records of %d bytes per contestant (slices of %,d), %d partitions, broker %s, load %s%n"
+                          + "  producers (raw and Herald alike): acks=all, idempotent, batch.size=%d, linger.ms=%d, compression=%s;"
+                          + " Herald's send and listen with %s%n",
+                records, size, slice, partitions, bootstrap, load(), batchSize, lingerMs, compression,
+                tracing ? "100% tracing (--tracing false: off)" : "tracing off");
         String sendTopic = "bench-send-" + UUID.randomUUID().toString().substring(0, 8);
         String listenTopic = "bench-listen-" + UUID.randomUUID().toString().substring(0, 8);
         createTopics(sendTopic, listenTopic);
@@ -120,15 +132,15 @@ public final class HeraldBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 16_384);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, batchSize);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         return p;
     }
 
     private Herald herald(List<String> topics) {
-        return herald(topics, true, new SimpleMeterRegistry());
+        return herald(topics, tracing, new SimpleMeterRegistry());
     }
 
     private Herald herald(List<String> topics, boolean tracing, SimpleMeterRegistry registry) {
@@ -137,8 +149,9 @@ public final class HeraldBenchmark {
         return Herald.builder()
                 .withAppName("bench")
                 .withKafkaBootstrap(bootstrap)
-                .withSetting(HeraldSettings.PRODUCER_LINGER_MS, 5)
-                .withSetting(HeraldSettings.PRODUCER_BATCH_SIZE, 16_384)
+                .withSetting(HeraldSettings.PRODUCER_LINGER_MS, lingerMs)
+                .withSetting(HeraldSettings.PRODUCER_BATCH_SIZE, batchSize)
+                .withSetting(HeraldSettings.PRODUCER_COMPRESSION, compression)
                 .withSetting(HeraldSettings.PRODUCER_MAX_BLOCK_MS, 10_000)
                 .withSetting(HeraldSettings.CONFIG_CACHE_DIR, "")
                 .withSetting(HeraldSettings.TRACING_ENABLED, tracing)
@@ -297,9 +310,9 @@ public final class HeraldBenchmark {
                 }
                 ArrayList<org.apache.kafka.common.header.Header> headers = new ArrayList<>(6);
                 headers.add(SPEC);
-                headers.add(new RecordHeader("ce_id", id));
                 headers.add(SOURCE);
                 headers.add(CONTENT);
+                headers.add(new RecordHeader("ce_id", id));
                 headers.add(new RecordHeader("traceparent", tp));
                 headers.add(TYPE);
                 record = new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, payload,

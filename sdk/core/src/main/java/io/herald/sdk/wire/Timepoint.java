@@ -24,12 +24,39 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param error       error class and message (FAILED, DEAD_LETTERED)
  * @param traceparent W3C trace context of the message
  * @param replayJob   the replay job that re-delivered it (REPLAYED and after)
+ * @param receivedAt  HANDLED only: when the record was received, epoch milliseconds; set when the
+ *                    first attempt succeeded, and then this one timepoint stands for two steps,
+ *                    RECEIVED at that time and HANDLED (see {@link #steps()})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Timepoint(String messageId, String kind, long time, String topic, String type, String key, String app,
                         String group, String instance, Integer partition, Long offset, Long brokerTime, Long durationMs,
-                        Integer attempt, String error, String traceparent, String replayJob) {
+                        Integer attempt, String error, String traceparent, String replayJob, Long receivedAt) {
+
+    /** A timepoint that stands for one step. */
+    public Timepoint(String messageId, String kind, long time, String topic, String type, String key, String app,
+                     String group, String instance, Integer partition, Long offset, Long brokerTime, Long durationMs,
+                     Integer attempt, String error, String traceparent, String replayJob) {
+        this(messageId, kind, time, topic, type, key, app, group, instance, partition, offset, brokerTime, durationMs,
+                attempt, error, traceparent, replayJob, null);
+    }
+
+    /**
+     * The steps this timepoint stands for: itself, or for a HANDLED with {@link #receivedAt()}, the
+     * RECEIVED of its first attempt then the HANDLED (consumers ship a delivery that succeeded at
+     * once as one timepoint).
+     */
+    public java.util.List<Timepoint> steps() {
+        if (receivedAt == null || !HANDLED.equals(kind)) {
+            return java.util.List.of(this);
+        }
+        return java.util.List.of(
+                new Timepoint(messageId, RECEIVED, receivedAt, topic, type, key, app, group, instance, partition, offset,
+                        brokerTime, null, 1, null, traceparent, replayJob, null),
+                new Timepoint(messageId, HANDLED, time, topic, type, key, app, group, instance, partition, offset, brokerTime,
+                        durationMs, attempt, error, traceparent, replayJob, null));
+    }
 
     public static final String SENT = "SENT";
     public static final String RECEIVED = "RECEIVED";

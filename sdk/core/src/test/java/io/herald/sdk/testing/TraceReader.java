@@ -4,6 +4,7 @@ package io.herald.sdk.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.sdk.wire.HeraldTopics;
 import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.TimepointCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -67,11 +68,16 @@ public final class TraceReader implements AutoCloseable {
     private void poll() {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             try {
-                if (r.value().length > 0 && r.value()[0] == '[') {
-                    read.addAll(List.of(mapper.readValue(r.value(), Timepoint[].class)));
+                List<Timepoint> timepoints;
+                if (TimepointCodec.isBinary(r.value())) {
+                    timepoints = TimepointCodec.decode(r.value());
+                } else if (r.value().length > 0 && r.value()[0] == '[') {
+                    timepoints = List.of(mapper.readValue(r.value(), Timepoint[].class));
                 } else {
-                    read.add(mapper.readValue(r.value(), Timepoint.class));
+                    timepoints = List.of(mapper.readValue(r.value(), Timepoint.class));
                 }
+                // as the trace store keeps them: a HANDLED that carries its RECEIVED is two steps
+                timepoints.forEach(t -> read.addAll(t.steps()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

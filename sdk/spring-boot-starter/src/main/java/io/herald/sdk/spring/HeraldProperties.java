@@ -251,9 +251,9 @@ public class HeraldProperties {
         private Integer queueCapacity;
         /** How long a timepoint waits for others to share its herald.trace record; also the trace producer's linger.ms. Default 100. */
         private Long lingerMs;
-        /** compression.type of the trace producer: none, gzip, snappy, lz4, zstd. Default lz4. */
+        /** compression.type of the trace producer: none, gzip, snappy, lz4, zstd. Default none (timepoints are already compact). */
         private String compression;
-        /** Most timepoints in one herald.trace record (a JSON array); 1 = one JSON object per record. Default 256. */
+        /** Most timepoints in one herald.trace record. Default 256. */
         private Integer timepointsPerRecord;
         /** A herald.trace record is written once its JSON reaches this size. Default 65536. */
         private Integer recordMaxBytes;

@@ -275,7 +275,7 @@ class InMemoryTransportTest {
 
         SendResult sent = herald.sender().send("trade", "pay-succ", "order-1", "x");
 
-        // SENT, RECEIVED, HANDLED: JSON arrays of timepoints, keyed by the message id
+        // SENT, RECEIVED, HANDLED: binary records of timepoints, keyed by the message id
         await().atMost(Duration.ofSeconds(5)).until(() -> timepoints().size() >= 3);
         assertThat(timepoints()).extracting(io.herald.sdk.wire.Timepoint::messageId).containsOnly(sent.messageId());
         assertThat(transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)).extracting(InMemoryTransport.StoredRecord::keyAsString)
@@ -285,8 +285,7 @@ class InMemoryTransportTest {
     private List<io.herald.sdk.wire.Timepoint> timepoints() throws Exception {
         List<io.herald.sdk.wire.Timepoint> all = new ArrayList<>();
         for (InMemoryTransport.StoredRecord r : transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)) {
-            all.addAll(List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.value(),
-                    io.herald.sdk.wire.Timepoint[].class)));
+            io.herald.sdk.wire.TimepointCodec.decode(r.value()).forEach(t -> all.addAll(t.steps()));
         }
         return all;
     }

@@ -80,17 +80,17 @@ public final class HeraldConfig {
             .define(PRODUCER_MAX_DELAY_MS, LONG, 30L * 24 * 3_600_000, atLeast(1_000),
                     "Longest delay sendDelayed/sendAt accept (default 30 days); later due times fail with DelayTooLongException.")
             .define(TRACING_ENABLED, BOOLEAN, true, null,
-                    "Record timepoints (SENT, RECEIVED, HANDLED, FAILED, RETRIED, DEAD_LETTERED, REPLAYED) to herald.trace, sampled by the pushed config; false = none, and no traceparent is created.")
+                    "Record timepoints (SENT, RECEIVED, HANDLED, FAILED, RETRIED, DEAD_LETTERED, REPLAYED) to herald.trace, sampled by the pushed config; false = none (messages still carry a traceparent, flagged not sampled).")
             .define(TRACING_QUEUE_CAPACITY, INT, 65_536, atLeast(16),
                     "Timepoints buffered for the trace shipper; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits). Failures (FAILED, RETRIED, DEAD_LETTERED) have a reserve of as many again.")
             .define(TRACING_LINGER_MS, LONG, 100L, atLeast(0),
-                    "How long a timepoint waits for others to share its herald.trace record; also linger.ms of the trace producer (acks=1, lz4).")
-            .define(TRACING_COMPRESSION, STRING, "lz4", oneOf("none", "gzip", "snappy", "lz4", "zstd"),
-                    "compression.type of the trace producer: lz4 shrinks JSON timepoints several times; none costs the least CPU.")
+                    "How long a timepoint waits for others to share its herald.trace record; also linger.ms of the trace producer (acks=1).")
+            .define(TRACING_COMPRESSION, STRING, "none", oneOf("none", "gzip", "snappy", "lz4", "zstd"),
+                    "compression.type of the trace producer. Timepoints are already compact (about 40 bytes each), so none costs the least CPU; zstd or lz4 shave a little more off the network.")
             .define(TRACING_TIMEPOINTS_PER_RECORD, INT, 256, between(1, 10_000),
-                    "Most timepoints in one herald.trace record, a JSON array (one Kafka record per timepoint costs the client about as much as the traced send); 1 = one JSON object per record, for a trace store older than arrays.")
+                    "Most timepoints in one herald.trace record (one Kafka record per timepoint costs the client about as much as the traced send).")
             .define(TRACING_RECORD_MAX_BYTES, INT, 65_536, between(1_024, 900_000),
-                    "A herald.trace record is written once its JSON reaches this size, however few timepoints it holds (stays below Kafka's 1 MB record limit).")
+                    "A herald.trace record is written once it reaches this size, however few timepoints it holds (stays below Kafka's 1 MB record limit).")
             .define(REPLAY_ENABLED, BOOLEAN, true, null,
                     "Also consume herald.replay.GROUP for every consumer group with a listener, so replays to one group reach its handlers.")
             .define(REPLAY_DISCOVERY_INTERVAL_MS, LONG, 30_000L, atLeast(1_000),

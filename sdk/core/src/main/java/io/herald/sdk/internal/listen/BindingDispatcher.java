@@ -4,6 +4,7 @@ import io.herald.sdk.NonRetryableHeraldException;
 import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.sdk.internal.trace.ConsumedTimepoint;
 import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.spi.AbortDeliveryException;
 import io.herald.sdk.spi.DeliveryContext;
@@ -69,7 +70,7 @@ public final class BindingDispatcher implements RecordProcessor {
                 if (trace == null && t.enabled()) {
                     trace = new Trace(t, record);
                     if (trace.replayJob != null) {
-                        timepoint(trace, Timepoint.REPLAYED, record, type, null, null, null);
+                        timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                     }
                 }
                 deliver(endpoint, binding, record, type, context, trace);
@@ -77,14 +78,25 @@ public final class BindingDispatcher implements RecordProcessor {
         }
     }
 
-    /** What the timepoints of one record share; decoded once per record, only with tracing on. */
+    /**
+     * What the timepoints of one record share, found once per record and only with tracing on: the
+     * header values and key stay Kafka's bytes (the shipper writes them as they are).
+     */
     private static final class Trace {
+        private static final int ID_LENGTH = HeraldHeaders.CE_ID.length();
+        private static final int TRACEPARENT_LENGTH = HeraldHeaders.TRACEPARENT.length();
+        private static final int REPLAY_JOB_LENGTH = HeraldHeaders.REPLAY_JOB.length();
+        private static final int SAMPLED_LENGTH = HeraldHeaders.TRACE_SAMPLED.length();
         final Tracer tracer;
-        final String messageId;
-        final String key;
-        final String traceparent;
-        final String replayJob;
+        final byte[] messageId;
+        final String messageIdText;
+        final byte[] key;
+        final byte[] traceparent;
+        final byte[] replayJob;
         final boolean sampled;
+        /** The delivery under way (one per matching binding): when it was received, and whether RECEIVED is still to be recorded. */
+        long receivedAt;
+        boolean receivedPending;
 
         Trace(Tracer tracer, IncomingRecord record) {
             this.tracer = tracer;
@@ -93,38 +105,68 @@ public final class BindingDispatcher implements RecordProcessor {
             byte[] tp = null;
             byte[] job = null;
             byte[] sampledHeader = null;
-            for (Header h : record.headers()) {
+            // From the last header back to ce_id: Kafka decodes a header's name only when asked, Herald
+            // writes ce_id after the constant CloudEvents headers, and everything read here after it
+            // (replay: the server appends herald-replay-job). Other producers' records are read whole.
+            Header[] all = record.headers().toArray();
+            for (int i = all.length - 1; i >= 0 && id == null; i--) {
+                Header h = all[i];
                 String name = h.key();
-                if (name.equals(HeraldHeaders.CE_ID)) {
+                // by length first: most headers are none of these four, and are told apart without a compare
+                int n = name.length();
+                if (n == ID_LENGTH && name.equals(HeraldHeaders.CE_ID)) {
                     id = h.value();
-                } else if (name.equals(HeraldHeaders.TRACEPARENT)) {
-                    tp = h.value();
-                } else if (name.equals(HeraldHeaders.REPLAY_JOB)) {
-                    job = h.value();
-                } else if (name.equals(HeraldHeaders.TRACE_SAMPLED)) {
-                    sampledHeader = h.value();
+                } else if (n == TRACEPARENT_LENGTH && name.equals(HeraldHeaders.TRACEPARENT)) {
+                    tp = tp == null ? h.value() : tp;
+                } else if (n == REPLAY_JOB_LENGTH && name.equals(HeraldHeaders.REPLAY_JOB)) {
+                    job = job == null ? h.value() : job;
+                } else if (n == SAMPLED_LENGTH && name.equals(HeraldHeaders.TRACE_SAMPLED)) {
+                    sampledHeader = sampledHeader == null ? h.value() : sampledHeader;
                 }
             }
-            this.messageId = id != null ? new String(id, StandardCharsets.UTF_8)
-                    : record.topic() + "-" + record.partition() + "-" + record.offset();
-            this.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            this.traceparent = tp == null ? null : new String(tp, StandardCharsets.UTF_8);
-            this.replayJob = job == null ? null : new String(job, StandardCharsets.UTF_8);
+            this.messageId = id;
+            this.messageIdText = id != null ? null : record.topic() + "-" + record.partition() + "-" + record.offset();
+            this.key = record.key();
+            this.traceparent = tp;
+            this.replayJob = job;
             // The producer decided for the whole life of the message: in herald-trace-sampled when its
             // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
             // either (plain Kafka producers) are sampled here.
-            String decided = sampledHeader == null ? null : new String(sampledHeader, StandardCharsets.UTF_8);
-            Boolean flag = decided != null ? null : Tracer.sampledFlag(traceparent);
-            this.sampled = decided != null ? "1".equals(decided) : flag != null ? flag : tracer.sample(record.topic());
+            Boolean flag = sampledHeader != null ? null : Tracer.sampledFlag(tp);
+            this.sampled = sampledHeader != null ? sampledHeader.length == 1 && sampledHeader[0] == '1'
+                    : flag != null ? flag : tracer.sample(record.topic());
+        }
+
+        /** A delivery starts: RECEIVED is recorded with its first other step (HANDLED carries it). */
+        void received() {
+            receivedPending = sampled;
+            receivedAt = sampled ? System.currentTimeMillis() : 0;
         }
     }
 
-    private void timepoint(Trace tr, String kind, IncomingRecord r, String type, Integer attempt, Long durationMs,
+    /**
+     * Records a step ({@code attempt} 0 and {@code durationMs} -1: none). A pending RECEIVED goes
+     * into a HANDLED, or before any other step as a timepoint of its own.
+     */
+    private void timepoint(Trace tr, String kind, IncomingRecord r, String type, int attempt, long durationMs,
                            String error) {
-        Tracer t = tr.tracer;
-        t.record(new Timepoint(tr.messageId, kind, System.currentTimeMillis(), r.topic(), type, tr.key, t.app(), group,
-                t.instance(), r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : null, durationMs, attempt,
-                error, tr.traceparent, tr.replayJob));
+        long receivedAt = 0;
+        if (tr.receivedPending) {
+            tr.receivedPending = false;
+            if (kind == Timepoint.HANDLED) {
+                receivedAt = tr.receivedAt;
+            } else {
+                tr.tracer.consumed(step(tr, Timepoint.RECEIVED, tr.receivedAt, r, type, 1, -1, null, 0));
+            }
+        }
+        tr.tracer.consumed(step(tr, kind, System.currentTimeMillis(), r, type, attempt, durationMs, error, receivedAt));
+    }
+
+    private ConsumedTimepoint step(Trace tr, String kind, long time, IncomingRecord r, String type, int attempt,
+                                   long durationMs, String error, long receivedAt) {
+        return new ConsumedTimepoint(kind, time, r.topic(), type, group, tr.messageId, tr.messageIdText, tr.key,
+                tr.traceparent, tr.replayJob, r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : -1, durationMs,
+                attempt, error, receivedAt);
     }
 
     private static String error(Throwable failure) {
@@ -160,8 +202,8 @@ public final class BindingDispatcher implements RecordProcessor {
                          DeliveryContext context, Trace trace) {
         HeraldMetrics.ConsumeMeters meters = endpoint.meters(metrics, type);
         meters.received();
-        if (trace != null && trace.sampled) {
-            timepoint(trace, Timepoint.RECEIVED, record, type, 1, null, null);
+        if (trace != null) {
+            trace.received();
         }
         if (binding.expiryMillis() != null && record.timestamp() >= 0
             && System.currentTimeMillis() - record.timestamp() > binding.expiryMillis()) {
@@ -183,7 +225,7 @@ public final class BindingDispatcher implements RecordProcessor {
             }
             long start = System.nanoTime();
             // Sends made by the handler continue this message's trace.
-            TraceContext.Scope scope = trace != null && trace.traceparent != null ? TraceContext.with(trace.traceparent) : null;
+            TraceContext.Scope scope = trace != null && trace.traceparent != null ? TraceContext.withHeader(trace.traceparent) : null;
             try {
                 invoker.invoke(payload, message);
                 long nanos = System.nanoTime() - start;
@@ -270,7 +312,7 @@ public final class BindingDispatcher implements RecordProcessor {
                 done.get(60, TimeUnit.SECONDS);
                 meters.deadLettered(reason);
                 if (trace != null) {
-                    timepoint(trace, Timepoint.DEAD_LETTERED, record, type, attempts == 0 ? null : attempts, null,
+                    timepoint(trace, Timepoint.DEAD_LETTERED, record, type, attempts, -1,
                             failure == null ? reason : reason + ": " + error(failure));
                 }
                 return;

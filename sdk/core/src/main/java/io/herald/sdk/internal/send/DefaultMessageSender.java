@@ -136,12 +136,13 @@ public final class DefaultMessageSender implements MessageSender {
             long now = System.currentTimeMillis();
             byte[] id = MessageIds.next(now);
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
-            // ce_type goes last: consumers look it up for every record with lastHeader(), which decodes
-            // header keys from the end until it finds the name.
+            // Consumers read headers from the end (Kafka decodes a header's name only when asked, and
+            // lastHeader() asks from the last one on), so what they need comes last: ce_type last, and
+            // ce_id, traceparent and Herald's own headers after the constant ones; a consumer's scan
+            // stops at ce_id.
             Tracer t = tracer;
             ArrayList<Header> headers = new ArrayList<>(delayUntil > 0 ? 11 : 7);
             headers.add(WireHeaders.SPEC_VERSION);
-            headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             headers.add(sourceHeader);
             // No ce_time: the Kafka record's timestamp (CreateTime, set to now below) is the event time.
             // A delayed record keeps it, since the record that finally reaches the topic is written later.
@@ -149,6 +150,7 @@ public final class DefaultMessageSender implements MessageSender {
                 headers.add(WireHeaders.time(now));
             }
             headers.add(PayloadCodec.contentType(payload));
+            headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             byte[] traceparent = null;
             boolean sampled = false;
             if (t.enabled()) {
@@ -166,10 +168,11 @@ public final class DefaultMessageSender implements MessageSender {
                     headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
                 }
             } else {
+                // No timepoints, but the trace context travels all the same: the caller's, else a new
+                // one whose flag says that nobody records this message.
                 String caller = TraceContext.current();
-                if (caller != null) {
-                    headers.add(WireHeaders.header(HeraldHeaders.TRACEPARENT, caller));
-                }
+                headers.add(caller != null ? WireHeaders.header(HeraldHeaders.TRACEPARENT, caller)
+                        : new RecordHeader(HeraldHeaders.TRACEPARENT, Tracer.newTraceparent(id, false)));
             }
             String destination = topic;
             if (delayUntil > 0) {

@@ -19,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records timepoints without ever making a sender or a listener wait: {@link #record} puts the
- * timepoint in a bounded lock-free queue (a {@link ConcurrentLinkedQueue} with an atomic size
- * reserved before the offer, so the bound holds under concurrent producers) or, when the queue
- * is full, drops it and counts the drop ({@code herald.trace.dropped}, reason {@code queue-full}).
- * One shipper thread turns timepoints into JSON and writes them to {@code herald.trace} through a
- * {@link TraceSink}: by default many per record, as a JSON array bounded by a count
+ * Records timepoints without ever making a sender or a listener wait: {@link #record} hands the
+ * timepoint to the shipper through the recording thread's own lock-free ring ({@link HandOff}; a
+ * {@link ConcurrentLinkedQueue} takes what a full ring cannot), within a bound counted by an atomic
+ * size reserved before the hand-off, so it holds under concurrent producers; past the bound it
+ * drops the timepoint and counts the drop ({@code herald.trace.dropped}, reason {@code queue-full}).
+ * One shipper thread writes timepoints to {@code herald.trace} through a {@link TraceSink}, in the
+ * compact binary form of {@link io.herald.sdk.wire.TimepointCodec}: many per record, bounded by a count
  * ({@link #perRecord}), a size ({@link #maxRecordBytes}) and a linger ({@link #linger}), because
  * one Kafka record per timepoint costs the client about as much as the traced send itself. A SENT
  * timepoint is queued as the sender's own {@link SentTimepoint}: the acknowledging thread neither
@@ -43,7 +44,7 @@ public final class Tracer {
     public static final String DROPPED = "herald.trace.dropped";
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    /** Tracing switched off: nothing recorded, no traceparent created. */
+    /** Tracing switched off: nothing recorded (messages still carry a traceparent, flagged not sampled). */
     public static final Tracer OFF = new Tracer();
 
     private final boolean enabled;
@@ -52,6 +53,21 @@ public final class Tracer {
     private final int capacity;
     /** {@link Timepoint}s and {@link SentTimepoint}s. */
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** Each recording thread's own ring to the shipper (the shared queue takes what a full ring cannot). */
+    private final java.util.concurrent.CopyOnWriteArrayList<HandOff> ringList = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile HandOff[] ringArray = new HandOff[0];
+    private int ringIndex;
+    private final ThreadLocal<HandOff> rings = ThreadLocal.withInitial(() -> {
+        HandOff ring = new HandOff(RING_CAPACITY, Thread.currentThread());
+        synchronized (ringList) {
+            ringList.add(ring);
+            ringArray = ringList.toArray(new HandOff[0]);
+        }
+        return ring;
+    });
+    private static final int RING_CAPACITY = 1024;
+    /** The ring {@link #handOff} used last (racy on purpose: a reader checks it is its own). */
+    private HandOff lastRing;
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder droppedFull = new LongAdder();
     private final LongAdder droppedSend = new LongAdder();
@@ -60,7 +76,7 @@ public final class Tracer {
     private final Supplier<String> traceparentSupplier;
     private final TraceSink sink;
     private final Thread shipper;
-    private final TimepointJson json = new TimepointJson();
+    private final TimepointWriter writer = new TimepointWriter();
     private volatile boolean running;
     private volatile int perRecord = 1;
     private volatile int maxRecordBytes = 65_536;
@@ -101,15 +117,14 @@ public final class Tracer {
     }
 
     /**
-     * Most timepoints per {@code herald.trace} record: 1 writes one JSON object per record; more
-     * writes JSON arrays of up to that many (what the trace store reads since it reads arrays).
+     * Most timepoints per {@code herald.trace} record.
      */
     public Tracer perRecord(int perRecord) {
         this.perRecord = Math.max(1, perRecord);
         return this;
     }
 
-    /** A record is written once its JSON reaches this size, however few timepoints it holds. */
+    /** A record is written once it reaches this size, however few timepoints it holds. */
     public Tracer maxRecordBytes(int bytes) {
         this.maxRecordBytes = Math.max(1, bytes);
         return this;
@@ -242,7 +257,7 @@ public final class Tracer {
                 droppedFull.increment();
                 return;
             }
-            queue.offer(timepoint);
+            handOff(timepoint);
             return;
         }
         queue((Object) timepoint);
@@ -250,6 +265,20 @@ public final class Tracer {
 
     private static boolean isFailure(String kind) {
         return Timepoint.FAILED.equals(kind) || Timepoint.RETRIED.equals(kind) || Timepoint.DEAD_LETTERED.equals(kind);
+    }
+
+    /** A consumer-side step, recorded by the delivery thread; failures have the same reserve as in {@link #record(Timepoint)}. */
+    public void consumed(ConsumedTimepoint timepoint) {
+        if (enabled && isFailure(timepoint.kind)) {
+            if (size.incrementAndGet() > 2L * capacity || !running) {
+                size.decrementAndGet();
+                droppedFull.increment();
+                return;
+            }
+            handOff(timepoint);
+            return;
+        }
+        queue(timepoint);
     }
 
     /** SENT: the broker acknowledged a message; the shipper reads the fields later. */
@@ -266,7 +295,52 @@ public final class Tracer {
             droppedFull.increment();
             return;
         }
-        queue.offer(item);
+        handOff(item);
+    }
+
+    /**
+     * Hands a timepoint (already counted in {@link #size}) to the shipper: through the recording
+     * thread's own ring, or when that is full the shared queue.
+     */
+    private void handOff(Object item) {
+        // the last thread's ring first: a thread-local look-up per timepoint costs more than the offer
+        HandOff ring = lastRing;
+        if (ring == null || !ring.ownedBy(Thread.currentThread())) {
+            ring = rings.get();
+            lastRing = ring;
+        }
+        if (!ring.offer(item)) {
+            queue.offer(item);
+        }
+    }
+
+    /** The shipper's side: the next timepoint of any ring or of the shared queue, or {@code null}. */
+    private Object next() {
+        HandOff[] all = ringArray;
+        for (int k = 0; k < all.length; k++) {
+            if (ringIndex >= all.length) {
+                ringIndex = 0;
+            }
+            Object item = all[ringIndex].poll();
+            if (item != null) {
+                return item;
+            }
+            ringIndex++;
+        }
+        return queue.poll();
+    }
+
+    /** Drops the rings of threads that ended, once the shipper emptied them. */
+    private void forgetEndedThreads() {
+        boolean changed = false;
+        for (HandOff ring : ringList) {
+            if (ring.ownerGone() && ring.isEmpty()) {
+                changed |= ringList.remove(ring);
+            }
+        }
+        if (changed) {
+            ringArray = ringList.toArray(new HandOff[0]);
+        }
     }
 
     /** Timepoints dropped because the queue was full. */
@@ -296,12 +370,13 @@ public final class Tracer {
      */
     private void ship() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(5);
+        long idleRounds = 0;
         int n = 0;
         int taken = 0;
         long firstAt = 0;
         byte[] firstKey = null;
         while (true) {
-            Object item = queue.poll();
+            Object item = next();
             if (item != null) {
                 if (++taken == 256) {
                     size.addAndGet(-taken); // the bound may lag a little; it is a memory guard, not a count
@@ -309,18 +384,18 @@ public final class Tracer {
                 }
                 int max = perRecord;
                 if (n == 0) {
-                    json.begin(max > 1);
+                    writer.begin();
                     firstKey = key(item);
                     firstAt = System.nanoTime();
                 }
                 try {
-                    json.add(item, app, instance);
+                    writer.add(item, app, instance);
                     n++;
                 } catch (RuntimeException e) {
                     droppedSend.increment();
                     log.debug("Cannot write a timepoint: {}", e.toString());
                 }
-                if (n > 0 && (n >= max || json.length() >= maxRecordBytes)) {
+                if (n > 0 && (n >= max || writer.length() >= maxRecordBytes)) {
                     flush(firstKey, n);
                     n = 0;
                 }
@@ -330,6 +405,9 @@ public final class Tracer {
                 size.addAndGet(-taken);
                 taken = 0;
             }
+            if (++idleRounds % 2048 == 0) {
+                forgetEndedThreads();
+            }
             boolean stopping = !running;
             if (n > 0 && (stopping || System.nanoTime() - firstAt >= lingerNanos)) {
                 flush(firstKey, n);
@@ -337,7 +415,7 @@ public final class Tracer {
                 continue;
             }
             if (stopping) {
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && ringList.stream().allMatch(HandOff::isEmpty)) {
                     return;
                 }
                 continue;
@@ -351,6 +429,9 @@ public final class Tracer {
         if (item instanceof SentTimepoint s) {
             return s.messageIdBytes();
         }
+        if (item instanceof ConsumedTimepoint c) {
+            return c.messageIdBytes();
+        }
         String id = ((Timepoint) item).messageId();
         return id == null ? null : id.getBytes(StandardCharsets.UTF_8);
     }
@@ -358,7 +439,7 @@ public final class Tracer {
     /** Writes the record built so far, keyed by its first timepoint's message id. */
     private void flush(byte[] key, int n) {
         try {
-            sink.send(key, json.finish(), () -> droppedSend.add(n));
+            sink.send(key, writer.finish(), () -> droppedSend.add(n));
             shipped.add(n);
         } catch (Exception e) {
             droppedSend.add(n);
