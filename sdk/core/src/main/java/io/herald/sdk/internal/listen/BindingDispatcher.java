@@ -151,15 +151,21 @@ public final class BindingDispatcher implements RecordProcessor {
     private void timepoint(Trace tr, String kind, IncomingRecord r, String type, int attempt, long durationMs,
                            String error) {
         long receivedAt = 0;
-        if (tr.receivedPending) {
+        long time;
+        if (tr.receivedPending && kind == Timepoint.HANDLED) {
+            // the first attempt succeeded: one timepoint for both steps, and no second clock read (the
+            // time from receipt to the handler's start is well under the millisecond timepoints keep)
             tr.receivedPending = false;
-            if (kind == Timepoint.HANDLED) {
-                receivedAt = tr.receivedAt;
-            } else {
+            receivedAt = tr.receivedAt;
+            time = receivedAt + durationMs;
+        } else {
+            if (tr.receivedPending) {
+                tr.receivedPending = false;
                 tr.tracer.consumed(step(tr, Timepoint.RECEIVED, tr.receivedAt, r, type, 1, -1, null, 0));
             }
+            time = System.currentTimeMillis();
         }
-        tr.tracer.consumed(step(tr, kind, System.currentTimeMillis(), r, type, attempt, durationMs, error, receivedAt));
+        tr.tracer.consumed(step(tr, kind, time, r, type, attempt, durationMs, error, receivedAt));
     }
 
     private ConsumedTimepoint step(Trace tr, String kind, long time, IncomingRecord r, String type, int attempt,

@@ -89,6 +89,11 @@ final class HandOff {
         return t == null || !t.isAlive();
     }
 
+    /** Timepoints waiting (a moment's view). */
+    long size() {
+        return Math.max(0, (long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));
+    }
+
     boolean isEmpty() {
         return (long) HEAD.getOpaque(this) >= (long) TAIL.getAcquire(this);
     }

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records timepoints without ever making a sender or a listener wait: {@link #record} hands the
- * timepoint to the shipper through the recording thread's own lock-free ring ({@link HandOff}; a
- * {@link ConcurrentLinkedQueue} takes what a full ring cannot), within a bound counted by an atomic
- * size reserved before the hand-off, so it holds under concurrent producers; past the bound it
- * drops the timepoint and counts the drop ({@code herald.trace.dropped}, reason {@code queue-full}).
+ * timepoint to the shipper through the recording thread's own lock-free ring ({@link HandOff}, 1,024
+ * timepoints), or when that is full through a shared {@link ConcurrentLinkedQueue} bounded by the
+ * queue capacity (an atomic size reserved before the offer, so the bound holds under concurrent
+ * producers); past the bound it drops the timepoint and counts the drop ({@code herald.trace.dropped},
+ * reason {@code queue-full}).
  * One shipper thread writes timepoints to {@code herald.trace} through a {@link TraceSink}, in the
  * compact binary form of {@link io.herald.sdk.wire.TimepointCodec}: many per record, bounded by a count
  * ({@link #perRecord}), a size ({@link #maxRecordBytes}) and a linger ({@link #linger}), because
@@ -66,7 +67,7 @@ public final class Tracer {
         return ring;
     });
     private static final int RING_CAPACITY = 1024;
-    /** The ring {@link #handOff} used last (racy on purpose: a reader checks it is its own). */
+    /** The ring {@link #queue} used last (racy on purpose: a reader checks it is its own). */
     private HandOff lastRing;
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder droppedFull = new LongAdder();
@@ -251,16 +252,7 @@ public final class Tracer {
      * hides the steps someone will look for.
      */
     public void record(Timepoint timepoint) {
-        if (enabled && isFailure(timepoint.kind())) {
-            if (size.incrementAndGet() > 2L * capacity || !running) {
-                size.decrementAndGet();
-                droppedFull.increment();
-                return;
-            }
-            handOff(timepoint);
-            return;
-        }
-        queue((Object) timepoint);
+        queue(timepoint, isFailure(timepoint.kind()));
     }
 
     private static boolean isFailure(String kind) {
@@ -269,49 +261,42 @@ public final class Tracer {
 
     /** A consumer-side step, recorded by the delivery thread; failures have the same reserve as in {@link #record(Timepoint)}. */
     public void consumed(ConsumedTimepoint timepoint) {
-        if (enabled && isFailure(timepoint.kind)) {
-            if (size.incrementAndGet() > 2L * capacity || !running) {
-                size.decrementAndGet();
-                droppedFull.increment();
-                return;
-            }
-            handOff(timepoint);
-            return;
-        }
-        queue(timepoint);
+        queue(timepoint, isFailure(timepoint.kind));
     }
 
     /** SENT: the broker acknowledged a message; the shipper reads the fields later. */
     public void sent(SentTimepoint sent) {
-        queue((Object) sent);
-    }
-
-    private void queue(Object item) {
-        if (!enabled) {
-            return;
-        }
-        if (size.incrementAndGet() > capacity || !running) {
-            size.decrementAndGet();
-            droppedFull.increment();
-            return;
-        }
-        handOff(item);
+        queue(sent, false);
     }
 
     /**
-     * Hands a timepoint (already counted in {@link #size}) to the shipper: through the recording
-     * thread's own ring, or when that is full the shared queue.
+     * Hands a timepoint to the shipper: through the recording thread's own ring (no shared write at
+     * all), or when that is full the shared queue, bounded by {@link #capacity} (twice that for
+     * failures) and counted by {@link #size}; past that it is dropped and counted.
      */
-    private void handOff(Object item) {
+    private void queue(Object item, boolean failure) {
+        if (!enabled) {
+            return;
+        }
+        if (!running) {
+            droppedFull.increment();
+            return;
+        }
         // the last thread's ring first: a thread-local look-up per timepoint costs more than the offer
         HandOff ring = lastRing;
         if (ring == null || !ring.ownedBy(Thread.currentThread())) {
             ring = rings.get();
             lastRing = ring;
         }
-        if (!ring.offer(item)) {
-            queue.offer(item);
+        if (ring.offer(item)) {
+            return;
         }
+        if (size.incrementAndGet() > (failure ? 2L * capacity : capacity)) {
+            size.decrementAndGet();
+            droppedFull.increment();
+            return;
+        }
+        queue.offer(item);
     }
 
     /** The shipper's side: the next timepoint of any ring or of the shared queue, or {@code null}. */
@@ -327,7 +312,11 @@ public final class Tracer {
             }
             ringIndex++;
         }
-        return queue.poll();
+        Object item = queue.poll();
+        if (item != null) {
+            size.decrementAndGet();
+        }
+        return item;
     }
 
     /** Drops the rings of threads that ended, once the shipper emptied them. */
@@ -358,9 +347,13 @@ public final class Tracer {
         return shipped.sum();
     }
 
-    /** Timepoints waiting in the queue. */
+    /** Timepoints waiting for the shipper. */
     public int queued() {
-        return Math.max(0, size.get());
+        long n = Math.max(0, size.get());
+        for (HandOff ring : ringArray) {
+            n += ring.size();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
     /**
@@ -372,16 +365,11 @@ public final class Tracer {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(5);
         long idleRounds = 0;
         int n = 0;
-        int taken = 0;
         long firstAt = 0;
         byte[] firstKey = null;
         while (true) {
             Object item = next();
             if (item != null) {
-                if (++taken == 256) {
-                    size.addAndGet(-taken); // the bound may lag a little; it is a memory guard, not a count
-                    taken = 0;
-                }
                 int max = perRecord;
                 if (n == 0) {
                     writer.begin();
@@ -400,10 +388,6 @@ public final class Tracer {
                     n = 0;
                 }
                 continue;
-            }
-            if (taken > 0) {
-                size.addAndGet(-taken);
-                taken = 0;
             }
             if (++idleRounds % 2048 == 0) {
                 forgetEndedThreads();
