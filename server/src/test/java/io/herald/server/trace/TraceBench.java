@@ -1,6 +1,7 @@
 package io.herald.server.trace;
 
 import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.TimepointCodec;
 import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -34,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     -Dexec.mainClass=io.herald.server.trace.TraceBench [-Dstored=10000000] [-Dtimepoints=1000000]
  * </pre>
  * Seeds {@code stored} timepoints (4 per message, over the last 3 days) with generate_series, then
- * measures ingestion of {@code timepoints} shipped to a trace topic beforehand (consume, parse, COPY,
+ * measures ingestion of {@code timepoints} shipped to a trace topic beforehand as SDKs ship them
+ * ({@code -Dformat=binary|json}, see {@link #ship}) (consume, parse, COPY,
  * commit; after a warm-up round), then lookups by message id and by key over HTTP.
  * Targets: ingestion ≥ 50,000 timepoints/s; lookup p99 ≤ 50 ms.
  */
@@ -65,11 +68,11 @@ public final class TraceBench {
             seed(db, STORED);
 
             ingester.stop();
-            long shipped = ship(topic, 0, WARMUP);
-            ingest(ingester, jdbc, topic, shipped, "warm-up");
+            long records = ship(topic, 0, WARMUP);
+            ingest(ingester, jdbc, topic, records, WARMUP, "warm-up");
             ingester.stop();
-            shipped += ship(topic, WARMUP, WARMUP + TIMEPOINTS);
-            double rate = ingest(ingester, jdbc, topic, shipped, "measured");
+            records += ship(topic, WARMUP, WARMUP + TIMEPOINTS);
+            double rate = ingest(ingester, jdbc, topic, records, TIMEPOINTS, "measured");
             System.out.printf("trace ingestion: %,.0f timepoints/s (target >= 50,000) %s%n", rate, rate >= 50_000 ? "OK" : "MISSED");
             var meters = server.getBean(io.micrometer.core.instrument.MeterRegistry.class);
             for (String stage : List.of("read", "write")) {
@@ -134,15 +137,21 @@ public final class TraceBench {
         System.out.printf("seeded %,d timepoints in %.0f s%n", messages * 4, (System.nanoTime() - started) / 1e9);
     }
 
-    /** Ships timepoints as an SDK does (acks=1, lz4, batched), three per message. */
+    /**
+     * Ships timepoints as an SDK does, three per message: binary records of 256 timepoints
+     * ({@code -Dformat=binary}, the SDK's form) or one JSON object per record ({@code -Dformat=json},
+     * what a client in another language may send); acks=1, batched. Returns the Kafka records written.
+     */
     private static long ship(String topic, int from, int to) throws Exception {
+        boolean binary = !"json".equals(System.getProperty("format", "binary"));
         JsonMapper json = JsonMapper.builder().build();
         long now = System.currentTimeMillis();
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestInfra.kafkaBootstrap(), ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfra.kafkaBootstrap(), ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                binary ? "none" : "lz4", ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            List<Timepoint> batch = new java.util.ArrayList<>();
             for (int i = from; i < to; i++) {
                 String id = "ing-" + (i / 3);
                 String kind = switch (i % 3) {
@@ -154,21 +163,30 @@ public final class TraceBench {
                         kind.equals(Timepoint.SENT) ? "shop" : "billing", kind.equals(Timepoint.SENT) ? null : "billing",
                         "i-" + (i % 8), i % 6, (long) i, now, 3L, kind.equals(Timepoint.SENT) ? null : 1, null,
                         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
-                p.send(new ProducerRecord<>(topic, id, json.writeValueAsString(t)));
+                if (!binary) {
+                    p.send(new ProducerRecord<>(topic, id, json.writeValueAsBytes(t)));
+                    continue;
+                }
+                batch.add(t);
+                if (batch.size() == 256 || i == to - 1) {
+                    p.send(new ProducerRecord<>(topic, batch.get(0).messageId(), TimepointCodec.encode(batch)));
+                    batch.clear();
+                }
             }
             p.flush();
         }
-        return to - from;
+        return binary ? (to - from + 255) / 256 : to - from;
     }
 
-    private static double ingest(TraceIngester ingester, JdbcTemplate jdbc, String topic, long expected, String label)
+    /** Ingests until {@code records} of the topic are stored; the rate counts {@code n} timepoints. */
+    private static double ingest(TraceIngester ingester, JdbcTemplate jdbc, String topic, long records, long n, String label)
             throws Exception {
         long pgBefore = pgCpuMillis(jdbc);
         long start = System.nanoTime();
         ingester.start();
         List<Thread> threads = List.of();
         long javaBefore = 0;
-        while (stored(jdbc, topic) < expected) {
+        while (stored(jdbc, topic) < records) {
             if (threads.size() < 2) {
                 threads = Thread.getAllStackTraces().keySet().stream()
                         .filter(t -> t.getName().equals("herald-trace-ingest") || t.getName().equals("herald-trace-write")).toList();
@@ -179,8 +197,6 @@ public final class TraceBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         double javaCpu = (cpu(threads) - javaBefore) / 1e9;
         double pgCpu = (pgCpuMillis(jdbc) - pgBefore) / 1e3;
-        long before = label.equals("warm-up") ? 0 : WARMUP;
-        long n = expected - before;
         double rate = n / seconds;
         System.out.printf("  %s: %,d timepoints in %.2f s = %,.0f/s; CPU: ingest threads %.2f s, PostgreSQL %.2f s"
                 + " = %,.0f timepoints per CPU-second (load average %.1f on %d cores)%n", label, n, seconds, rate, javaCpu, pgCpu,
