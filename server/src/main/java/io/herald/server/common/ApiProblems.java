@@ -31,6 +31,14 @@ public class ApiProblems {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
 
+    /**
+     * The answer to an error raised where no controller runs (HTTP ingestion answers ahead of Spring
+     * MVC): the same problem, status, headers and log line as when a controller throws it.
+     */
+    public ResponseEntity<ProblemDetail> answer(Exception e, HttpServletRequest request) {
+        return e instanceof HeraldException h ? herald(h, request) : unexpected(e, request);
+    }
+
     @ExceptionHandler(HeraldException.class)
     ResponseEntity<ProblemDetail> herald(HeraldException e, HttpServletRequest request) {
         ProblemDetail problem = problem(e.status(), e.title(), e.getMessage(), e.field(), request);

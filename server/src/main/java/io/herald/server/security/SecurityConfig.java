@@ -1,6 +1,5 @@
 package io.herald.server.security;
 
-import io.herald.server.catalog.AppService;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,22 +28,21 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, AdminToken adminToken, AppService apps,
-                            io.herald.server.catalog.ApiKeyCache keyCache) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiCallers callers) throws Exception {
         http.securityMatcher("/api/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // a stateless API saves no request to replay after a login and has no logout: two filters less per request
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
-                .addFilterBefore(new BearerTokenFilter(adminToken, apps, keyCache), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(callers), AnonymousAuthenticationFilter.class)
                 // The async dispatch of a held long-poll was authorized when the request came in.
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.ERROR).permitAll()
                         .anyRequest().hasAnyRole("API_ADMIN", "API_APP"))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> ProblemResponses.write(req, res, 401, "Unauthorized",
-                                "A valid 'Authorization: Bearer <token>' header is required (admin token or the app's API key)"))
+                                ApiCallers.UNAUTHORIZED_DETAIL))
                         .accessDeniedHandler((req, res, ex) -> ProblemResponses.write(req, res, 403, "Forbidden",
                                 "The caller may not do this")));
         return http.build();

@@ -35,17 +35,25 @@ public final class Http {
     }
 
     public static Answer post(String url, String token, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, headers);
+    }
+
+    public static Answer get(String url, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), token, Map.of());
+    }
+
+    private static Answer send(HttpRequest.Builder b, String token, Map<String, String> headers) {
+        b.timeout(Duration.ofSeconds(60));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         headers.forEach(b::header);
+        HttpRequest request = b.build();
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("POST " + url + " failed: " + e, e);
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

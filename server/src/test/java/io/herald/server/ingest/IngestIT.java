@@ -186,8 +186,12 @@ class IngestIT extends ServerTest {
     void onlyTheOwnerAndListedProducersMayProduce() {
         Http.Answer denied = Http.post(url(), stranger, binary("s1", "order.note"), bytes("1"));
         assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+        assertThat(denied.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(denied.json().get("detail").asString()).contains("may not produce to topic '" + topic + "'");
         Http.Answer none = Http.post(url(), null, binary("s1", "order.note"), bytes("1"));
         assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"herald\"");
         Http.Answer missing = Http.post(baseUrl() + "/api/v1/topics/no-such-topic/events", key, binary("s1", "order.note"), bytes("1"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("field").asString()).isEqualTo("topic");
