@@ -82,7 +82,7 @@ public final class HeraldConfig {
             .define(TRACING_ENABLED, BOOLEAN, true, null,
                     "Record timepoints (SENT, RECEIVED, HANDLED, FAILED, RETRIED, DEAD_LETTERED, REPLAYED) to herald.trace, sampled by the pushed config; false = none (messages still carry a traceparent, flagged not sampled).")
             .define(TRACING_QUEUE_CAPACITY, INT, 65_536, atLeast(16),
-                    "Timepoints buffered for the trace shipper beyond each recording thread's own ring of 1,024; when full, new ones are dropped and counted in herald.trace.dropped (a send never waits). Failures (FAILED, RETRIED, DEAD_LETTERED) have a reserve of as many again.")
+                    "Timepoints buffered for the trace shipper beyond each recording thread's own ring (1,024, or this if smaller); when full, new ones are dropped and counted in herald.trace.dropped (a send never waits). Failures (FAILED, RETRIED, DEAD_LETTERED) have a reserve of as many again.")
             .define(TRACING_LINGER_MS, LONG, 100L, atLeast(0),
                     "How long a timepoint waits for others to share its herald.trace record; also linger.ms of the trace producer (acks=1).")
             .define(TRACING_COMPRESSION, STRING, "none", oneOf("none", "gzip", "snappy", "lz4", "zstd"),

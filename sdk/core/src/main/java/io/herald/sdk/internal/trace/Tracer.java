@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Records timepoints without ever making a sender or a listener wait: {@link #record} hands the
  * timepoint to the shipper through the recording thread's own lock-free ring ({@link HandOff}, 1,024
- * timepoints), or when that is full through a shared {@link ConcurrentLinkedQueue} bounded by the
+ * timepoints or the queue capacity if smaller), or when that is full through a shared {@link ConcurrentLinkedQueue} bounded by the
  * queue capacity (an atomic size reserved before the offer, so the bound holds under concurrent
  * producers); past the bound it drops the timepoint and counts the drop ({@code herald.trace.dropped},
  * reason {@code queue-full}).
@@ -58,14 +58,8 @@ public final class Tracer {
     private final java.util.concurrent.CopyOnWriteArrayList<HandOff> ringList = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile HandOff[] ringArray = new HandOff[0];
     private int ringIndex;
-    private final ThreadLocal<HandOff> rings = ThreadLocal.withInitial(() -> {
-        HandOff ring = new HandOff(RING_CAPACITY, Thread.currentThread());
-        synchronized (ringList) {
-            ringList.add(ring);
-            ringArray = ringList.toArray(new HandOff[0]);
-        }
-        return ring;
-    });
+    private final ThreadLocal<HandOff> rings = ThreadLocal.withInitial(this::newRing);
+    /** A recording thread's ring holds this many timepoints, or the queue capacity when that is smaller. */
     private static final int RING_CAPACITY = 1024;
     /** The ring {@link #queue} used last (racy on purpose: a reader checks it is its own). */
     private HandOff lastRing;
@@ -317,6 +311,16 @@ public final class Tracer {
             size.decrementAndGet();
         }
         return item;
+    }
+
+    /** The calling thread's ring, registered for the shipper. */
+    private HandOff newRing() {
+        HandOff ring = new HandOff(Math.min(RING_CAPACITY, capacity), Thread.currentThread());
+        synchronized (ringList) {
+            ringList.add(ring);
+            ringArray = ringList.toArray(new HandOff[0]);
+        }
+        return ring;
     }
 
     /** Drops the rings of threads that ended, once the shipper emptied them. */
