@@ -2,6 +2,7 @@ package io.herald.server.schedule;
 
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
+import io.herald.server.common.IntakeLoop;
 import io.herald.server.ingest.DelayStore;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.ingest.ProducerCatalog;
@@ -20,10 +21,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -158,27 +157,7 @@ class DelayWorkers implements SmartLifecycle {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-delay-intake");
-        while (running) {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer = c;
-                c.subscribe(List.of(HeraldTopics.DELAY));
-                while (running) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    intake(records);
-                    c.commitSync();
-                }
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Delay intake failed, restarting it: {}", e.toString());
-                    LockSupport.parkNanos(2_000_000_000L);
-                }
-            }
-        }
+        IntakeLoop.run(() -> running, config, List.of(HeraldTopics.DELAY), c -> consumer = c, this::intake, "Delay intake");
     }
 
     /** Stores a polled batch; records that cannot be scheduled go to {@code herald.delay.dlt} with the reason. */

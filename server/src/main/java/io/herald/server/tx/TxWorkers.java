@@ -1,9 +1,10 @@
 package io.herald.server.tx;
 
-import io.herald.server.common.HeaderCodec;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
 import io.herald.sdk.wire.TxProtocol;
+import io.herald.server.common.HeaderCodec;
+import io.herald.server.common.IntakeLoop;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -27,10 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -247,27 +246,8 @@ class TxWorkers implements SmartLifecycle {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-tx-intake");
-        while (running) {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer = c;
-                c.subscribe(List.of(HeraldTopics.TX_HALF, HeraldTopics.TX_DECISION));
-                while (running) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    intake(records);
-                    c.commitSync();
-                }
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Transaction intake failed, restarting it: {}", e.toString());
-                    LockSupport.parkNanos(2_000_000_000L);
-                }
-            }
-        }
+        IntakeLoop.run(() -> running, config, List.of(HeraldTopics.TX_HALF, HeraldTopics.TX_DECISION), c -> consumer = c,
+                this::intake, "Transaction intake");
     }
 
     /** Halves first, then decisions: a decision in the same batch as its half then finds the row. */

@@ -1,10 +1,8 @@
 package io.herald.sdk.internal.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.sdk.BrokerUnavailableException;
 import io.herald.sdk.DelayTooLongException;
 import io.herald.sdk.DelayedSendResult;
-import io.herald.sdk.HeraldException;
 import io.herald.sdk.MessageSender;
 import io.herald.sdk.SchemaViolationException;
 import io.herald.sdk.SendResult;
@@ -30,9 +28,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -319,21 +314,6 @@ public final class DefaultMessageSender implements MessageSender {
     }
 
     private <R> R await(CompletableFuture<R> future) {
-        try {
-            return future.get(blockingTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HeraldException he) {
-                throw he;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("No acknowledgement within " + blockingTimeoutMillis + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("Interrupted while waiting for the acknowledgement", e);
-        }
+        return Acks.await(future, blockingTimeoutMillis);
     }
 }

@@ -1,8 +1,6 @@
 package io.herald.sdk.internal.tx;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.sdk.BrokerUnavailableException;
-import io.herald.sdk.HeraldException;
 import io.herald.sdk.LocalTransaction;
 import io.herald.sdk.LocalTransactionException;
 import io.herald.sdk.SchemaViolationException;
@@ -11,6 +9,7 @@ import io.herald.sdk.TransactionState;
 import io.herald.sdk.internal.codec.MessageIds;
 import io.herald.sdk.internal.codec.PayloadCodec;
 import io.herald.sdk.internal.codec.WireHeaders;
+import io.herald.sdk.internal.send.Acks;
 import io.herald.sdk.internal.send.Catalog;
 import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.Transport;
@@ -22,9 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -148,21 +144,6 @@ public final class TwoPhaseSender {
                 done.completeExceptionally(error);
             }
         });
-        try {
-            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HeraldException he) {
-                throw he;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("No acknowledgement within " + timeoutMillis + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("Interrupted while waiting for the acknowledgement", e);
-        }
+        Acks.await(done, timeoutMillis);
     }
 }
