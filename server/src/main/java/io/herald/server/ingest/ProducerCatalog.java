@@ -64,7 +64,9 @@ public class ProducerCatalog {
             }
             List<String> out = new ArrayList<>();
             for (Error e : schema.validate(payload)) {
-                out.add(e.toString());
+                // as the SDK words it: where in the payload, then what is wrong
+                String at = String.valueOf(e.getInstanceLocation());
+                out.add((at.isEmpty() ? "(root)" : at) + ": " + e.getMessage());
             }
             return out;
         }

@@ -183,6 +183,16 @@ class IngestIT extends ServerTest {
     }
 
     @Test
+    void aSchemaViolationSaysWhereInThePayloadAndWhatIsWrong() {
+        Http.Answer a = Http.post(url(), key, binary("sv-1", "order.created"), bytes("{\"amount\":1}"));
+
+        assertThat(a.status()).as(a.toString()).isEqualTo(422);
+        assertThat(a.json().get("detail").asString()).as(a.toString())
+                .contains("does not match the schema of type 'order.created': (root): required property 'orderId' not found")
+                .doesNotContain(": :");
+    }
+
+    @Test
     void onlyTheOwnerAndListedProducersMayProduce() {
         Http.Answer denied = Http.post(url(), stranger, binary("s1", "order.note"), bytes("1"));
         assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
