@@ -71,6 +71,11 @@ public final class TimepointCodec {
     /** The kind's code, or 0 for a kind this version does not know. */
     public static int kindCode(String kind) {
         for (int i = 1; i < KINDS.length; i++) {
+            if (KINDS[i] == kind) { // recorders pass the Timepoint constants: no compare for them
+                return i;
+            }
+        }
+        for (int i = 1; i < KINDS.length; i++) {
             if (KINDS[i].equals(kind)) {
                 return i;
             }

@@ -50,6 +50,7 @@ public final class TimepointWriter {
         put((byte) TimepointCodec.VERSION);
         table.clear();
         tableSize = 0;
+        java.util.Arrays.fill(recent, null);
         lastTime = 0;
         lastOffset = 0;
     }
@@ -271,13 +272,34 @@ public final class TimepointWriter {
         if (s == null) {
             return;
         }
+        // the same String objects come back entry after entry (topic, type, app, group, instance):
+        // a look at the last few by identity spares the hash look-up
+        for (int i = 0; i < RECENT; i++) {
+            if (recent[i] == s) {
+                varint((long) recentIndex[i] << 2 | STR_REF);
+                return;
+            }
+        }
         Integer index = table.get(s);
         if (index != null) {
+            remember(s, index);
             varint((long) index << 2 | STR_REF);
             return;
         }
+        remember(s, tableSize);
         table.put(s, tableSize);
         literal(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final int RECENT = 6;
+    private final String[] recent = new String[RECENT];
+    private final int[] recentIndex = new int[RECENT];
+    private int recentNext;
+
+    private void remember(String s, int index) {
+        recent[recentNext] = s;
+        recentIndex[recentNext] = index;
+        recentNext = (recentNext + 1) % RECENT;
     }
 
     /** Bytes as a literal (which takes the next table index, as the reader counts). */

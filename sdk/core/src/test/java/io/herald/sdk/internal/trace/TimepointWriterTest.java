@@ -80,6 +80,23 @@ class TimepointWriterTest {
     }
 
     @Test
+    void repeatedStringsReadBackWhetherTheyAreTheSameObjectsOrEqualOnes() {
+        TimepointWriter writer = new TimepointWriter();
+        writer.begin();
+        List<Timepoint> written = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            // more distinct values than the writer remembers by identity, some as fresh copies
+            String topic = "topic-" + i % 9;
+            String group = i % 3 == 0 ? new String("billing") : "billing";
+            Timepoint t = new Timepoint(ID, Timepoint.HANDLED, 1_000L + i, topic, "type-" + i % 2, null, "app", group, "i-1",
+                    i % 6, (long) i, null, 1L, 1, i % 50 == 0 ? "java.lang.IllegalStateException: " + i % 4 : null, null, null);
+            written.add(t);
+            writer.add(t, null, null);
+        }
+        assertThat(TimepointCodec.decode(writer.finish())).isEqualTo(written);
+    }
+
+    @Test
     void numbersOfEveryLengthAndSignStayExact() {
         long[] numbers = {0, 1, -1, 63, 64, -64, -65, 127, 128, 16_383, 16_384, 1_700_000_000_123L, Long.MAX_VALUE, Long.MIN_VALUE + 1};
         TimepointWriter writer = new TimepointWriter();
