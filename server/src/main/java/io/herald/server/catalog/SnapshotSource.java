@@ -23,8 +23,16 @@ public class SnapshotSource {
     private final ProcessorRepository processors;
     private final ConfigVersions versions;
 
+    /** {@code herald.trace.default-sample-rate}: the share of messages traced on topics without a rate of their own. */
+    private final double defaultSampleRate;
+
     SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ProcessorRepository processors,
-                   ConfigVersions versions) {
+                   ConfigVersions versions,
+                   @org.springframework.beans.factory.annotation.Value("${herald.trace.default-sample-rate:1.0}") double defaultSampleRate) {
+        if (!(defaultSampleRate >= 0 && defaultSampleRate <= 1)) {
+            throw new IllegalArgumentException("herald.trace.default-sample-rate must be between 0 and 1, was " + defaultSampleRate);
+        }
+        this.defaultSampleRate = defaultSampleRate;
         this.processors = processors;
         this.apps = apps;
         this.topics = topics;
@@ -38,8 +46,12 @@ public class SnapshotSource {
         long version = versions.current();
         AppEntity app = apps.find(appName);
         Map<String, TopicConfig> topicConfigs = new LinkedHashMap<>();
+        Map<String, Double> sampleRates = new java.util.HashMap<>();
         for (TopicEntity t : topics.findProducibleBy(app)) {
             topicConfigs.put(t.name, topicConfig(t, true));
+            if (t.traceSampleRate != null) {
+                sampleRates.put(t.name, t.traceSampleRate);
+            }
         }
         List<BindingConfig> bindingConfigs = new ArrayList<>();
         java.util.Set<Long> pushed = new java.util.HashSet<>();
@@ -48,11 +60,15 @@ public class SnapshotSource {
         }
         for (BindingEntity b : bindings.search(appName, "", "")) {
             topicConfigs.putIfAbsent(b.topic.name, topicConfig(b.topic, false));
+            if (b.topic.traceSampleRate != null) {
+                sampleRates.put(b.topic.name, b.topic.traceSampleRate);
+            }
             bindingConfigs.add(new BindingConfig(b.id, b.groupName, b.topic.name, b.kind.name(), b.typePattern,
                     b.deliveryLimit, b.backoffMs, b.backoffMultiplier, b.backoffMaxMs, b.expiryMs, b.paused, b.concurrency,
                     b.deadLetterTopic(), pushed.contains(b.id)));
         }
-        return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs, TracingConfig.DEFAULT);
+        return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs,
+                new TracingConfig(defaultSampleRate, sampleRates));
     }
 
     private static TopicConfig topicConfig(TopicEntity t, boolean canProduce) {

@@ -35,10 +35,11 @@ class TopicController {
     }
 
     record TopicBody(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
-                     String description, List<String> producers, List<TypeBody> types, Boolean adopt) {
+                     String description, List<String> producers, List<TypeBody> types, Boolean adopt, Double traceSampleRate) {
         TopicService.TopicRequest toRequest() {
             return new TopicService.TopicRequest(name, app, partitions, replicationFactor, retentionMs, description,
-                    producers, types == null ? null : types.stream().map(t -> t == null ? null : t.toRequest()).toList(), adopt);
+                    producers, types == null ? null : types.stream().map(t -> t == null ? null : t.toRequest()).toList(), adopt,
+                    traceSampleRate);
         }
     }
 

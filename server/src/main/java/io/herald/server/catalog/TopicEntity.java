@@ -61,6 +61,10 @@ class TopicEntity {
     @BatchSize(size = 100)
     List<MessageTypeEntity> types = new ArrayList<>();
 
+    /** Share of messages traced at every step, 0 to 1; null: the server's default. */
+    @Column(name = "trace_sample_rate")
+    Double traceSampleRate;
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt = Instant.now();
 
@@ -68,7 +72,7 @@ class TopicEntity {
     Instant updatedAt = Instant.now();
 
     TopicView view(KafkaState kafka) {
-        return new TopicView(name, app.name, partitions, replicationFactor, retentionMs, description,
+        return new TopicView(name, app.name, partitions, replicationFactor, retentionMs, traceSampleRate, description,
                 producers.stream().map(a -> a.name).sorted().toList(),
                 types.stream().sorted(Comparator.comparing(t -> t.name)).map(MessageTypeEntity::view).toList(),
                 createdAt, updatedAt, kafka);

@@ -68,9 +68,13 @@ public class TopicService {
     public record TypeRequest(String name, String description, String jsonSchema) {
     }
 
-    /** Create or change a topic. On update, null fields stay as they are. */
+    /**
+     * Create or change a topic. On update, null fields stay as they are; a {@code traceSampleRate}
+     * of -1 returns the topic to the server's default.
+     */
     public record TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
-                               String description, List<String> producers, List<TypeRequest> types, Boolean adopt) {
+                               String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
+                               Double traceSampleRate) {
     }
 
     public TopicView create(Caller caller, TopicRequest request) {
@@ -83,6 +87,7 @@ public class TopicService {
         CatalogRules.range(v, "partitions", toLong(request.partitions()), 1, CatalogRules.MAX_PARTITIONS);
         CatalogRules.range(v, "replicationFactor", toLong(request.replicationFactor()), 1, Short.MAX_VALUE);
         retention(v, request.retentionMs());
+        sampleRate(v, request.traceSampleRate());
         AppService.length(v, "description", request.description(), 2000);
         validateTypes(v, request.types());
         v.throwIfAny();
@@ -111,6 +116,8 @@ public class TopicService {
         topic.replicationFactor = (short) rf;
         topic.retentionMs = request.retentionMs() != null ? request.retentionMs() : DEFAULT_RETENTION_MS;
         topic.description = AppService.blankToNull(request.description());
+        topic.traceSampleRate = request.traceSampleRate() == null || request.traceSampleRate() == -1 ? null
+                : request.traceSampleRate();
         topic.producers = resolveApps(request.producers());
         if (request.types() != null) {
             for (TypeRequest t : request.types()) {
@@ -224,6 +231,7 @@ public class TopicService {
             v.add("replicationFactor", "cannot be changed after creation");
         }
         retention(v, request.retentionMs());
+        sampleRate(v, request.traceSampleRate());
         AppService.length(v, "description", request.description(), 2000);
         if (request.types() != null) {
             v.add("types", "change message types through /topics/{topic}/types");
@@ -246,6 +254,9 @@ public class TopicService {
         }
         if (request.partitions() != null) {
             topic.partitions = request.partitions();
+        }
+        if (request.traceSampleRate() != null) {
+            topic.traceSampleRate = request.traceSampleRate() == -1 ? null : request.traceSampleRate();
         }
         topic.updatedAt = Instant.now();
         topics.saveAndFlush(topic);
@@ -464,6 +475,12 @@ public class TopicService {
     private static MessageTypeEntity findType(TopicEntity topic, String typeName) {
         return topic.types.stream().filter(t -> t.name.equals(typeName)).findFirst()
                 .orElseThrow(() -> new NotFoundException("Type", topic.name + "/" + typeName));
+    }
+
+    private static void sampleRate(Violations v, Double rate) {
+        if (rate != null && rate != -1 && !(rate >= 0 && rate <= 1)) {
+            v.add("traceSampleRate", "must be between 0 and 1 (the share of messages traced), or -1 for the server's default");
+        }
     }
 
     private static void retention(Violations v, Long retentionMs) {

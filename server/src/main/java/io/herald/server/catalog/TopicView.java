@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
-/** A topic with its message types; {@code kafka} is filled for single-topic reads only. */
+/**
+ * A topic with its message types; {@code kafka} is filled for single-topic reads only;
+ * {@code traceSampleRate} is null when the server's default applies.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TopicView(String name, String app, int partitions, int replicationFactor, long retentionMs,
-                        String description, List<String> producers, List<MessageTypeView> types,
+                        Double traceSampleRate, String description, List<String> producers, List<MessageTypeView> types,
                         Instant createdAt, Instant updatedAt, KafkaState kafka) {
 }

@@ -9,6 +9,8 @@ public class TopicEditForm {
     private String app;
     private Integer partitions;
     private Long retentionMs;
+    /** Share of messages traced, 0 to 1; empty: the server's default. */
+    private Double traceSampleRate;
     private String description;
     private List<String> producers = new ArrayList<>();
 
@@ -18,6 +20,8 @@ public class TopicEditForm {
     public void setPartitions(Integer partitions) { this.partitions = partitions; }
     public Long getRetentionMs() { return retentionMs; }
     public void setRetentionMs(Long retentionMs) { this.retentionMs = retentionMs; }
+    public Double getTraceSampleRate() { return traceSampleRate; }
+    public void setTraceSampleRate(Double traceSampleRate) { this.traceSampleRate = traceSampleRate; }
     public String getDescription() { return description; }
     public void setDescription(String description) { this.description = description; }
     public List<String> getProducers() { return producers; }

@@ -14,6 +14,8 @@ public class TopicForm {
     private Integer partitions = 3;
     private Integer replicationFactor;
     private Long retentionMs;
+    /** Share of messages traced, 0 to 1; empty: the server's default. */
+    private Double traceSampleRate;
     private String description;
     private List<String> producers = new ArrayList<>();
     private List<TypeForm> types = new ArrayList<>();
@@ -29,6 +31,8 @@ public class TopicForm {
     public void setReplicationFactor(Integer replicationFactor) { this.replicationFactor = replicationFactor; }
     public Long getRetentionMs() { return retentionMs; }
     public void setRetentionMs(Long retentionMs) { this.retentionMs = retentionMs; }
+    public Double getTraceSampleRate() { return traceSampleRate; }
+    public void setTraceSampleRate(Double traceSampleRate) { this.traceSampleRate = traceSampleRate; }
     public String getDescription() { return description; }
     public void setDescription(String description) { this.description = description; }
     public List<String> getProducers() { return producers; }

@@ -42,8 +42,9 @@ class TopicPages {
 
     static final int PAGE_SIZE = 50;
     private static final List<String> CREATE_FIELDS = List.of("name", "app", "partitions", "replicationFactor", "retentionMs",
-            "description", "producers", "adopt");
-    private static final List<String> EDIT_FIELDS = List.of("app", "partitions", "retentionMs", "description", "producers");
+            "traceSampleRate", "description", "producers", "adopt");
+    private static final List<String> EDIT_FIELDS = List.of("app", "partitions", "retentionMs", "traceSampleRate", "description",
+            "producers");
     private static final List<String> TYPE_FIELDS = List.of("name", "description", "jsonSchema");
     private static final Pattern TYPE_FIELD = Pattern.compile("types\\[(\\d+)]\\.(.+)");
 
@@ -109,7 +110,7 @@ class TopicPages {
         }
         TopicRequest r = new TopicRequest(trim(form.getName()), blankToNull(form.getApp()), form.getPartitions(),
                 form.getReplicationFactor(), form.getRetentionMs(), form.getDescription(), form.getProducers(), types,
-                form.isAdopt());
+                form.isAdopt(), form.getTraceSampleRate());
         try {
             TopicView created = topics.create(caller, r);
             return Views.redirect(request, response, Views.path("topics", created.name()),
@@ -212,6 +213,7 @@ class TopicPages {
         form.setApp(t.app());
         form.setPartitions(t.partitions());
         form.setRetentionMs(t.retentionMs());
+        form.setTraceSampleRate(t.traceSampleRate());
         form.setDescription(t.description());
         form.setProducers(new ArrayList<>(t.producers()));
         return editForm(request, model, t, form, FormErrors.none(), caller, "edit");
@@ -227,7 +229,8 @@ class TopicPages {
         }
         String owner = blankToNull(form.getApp());
         TopicRequest r = new TopicRequest(null, owner, form.getPartitions(), null, form.getRetentionMs(),
-                form.getDescription() == null ? "" : form.getDescription(), form.getProducers(), null, null);
+                form.getDescription() == null ? "" : form.getDescription(), form.getProducers(), null, null,
+                form.getTraceSampleRate() == null ? -1.0 : form.getTraceSampleRate());
         try {
             topics.update(caller, name, r);
             return Views.redirect(request, response, Views.path("topics", name), "Topic " + name + " saved.");

@@ -52,7 +52,7 @@ class DemoSeeder implements ApplicationRunner {
                 null, List.of(
                         new TopicService.TypeRequest("order-created", "A customer placed an order",
                                 "{\"type\":\"object\",\"required\":[\"orderId\"],\"properties\":{\"orderId\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\"}}}"),
-                        new TopicService.TypeRequest("order-paid", "An order was paid", null)), true));
+                        new TopicService.TypeRequest("order-paid", "An order was paid", null)), true, null));
         bindings.create(Caller.SYSTEM, new BindingService.BindingRequest("shop", "shipping", "orders", "FANOUT", null,
                 null, null, null, null, null, null, null));
         System.out.println();

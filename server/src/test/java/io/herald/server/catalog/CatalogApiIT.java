@@ -228,6 +228,8 @@ class CatalogApiIT extends ServerTest {
                 Arguments.of(Map.of("name", "ok-name", "partitions", 10_001), "partitions"),
                 Arguments.of(Map.of("name", "ok-name", "replicationFactor", 7), "replicationFactor"),
                 Arguments.of(Map.of("name", "ok-name", "retentionMs", 5), "retentionMs"),
+                Arguments.of(Map.of("name", "ok-name", "traceSampleRate", 1.5), "traceSampleRate"),
+                Arguments.of(Map.of("name", "ok-name", "traceSampleRate", -0.1), "traceSampleRate"),
                 Arguments.of(Map.of("name", "ok-name", "types", List.of(Map.of("name", "a b"))), "types[0].name"),
                 Arguments.of(Map.of("name", "ok-name", "types", List.of(Map.of("name", "a", "jsonSchema", "{not json"))),
                         "types[0].jsonSchema"),

@@ -157,6 +157,32 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void setsATopicsTraceSampleRateAndShowsABadOneInline(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app);
+
+        mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000").param("traceSampleRate", "0.1"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/topics/" + topic).json().get("traceSampleRate").asDouble()).isEqualTo(0.1);
+        assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("name=\"traceSampleRate\"").contains("value=\"0.1\"");
+
+        String body = mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000").param("traceSampleRate", "7"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("id=\"err-traceSampleRate\"").contains("between 0 and 1");
+        assertThat(admin.get("/topics/" + topic).json().get("traceSampleRate").asDouble()).isEqualTo(0.1);
+
+        // an empty field: back to the server's default
+        mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000").param("traceSampleRate", ""))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/topics/" + topic).json().has("traceSampleRate")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void addsEditsAndDeletesTypes(Mode mode) throws Exception {
         String topic = newTopic(newApp());
 

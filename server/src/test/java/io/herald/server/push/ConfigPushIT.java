@@ -46,6 +46,32 @@ class ConfigPushIT extends ServerTest {
     }
 
     @Test
+    void aTopicsTraceSampleRateReachesItsAppsSdksWithTheServersDefaultForTheOthers() {
+        AppWithKey app = appWithBinding();
+        String topic = app.api().get("/config/" + app.name()).json().at("/topics/0/name").asString();
+        String other = unique("pt");
+        admin.post("/topics", Map.of("name", other, "app", app.name(), "partitions", 1, "replicationFactor", 1));
+
+        Api.Response set = admin.patch("/topics/" + topic, Map.of("traceSampleRate", 0.25));
+
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(set.json().get("traceSampleRate").asDouble()).isEqualTo(0.25);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode tracing = app.api().get("/config/" + app.name()).json().get("tracing");
+            assertThat(tracing.get("defaultSampleRate").asDouble()).isEqualTo(1.0);
+            assertThat(tracing.at("/topicSampleRates/" + topic).asDouble()).isEqualTo(0.25);
+            assertThat(tracing.get("topicSampleRates").has(other)).isFalse();
+        });
+        // -1: back to the server's default
+        assertThat(admin.patch("/topics/" + topic, Map.of("traceSampleRate", -1)).json().has("traceSampleRate")).isFalse();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                app.api().get("/config/" + app.name()).json().at("/tracing/topicSampleRates").has(topic)).isFalse());
+        Api.Response bad = admin.patch("/topics/" + topic, Map.of("traceSampleRate", 2));
+        assertThat(bad.status()).isIn(400, 422);
+        assertThat(bad.json().get("field").asString()).isEqualTo("traceSampleRate");
+    }
+
+    @Test
     void heldPollAnswersAtOnceWhenTheCatalogChanges() throws Exception {
         AppWithKey app = appWithBinding();
         JsonNode first = app.api().get("/config/" + app.name()).json();
