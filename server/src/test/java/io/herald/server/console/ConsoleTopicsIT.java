@@ -167,6 +167,8 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
         assertThat(admin.get("/topics/" + topic).json().get("traceSampleRate").asDouble()).isEqualTo(0.1);
         assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
                 .contains("name=\"traceSampleRate\"").contains("value=\"0.1\"");
+        assertThat(mvc.perform(get("/topics/new").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("name=\"traceSampleRate\"").contains("id=\"sample-hint\"");
 
         String body = mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
                         .param("app", app).param("partitions", "2").param("retentionMs", "3600000").param("traceSampleRate", "7"))
