@@ -59,6 +59,7 @@ class ConfigPushIT extends ServerTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
             JsonNode tracing = app.api().get("/config/" + app.name()).json().get("tracing");
             assertThat(tracing.get("defaultSampleRate").asDouble()).isEqualTo(1.0);
+            assertThat(tracing.get("maxSampledPerSecond").asInt()).isEqualTo(100);
             assertThat(tracing.at("/topicSampleRates/" + topic).asDouble()).isEqualTo(0.25);
             assertThat(tracing.get("topicSampleRates").has(other)).isFalse();
         });

@@ -7,6 +7,7 @@ import io.herald.sdk.MessageSender;
 import io.herald.sdk.wire.ConfigSnapshot;
 import io.herald.sdk.wire.MessageTypeConfig;
 import io.herald.sdk.wire.TopicConfig;
+import io.herald.sdk.wire.TracingConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +43,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  *
  * Send: 1 KiB byte[] payloads, acks=all, idempotent, linger.ms=5, batch.size=16384, no key,
- * 6 partitions; the SDK with its default settings (100% tracing), its pre-send catalog check and
- * Micrometer meters on, against a raw producer with no headers (the headline ratio) and, as an
- * explanation, a raw producer writing the same headers by hand. After a warm-up, each contestant
+ * 6 partitions; the SDK with its default settings (the control plane's default sampling: every
+ * message traced, up to 100 a second per topic), its pre-send catalog check and Micrometer meters
+ * on, against a raw producer with no headers and a raw producer writing the same CloudEvents
+ * headers by hand (the same records on the wire). After a warm-up, each contestant
  * sends {@code --records} in slices of {@code --slice}; the contestants take turns slice by slice
  * (rotating who goes first), so that a disturbance of the shared machine hits all of them alike,
  * and the ratio is the median of the per-slice paired ratios. Tracing: the same, the SDK with 100%
@@ -70,6 +72,10 @@ public final class HeraldBenchmark {
     private final String compression;
     /** Tracing of the send and listen contestants (the tracing benchmark compares both settings anyway). */
     private final boolean tracing;
+    /** The sampling pushed to the send and listen contestants. */
+    private final TracingConfig sampling;
+    /** Every message traced: what the tracing benchmark measures. */
+    private static final TracingConfig TRACE_ALL = new TracingConfig(1.0, Map.of(), 0);
 
     HeraldBenchmark(Map<String, String> args) {
         this.bootstrap = args.getOrDefault("bootstrap", System.getenv().getOrDefault("HERALD_BENCH_KAFKA_BOOTSTRAP", "127.0.0.1:19092"));
@@ -87,6 +93,11 @@ public final class HeraldBenchmark {
         this.lingerMs = Long.parseLong(args.getOrDefault("linger-ms", "5"));
         this.compression = args.getOrDefault("compression", "none");
         this.tracing = Boolean.parseBoolean(args.getOrDefault("tracing", "true"));
+        // the control plane's defaults (every message of a topic traced, up to 100 a second per
+        // instance); --max-sampled-per-second 0 traces every message, as the tracing benchmark does
+        this.sampling = new TracingConfig(TracingConfig.DEFAULT.defaultSampleRate(), Map.of(),
+                Integer.parseInt(args.getOrDefault("max-sampled-per-second",
+                        Integer.toString(TracingConfig.DEFAULT.maxSampledPerSecond()))));
         this.payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) ('a' + i % 26);
@@ -106,7 +117,10 @@ public final class HeraldBenchmark {
                           + "  producers (raw and Herald alike): acks=all, idempotent, batch.size=%d, linger.ms=%d, compression=%s;"
                           + " Herald's send and listen with %s%n",
                 records, size, slice, partitions, bootstrap, load(), batchSize, lingerMs, compression,
-                tracing ? "100% tracing (--tracing false: off)" : "tracing off");
+                !tracing ? "tracing off"
+                        : sampling.maxSampledPerSecond() == 0 ? "every message traced"
+                        : "the default tracing: every message, up to " + sampling.maxSampledPerSecond()
+                          + " a second per topic (--max-sampled-per-second 0: every message; --tracing false: off)");
         String sendTopic = "bench-send-" + UUID.randomUUID().toString().substring(0, 8);
         String listenTopic = "bench-listen-" + UUID.randomUUID().toString().substring(0, 8);
         createTopics(sendTopic, listenTopic);
@@ -140,10 +154,10 @@ public final class HeraldBenchmark {
     }
 
     private Herald herald(List<String> topics) {
-        return herald(topics, tracing, new SimpleMeterRegistry());
+        return herald(topics, tracing, sampling, new SimpleMeterRegistry());
     }
 
-    private Herald herald(List<String> topics, boolean tracing, SimpleMeterRegistry registry) {
+    private Herald herald(List<String> topics, boolean tracing, TracingConfig sampling, SimpleMeterRegistry registry) {
         List<TopicConfig> catalog = topics.stream()
                 .map(t -> new TopicConfig(t, partitions, true, List.of(new MessageTypeConfig("bench", null)))).toList();
         return Herald.builder()
@@ -158,7 +172,7 @@ public final class HeraldBenchmark {
                 .withSetting(HeraldSettings.TRACING_COMPRESSION, traceCompression)
                 .withSetting(HeraldSettings.TRACING_TIMEPOINTS_PER_RECORD, tracePerRecord)
                 .withMeterRegistry(registry)
-                .withConfigSnapshot(new ConfigSnapshot("bench", 1, catalog, List.of(), null))
+                .withConfigSnapshot(new ConfigSnapshot("bench", 1, catalog, List.of(), sampling))
                 .build();
     }
 
@@ -204,8 +218,8 @@ public final class HeraldBenchmark {
             }
         }
         SimpleMeterRegistry tracedMeters = new SimpleMeterRegistry();
-        try (Herald traced = herald(List.of(topic), true, tracedMeters);
-             Herald untraced = herald(List.of(topic), false, new SimpleMeterRegistry())) {
+        try (Herald traced = herald(List.of(topic), true, TRACE_ALL, tracedMeters);
+             Herald untraced = herald(List.of(topic), false, TRACE_ALL, new SimpleMeterRegistry())) {
             System.out.printf("%nTracing: warm-up (%,d records each)%n", warmup);
             sdkSend(untraced.sender(), topic, warmup);
             sdkSend(traced.sender(), topic, warmup);

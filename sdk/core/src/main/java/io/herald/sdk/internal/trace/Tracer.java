@@ -72,6 +72,10 @@ public final class Tracer {
     private final TraceSink sink;
     private final Thread shipper;
     private final TimepointWriter writer = new TimepointWriter();
+    /** Each topic's traces left this second, for {@link TracingConfig#maxSampledPerSecond()}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, SampleBudget> budgets = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The budget looked up last (racy on purpose: a reader checks its topic). */
+    private SampleBudget lastBudget;
     private volatile boolean running;
     private volatile int perRecord = 1;
     private volatile int maxRecordBytes = 65_536;
@@ -143,7 +147,11 @@ public final class Tracer {
         return instance;
     }
 
-    /** Whether a new message on {@code topic} is traced, by the pushed sample rate. */
+    /**
+     * Whether a new message on {@code topic} is traced, by the pushed sampling: a topic's own rate
+     * exactly; else the default rate, up to {@link TracingConfig#maxSampledPerSecond()} traces a
+     * second on this topic (failures are recorded whatever this says).
+     */
     public boolean sample(String topic) {
         if (!enabled) {
             return false;
@@ -151,8 +159,28 @@ public final class Tracer {
         TracingConfig c = config.get();
         Map<String, Double> perTopic = c.topicSampleRates();
         Double r = perTopic.isEmpty() ? null : perTopic.get(topic);
-        double rate = r != null ? r : c.defaultSampleRate();
+        if (r != null) {
+            return chance(r);
+        }
+        if (!chance(c.defaultSampleRate())) {
+            return false;
+        }
+        int limit = c.maxSampledPerSecond();
+        return limit <= 0 || budget(topic).take(limit);
+    }
+
+    private static boolean chance(double rate) {
         return rate >= 1.0 || rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate;
+    }
+
+    private SampleBudget budget(String topic) {
+        SampleBudget last = lastBudget;
+        if (last != null && (last.topic == topic || last.topic.equals(topic))) {
+            return last;
+        }
+        SampleBudget b = budgets.computeIfAbsent(topic, SampleBudget::new);
+        lastBudget = b;
+        return b;
     }
 
     /** The caller's traceparent (scope, then the builder's supplier), or {@code null}. */

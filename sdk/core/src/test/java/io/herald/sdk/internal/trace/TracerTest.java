@@ -156,6 +156,50 @@ class TracerTest {
     }
 
     @Test
+    void aBusyTopicWithoutARateOfItsOwnIsTracedUpToTheLimitASecond() {
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> new TracingConfig(1.0, Map.of("audit", 1.0), 100), null,
+                new StuckSink(), null);
+
+        int traced = 0;
+        int audited = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 10_000; i++) {
+            traced += tracer.sample("trade") ? 1 : 0;
+            audited += tracer.sample("audit") ? 1 : 0;
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1; // the loop may cross a second
+        assertThat(traced).isBetween(100, (int) (100 * (seconds + 1)));
+        assertThat(audited).as("a topic's own rate has no limit").isEqualTo(10_000);
+        assertThat(tracer.sample("orders")).as("each topic has its own budget").isTrue();
+        tracer.close(Duration.ofMillis(100));
+    }
+
+    @Test
+    void theBudgetComesBackEachSecond() {
+        SampleBudget budget = new SampleBudget("trade");
+
+        assertThat(budget.take(2, 7)).isTrue();
+        assertThat(budget.take(2, 7)).isTrue();
+        assertThat(budget.take(2, 7)).isFalse();
+        assertThat(budget.take(2, 8)).isTrue();
+        assertThat(budget.take(2, 8)).isTrue();
+        assertThat(budget.take(2, 8)).isFalse();
+    }
+
+    @Test
+    void noLimitWhenTheSnapshotSaysZero() {
+        Tracer tracer = new Tracer("billing", "i-1", 16, () -> new TracingConfig(1.0, Map.of(), 0), null,
+                new StuckSink(), null);
+
+        int traced = 0;
+        for (int i = 0; i < 10_000; i++) {
+            traced += tracer.sample("trade") ? 1 : 0;
+        }
+        assertThat(traced).isEqualTo(10_000);
+        tracer.close(Duration.ofMillis(100));
+    }
+
+    @Test
     void createsValidTraceparentsCarryingTheSamplingFlag() {
         String sampled = new String(Tracer.newTraceparent(true), StandardCharsets.US_ASCII);
         String notSampled = new String(Tracer.newTraceparent(false), StandardCharsets.US_ASCII);
