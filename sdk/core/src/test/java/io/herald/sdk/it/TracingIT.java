@@ -52,9 +52,13 @@ class TracingIT {
     }
 
     private Herald herald(double sampleRate, Map<String, Object> settings) {
+        return herald(new TracingConfig(sampleRate, Map.of()), settings);
+    }
+
+    private Herald herald(TracingConfig tracing, Map<String, Object> settings) {
         ConfigSnapshot snapshot = new ConfigSnapshot("billing", 1,
                 List.of(new TopicConfig(topic, 2, true, List.of(new MessageTypeConfig("pay-succ", null)))), List.of(),
-                new TracingConfig(sampleRate, Map.of()));
+                tracing);
         Herald h = TestHerald.builder("billing", null).withConfigSnapshot(snapshot).withSettings(settings)
                 .withMeterRegistry(new SimpleMeterRegistry()).build();
         heralds.add(h);
@@ -131,6 +135,34 @@ class TracingIT {
         assertThat(failed).extracting(Timepoint::kind).containsExactly(Timepoint.FAILED, Timepoint.DEAD_LETTERED);
         assertThat(first(failed, Timepoint.FAILED).traceparent()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
         assertThat(trace.of(ok.messageId())).isEmpty();
+    }
+
+    @Test
+    void aBusyTopicIsTracedUpToTheLimitASecondAndTheConsumerTracesTheSameMessages() throws Exception {
+        // given: the control plane's default rate, at most 20 traces a second per topic
+        Herald herald = herald(new TracingConfig(1.0, Map.of(), 20), Map.of());
+        List<Message<String>> received = new CopyOnWriteArrayList<>();
+        herald.listen(Binding.direct(topic, "pay-succ"), String.class, received::add).start();
+
+        // when: a burst of 200
+        long start = System.nanoTime();
+        List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sends.add(herald.sender().sendAsync(topic, "pay-succ", "order-" + i, "paid"));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
+        await().atMost(Duration.ofSeconds(15)).until(() -> received.size() == 200);
+
+        // then: every message arrives with a traceparent; only the first of each second say "sampled"
+        List<Message<String>> sampled = received.stream().filter(m -> m.header("traceparent").endsWith("-01")).toList();
+        assertThat(received).allSatisfy(m -> assertThat(m.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+        assertThat(sampled.size()).isBetween(20, (int) (20 * (seconds + 1)));
+        Message<String> traced = sampled.get(sampled.size() - 1);
+        assertThat(trace.await(traced.id(), t -> has(t, Timepoint.SENT) && has(t, Timepoint.HANDLED), Duration.ofSeconds(15)))
+                .isNotEmpty();
+        Message<String> untraced = received.stream().filter(m -> m.header("traceparent").endsWith("-00")).findFirst().orElseThrow();
+        assertThat(trace.of(untraced.id())).as("nothing recorded for a message over the limit").isEmpty();
     }
 
     @Test
