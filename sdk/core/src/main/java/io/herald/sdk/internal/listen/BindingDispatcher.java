@@ -83,13 +83,15 @@ public final class BindingDispatcher implements RecordProcessor {
      * header values and key stay Kafka's bytes (the shipper writes them as they are).
      */
     private static final class Trace {
-        private static final int ID_LENGTH = HeraldHeaders.CE_ID.length();
         private static final int TRACEPARENT_LENGTH = HeraldHeaders.TRACEPARENT.length();
         private static final int REPLAY_JOB_LENGTH = HeraldHeaders.REPLAY_JOB.length();
         private static final int SAMPLED_LENGTH = HeraldHeaders.TRACE_SAMPLED.length();
+        /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
+        private static final int GATHERED = 8;
         final Tracer tracer;
-        final byte[] messageId;
-        final String messageIdText;
+        private final IncomingRecord record;
+        private byte[] messageId;
+        private String messageIdText;
         final byte[] key;
         final byte[] traceparent;
         final byte[] replayJob;
@@ -100,32 +102,31 @@ public final class BindingDispatcher implements RecordProcessor {
 
         Trace(Tracer tracer, IncomingRecord record) {
             this.tracer = tracer;
-            // one pass over the headers instead of a lastHeader() scan per name (two of them usually absent)
-            byte[] id = null;
+            this.record = record;
             byte[] tp = null;
             byte[] job = null;
             byte[] sampledHeader = null;
-            // From the last header back to ce_id: Kafka decodes a header's name only when asked, Herald
-            // writes ce_id after the constant CloudEvents headers, and everything read here after it
-            // (replay: the server appends herald-replay-job). Other producers' records are read whole.
-            Header[] all = record.headers().toArray();
-            for (int i = all.length - 1; i >= 0 && id == null; i--) {
+            // From the last header back to the traceparent: Kafka decodes a header's name only when asked,
+            // and what is read here comes after it (Herald writes the traceparent after the constant
+            // CloudEvents headers and ce_id; a replay appends herald-replay-job). ce_id is looked up
+            // only when a timepoint needs it. Records without a traceparent are read whole.
+            Header[] all = gather(record.headers());
+            for (int i = all.length - 1; i >= 0 && tp == null; i--) {
                 Header h = all[i];
+                if (h == null) {
+                    continue;
+                }
                 String name = h.key();
-                // by length first: most headers are none of these four, and are told apart without a compare
+                // by length first: most headers are none of these, and are told apart without a compare
                 int n = name.length();
-                if (n == ID_LENGTH && name.equals(HeraldHeaders.CE_ID)) {
-                    id = h.value();
-                } else if (n == TRACEPARENT_LENGTH && name.equals(HeraldHeaders.TRACEPARENT)) {
-                    tp = tp == null ? h.value() : tp;
+                if (n == TRACEPARENT_LENGTH && name.equals(HeraldHeaders.TRACEPARENT)) {
+                    tp = h.value();
                 } else if (n == REPLAY_JOB_LENGTH && name.equals(HeraldHeaders.REPLAY_JOB)) {
                     job = job == null ? h.value() : job;
                 } else if (n == SAMPLED_LENGTH && name.equals(HeraldHeaders.TRACE_SAMPLED)) {
                     sampledHeader = sampledHeader == null ? h.value() : sampledHeader;
                 }
             }
-            this.messageId = id;
-            this.messageIdText = id != null ? null : record.topic() + "-" + record.partition() + "-" + record.offset();
             this.key = record.key();
             this.traceparent = tp;
             this.replayJob = job;
@@ -135,6 +136,36 @@ public final class BindingDispatcher implements RecordProcessor {
             Boolean flag = sampledHeader != null ? null : Tracer.sampledFlag(tp);
             this.sampled = sampledHeader != null ? sampledHeader.length == 1 && sampledHeader[0] == '1'
                     : flag != null ? flag : tracer.sample(record.topic());
+        }
+
+        private static Header[] gather(org.apache.kafka.common.header.Headers headers) {
+            Header[] out = new Header[GATHERED];
+            int i = 0;
+            for (Header h : headers) {
+                if (i == GATHERED) {
+                    return headers.toArray();
+                }
+                out[i++] = h;
+            }
+            return out;
+        }
+
+        /** The message id's bytes (ce_id), or {@code null} when the record has none. */
+        byte[] messageId() {
+            if (messageId == null && messageIdText == null) {
+                Header h = record.headers().lastHeader(HeraldHeaders.CE_ID);
+                messageId = h == null ? null : h.value();
+                if (messageId == null) {
+                    messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
+                }
+            }
+            return messageId;
+        }
+
+        /** The id of a record without ce_id: topic-partition-offset. */
+        String messageIdText() {
+            messageId();
+            return messageIdText;
         }
 
         /** A delivery starts: RECEIVED is recorded with its first other step (HANDLED carries it). */
@@ -170,7 +201,7 @@ public final class BindingDispatcher implements RecordProcessor {
 
     private ConsumedTimepoint step(Trace tr, String kind, long time, IncomingRecord r, String type, int attempt,
                                    long durationMs, String error, long receivedAt) {
-        return new ConsumedTimepoint(kind, time, r.topic(), type, group, tr.messageId, tr.messageIdText, tr.key,
+        return new ConsumedTimepoint(kind, time, r.topic(), type, group, tr.messageId(), tr.messageIdText(), tr.key,
                 tr.traceparent, tr.replayJob, r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : -1, durationMs,
                 attempt, error, receivedAt);
     }

@@ -76,11 +76,22 @@ public final class Endpoint {
     }
 
     HeraldMetrics.ConsumeMeters meters(HeraldMetrics metrics, String type) {
+        TypeMeters last = lastMeters;
+        if (last != null && last.type == type) { // the dispatcher hands the same String for a repeated type
+            return last.meters;
+        }
         HeraldMetrics.ConsumeMeters m = meters.get(type);
         if (m == null) {
             m = meters.computeIfAbsent(type, t -> metrics.consume(declared.topic(), t, group));
         }
+        lastMeters = new TypeMeters(type, m);
         return m;
+    }
+
+    /** The meters used last (racy on purpose: a reader checks the type). */
+    private TypeMeters lastMeters;
+
+    private record TypeMeters(String type, HeraldMetrics.ConsumeMeters meters) {
     }
 
     @Override
