@@ -93,6 +93,7 @@ public final class HeraldBenchmark {
         this.lingerMs = Long.parseLong(args.getOrDefault("linger-ms", "5"));
         this.compression = args.getOrDefault("compression", "none");
         this.tracing = Boolean.parseBoolean(args.getOrDefault("tracing", "true"));
+        this.threadsReport = Boolean.parseBoolean(args.getOrDefault("threads", "false"));
         // the control plane's defaults (every message of a topic traced, up to 100 a second per
         // instance); --max-sampled-per-second 0 traces every message, as the tracing benchmark does
         this.sampling = new TracingConfig(TracingConfig.DEFAULT.defaultSampleRate(), Map.of(),
@@ -428,9 +429,9 @@ public final class HeraldBenchmark {
             double s;
             if (round % 2 == 1) {
                 r = rawListen(topic, total);
-                s = sdkListen(herald, topic, total);
+                s = sdkListen(topic, total);
             } else {
-                s = sdkListen(herald, topic, total);
+                s = sdkListen(topic, total);
                 r = rawListen(topic, total);
             }
             System.out.printf("  round %d: raw KafkaConsumer %,10.0f rec/s   Herald %,10.0f rec/s   ratio %.3f%n",
@@ -453,6 +454,7 @@ public final class HeraldBenchmark {
         long start = 0;
         long cpuStart = 0;
         double rate;
+        Map<String, Long> threadsBefore = threadCpu();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
@@ -471,6 +473,7 @@ public final class HeraldBenchmark {
             }
             rate = rate(records, start, 0); // before close(), as for Herald
             cpu("raw", cpuStart, records);
+            printThreadCpu("raw", threadsBefore, total);
         }
         if (sink == 42) {
             System.out.print("");
@@ -478,13 +481,20 @@ public final class HeraldBenchmark {
         return rate;
     }
 
+    /** One round of a fresh SDK client, closed after it: no round runs beside the idle listeners of the rounds before. */
+    private double sdkListen(String topic, int total) throws InterruptedException {
+        try (Herald herald = herald(List.of(topic))) {
+            return sdkListen(herald, topic, total);
+        }
+    }
+
     private double sdkListen(Herald herald, String topic, int total) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        AtomicLong seen = new AtomicLong();
+        long[] seen = new long[1]; // one listener thread, as the raw loop's counter
         long[] start = new long[2];
         long[] sink = new long[1];
         herald.listen(Binding.fanout(topic).withGroup("bench-herald-" + UUID.randomUUID()), byte[].class, m -> {
-            long n = seen.incrementAndGet();
+            long n = ++seen[0];
             sink[0] += m.payload().length;
             if (n == warmup + 1) {
                 start[0] = System.nanoTime();
@@ -494,11 +504,47 @@ public final class HeraldBenchmark {
                 done.countDown();
             }
         });
+        Map<String, Long> threadsBefore = threadCpu();
         herald.start();
         done.await(10, TimeUnit.MINUTES);
         double rate = rate(records, start[0], 0);
         cpu("herald", start[1], records);
+        printThreadCpu("herald", threadsBefore, total);
         return rate;
+    }
+
+    /** {@code --threads true}: where a listen round's CPU went, by thread (names without their ids). */
+    private boolean threadsReport;
+
+    private Map<String, Long> threadCpu() {
+        Map<String, Long> out = new HashMap<>();
+        if (!threadsReport) {
+            return out;
+        }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (long id : mx.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            long cpu = mx.getThreadCpuTime(id);
+            if (info != null && cpu > 0) {
+                out.merge(id + " " + info.getThreadName(), cpu, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private void printThreadCpu(String who, Map<String, Long> before, int n) {
+        if (!threadsReport) {
+            return;
+        }
+        Map<String, Long> after = threadCpu();
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        after.forEach((k, v) -> byName.merge(k.substring(k.indexOf(' ') + 1).replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|-[0-9a-f]{8}\\b", "*"),
+                v - before.getOrDefault(k, 0L), Long::sum));
+        byName.forEach((name, nanos) -> {
+            if (nanos > 1_000_000) {
+                System.out.printf("    %s thread %-70s %.3f us a record%n", who, name, nanos / 1000.0 / n);
+            }
+        });
     }
 
     // ---------------- topics ----------------
