@@ -521,6 +521,10 @@ public final class HeraldBenchmark {
         if (!threadsReport) {
             return out;
         }
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            out.put("0 gc " + gc.getName() + " collections", gc.getCollectionCount());
+            out.put("0 gc " + gc.getName() + " ms", gc.getCollectionTime());
+        }
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (long id : mx.getAllThreadIds()) {
             java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
@@ -541,7 +545,9 @@ public final class HeraldBenchmark {
         after.forEach((k, v) -> byName.merge(k.substring(k.indexOf(' ') + 1).replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|-[0-9a-f]{8}\\b", "*"),
                 v - before.getOrDefault(k, 0L), Long::sum));
         byName.forEach((name, nanos) -> {
-            if (nanos > 1_000_000) {
+            if (name.startsWith("gc ")) {
+                System.out.printf("    %s %s: %d%n", who, name, nanos);
+            } else if (nanos > 1_000_000) {
                 System.out.printf("    %s thread %-70s %.3f us a record%n", who, name, nanos / 1000.0 / n);
             }
         });
