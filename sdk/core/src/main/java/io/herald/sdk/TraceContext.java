@@ -21,8 +21,14 @@ public final class TraceContext {
 
     /** A String, or the ASCII bytes of a header not yet decoded ({@link #withHeader}). */
     private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
-    /** Scopes open on any thread: while none is, every send skips the thread-local look-up (a miss costs a probe). */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Whether a scope was ever opened in this JVM: until then every send skips the thread-local
+     * look-up (a miss costs a probe). Set once and never reset, so that a listener's scope per
+     * message costs two thread-local writes and no shared write.
+     */
+    private static volatile boolean opened;
+    /** Closes a scope opened on a thread that had none: the listener's case. */
+    private static final Scope CLEAR = () -> CURRENT.set(null);
 
     private TraceContext() {
     }
@@ -61,18 +67,17 @@ public final class TraceContext {
     private static Scope open(Object traceparent) {
         Object previous = CURRENT.get();
         CURRENT.set(traceparent);
-        OPEN.incrementAndGet();
-        return () -> {
-            // set, not remove(): a listener opens a scope per message, and removing the entry each
-            // time makes the next set() rebuild it and sweep the thread's map
-            CURRENT.set(previous);
-            OPEN.decrementAndGet();
-        };
+        if (!opened) {
+            opened = true;
+        }
+        // set, not remove(): a listener opens a scope per message, and removing the entry each
+        // time makes the next set() rebuild it and sweep the thread's map
+        return previous == null ? CLEAR : () -> CURRENT.set(previous);
     }
 
     /** The traceparent of this thread's open scope, or {@code null}. */
     public static String current() {
-        if (OPEN.get() == 0) {
+        if (!opened) {
             return null;
         }
         Object value = CURRENT.get();
