@@ -64,6 +64,17 @@ public final class TraceContext {
         return open(traceparent);
     }
 
+    /**
+     * {@link #withHeader(byte[])} for the {@code traceparent} header of a consumed record itself: its
+     * value is not even copied out of the fetched bytes unless a send of this thread asks for it.
+     */
+    public static Scope withHeader(org.apache.kafka.common.header.Header traceparent) {
+        if (traceparent == null) {
+            return () -> { };
+        }
+        return open(traceparent);
+    }
+
     private static Scope open(Object traceparent) {
         Object previous = CURRENT.get();
         CURRENT.set(traceparent);
@@ -81,6 +92,9 @@ public final class TraceContext {
             return null;
         }
         Object value = CURRENT.get();
+        if (value instanceof org.apache.kafka.common.header.Header header) {
+            value = header.value();
+        }
         if (value instanceof byte[] bytes) {
             String decoded = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
             if (!isValid(decoded)) {

@@ -39,4 +39,22 @@ class TraceContextTest {
             assertThat(TraceContext.current()).isNull();
         }
     }
+
+    @Test
+    void aConsumedHeaderIsTheContextOnlyWhenItIsATraceparent() {
+        java.nio.ByteBuffer name = java.nio.ByteBuffer.wrap("traceparent".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        org.apache.kafka.common.header.Header good = new org.apache.kafka.common.header.internals.RecordHeader(name.duplicate(),
+                java.nio.ByteBuffer.wrap(A.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        org.apache.kafka.common.header.Header bad = new org.apache.kafka.common.header.internals.RecordHeader(name.duplicate(),
+                java.nio.ByteBuffer.wrap("not-a-traceparent".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
+        try (TraceContext.Scope scope = TraceContext.withHeader(good)) {
+            assertThat(TraceContext.current()).isEqualTo(A);
+            try (TraceContext.Scope inner = TraceContext.withHeader(bad)) {
+                assertThat(TraceContext.current()).isNull();
+            }
+            assertThat(TraceContext.current()).isEqualTo(A);
+        }
+        assertThat(TraceContext.current()).isNull();
+    }
 }

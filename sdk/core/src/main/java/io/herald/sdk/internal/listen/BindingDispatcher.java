@@ -2,6 +2,7 @@ package io.herald.sdk.internal.listen;
 
 import io.herald.sdk.NonRetryableHeraldException;
 import io.herald.sdk.TraceContext;
+import io.herald.sdk.internal.codec.HeaderPeek;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
 import io.herald.sdk.internal.trace.ConsumedTimepoint;
@@ -61,14 +62,15 @@ public final class BindingDispatcher implements RecordProcessor {
 
     @Override
     public void process(IncomingRecord record, DeliveryContext context) {
-        String type = type(record);
+        Header[] headers = gather(record.headers());
+        String type = type(record, headers);
         Tracer t = tracer;
         Trace trace = null;
         for (Endpoint endpoint : endpoints) {
             EffectiveBinding binding = endpoint.effective();
             if (binding != null && binding.matches(type)) {
                 if (trace == null && t.enabled()) {
-                    trace = new Trace(t, record);
+                    trace = new Trace(t, record, headers);
                     if (trace.replayJob != null) {
                         timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                     }
@@ -82,53 +84,61 @@ public final class BindingDispatcher implements RecordProcessor {
      * What the timepoints of one record share, found once per record and only with tracing on: the
      * header values and key stay Kafka's bytes (the shipper writes them as they are).
      */
+    /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
+    private static final int GATHERED = 8;
+
+    /** The record's headers in order, trailing slots {@code null}. */
+    private static Header[] gather(org.apache.kafka.common.header.Headers headers) {
+        Header[] out = new Header[GATHERED];
+        int i = 0;
+        for (Header h : headers) {
+            if (i == GATHERED) {
+                return headers.toArray();
+            }
+            out[i++] = h;
+        }
+        return out;
+    }
+
     private static final class Trace {
-        private static final int TRACEPARENT_LENGTH = HeraldHeaders.TRACEPARENT.length();
-        private static final int REPLAY_JOB_LENGTH = HeraldHeaders.REPLAY_JOB.length();
-        private static final int SAMPLED_LENGTH = HeraldHeaders.TRACE_SAMPLED.length();
-        /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
-        private static final int GATHERED = 8;
         final Tracer tracer;
         private final IncomingRecord record;
         private byte[] messageId;
         private String messageIdText;
         final byte[] key;
-        final byte[] traceparent;
+        /** The traceparent header itself: its value is copied out of the fetched bytes only when needed. */
+        final Header traceparentHeader;
         final byte[] replayJob;
         final boolean sampled;
         /** The delivery under way (one per matching binding): when it was received, and whether RECEIVED is still to be recorded. */
         long receivedAt;
         boolean receivedPending;
 
-        Trace(Tracer tracer, IncomingRecord record) {
+        Trace(Tracer tracer, IncomingRecord record, Header[] all) {
             this.tracer = tracer;
             this.record = record;
-            byte[] tp = null;
+            Header tp = null;
             byte[] job = null;
             byte[] sampledHeader = null;
-            // From the last header back to the traceparent: Kafka decodes a header's name only when asked,
-            // and what is read here comes after it (Herald writes the traceparent after the constant
-            // CloudEvents headers and ce_id; a replay appends herald-replay-job). ce_id is looked up
-            // only when a timepoint needs it. Records without a traceparent are read whole.
-            Header[] all = gather(record.headers());
+            // From the last header back to the traceparent: what is read here comes after it (Herald
+            // writes the traceparent after the constant CloudEvents headers and ce_id; a replay appends
+            // herald-replay-job). Names are compared where Kafka fetched them (HeaderPeek), and ce_id
+            // is looked up only when a timepoint needs it. Records without a traceparent are read whole.
             for (int i = all.length - 1; i >= 0 && tp == null; i--) {
                 Header h = all[i];
                 if (h == null) {
                     continue;
                 }
-                String name = h.key();
-                // by length first: most headers are none of these, and are told apart without a compare
-                int n = name.length();
-                if (n == TRACEPARENT_LENGTH && name.equals(HeraldHeaders.TRACEPARENT)) {
-                    tp = h.value();
-                } else if (n == REPLAY_JOB_LENGTH && name.equals(HeraldHeaders.REPLAY_JOB)) {
-                    job = job == null ? h.value() : job;
-                } else if (n == SAMPLED_LENGTH && name.equals(HeraldHeaders.TRACE_SAMPLED)) {
-                    sampledHeader = sampledHeader == null ? h.value() : sampledHeader;
+                if (HeaderPeek.nameIs(h, HeraldHeaders.TRACEPARENT)) {
+                    tp = h;
+                } else if (job == null && HeaderPeek.nameIs(h, HeraldHeaders.REPLAY_JOB)) {
+                    job = h.value();
+                } else if (sampledHeader == null && HeaderPeek.nameIs(h, HeraldHeaders.TRACE_SAMPLED)) {
+                    sampledHeader = h.value();
                 }
             }
             this.key = record.key();
-            this.traceparent = tp;
+            this.traceparentHeader = tp;
             this.replayJob = job;
             // The producer decided for the whole life of the message: in herald-trace-sampled when its
             // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
@@ -138,16 +148,9 @@ public final class BindingDispatcher implements RecordProcessor {
                     : flag != null ? flag : tracer.sample(record.topic());
         }
 
-        private static Header[] gather(org.apache.kafka.common.header.Headers headers) {
-            Header[] out = new Header[GATHERED];
-            int i = 0;
-            for (Header h : headers) {
-                if (i == GATHERED) {
-                    return headers.toArray();
-                }
-                out[i++] = h;
-            }
-            return out;
+        /** The traceparent's bytes, or {@code null}. */
+        byte[] traceparent() {
+            return traceparentHeader == null ? null : traceparentHeader.value();
         }
 
         /** The message id's bytes (ce_id), or {@code null} when the record has none. */
@@ -202,7 +205,7 @@ public final class BindingDispatcher implements RecordProcessor {
     private ConsumedTimepoint step(Trace tr, String kind, long time, IncomingRecord r, String type, int attempt,
                                    long durationMs, String error, long receivedAt) {
         return new ConsumedTimepoint(kind, time, r.topic(), type, group, tr.messageId(), tr.messageIdText(), tr.key,
-                tr.traceparent, tr.replayJob, r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : -1, durationMs,
+                tr.traceparent(), tr.replayJob, r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : -1, durationMs,
                 attempt, error, receivedAt);
     }
 
@@ -220,15 +223,25 @@ public final class BindingDispatcher implements RecordProcessor {
     private record DecodedType(byte[] bytes, String text) {
     }
 
-    private String type(IncomingRecord record) {
-        Header h = record.headers().lastHeader(HeraldHeaders.CE_TYPE);
-        byte[] bytes = h == null ? null : h.value();
-        if (bytes == null) {
+    private String type(IncomingRecord record, Header[] headers) {
+        // Herald writes ce_type last; anything else (a replay's header after it, other producers) is looked up
+        Header h = null;
+        for (int i = headers.length - 1; i >= 0 && h == null; i--) {
+            h = headers[i];
+        }
+        if (h == null || !HeaderPeek.nameIs(h, HeraldHeaders.CE_TYPE)) {
+            h = record.headers().lastHeader(HeraldHeaders.CE_TYPE);
+        }
+        if (h == null) {
             return "";
         }
         DecodedType last = lastType;
-        if (java.util.Arrays.equals(last.bytes, bytes)) {
+        if (HeaderPeek.valueIs(h, last.bytes)) {
             return last.text;
+        }
+        byte[] bytes = h.value();
+        if (bytes == null) {
+            return "";
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         lastType = new DecodedType(bytes, text);
@@ -262,7 +275,8 @@ public final class BindingDispatcher implements RecordProcessor {
             }
             long start = System.nanoTime();
             // Sends made by the handler continue this message's trace.
-            TraceContext.Scope scope = trace != null && trace.traceparent != null ? TraceContext.withHeader(trace.traceparent) : null;
+            TraceContext.Scope scope = trace != null && trace.traceparentHeader != null
+                    ? TraceContext.withHeader(trace.traceparentHeader) : null;
             try {
                 invoker.invoke(payload, message);
                 long nanos = System.nanoTime() - start;

@@ -251,6 +251,19 @@ public final class Tracer {
         return digit < 0 ? null : (digit & 1) == 1;
     }
 
+    /** {@link #sampledFlag(byte[])} of a consumed record's traceparent header, read in place. */
+    public static Boolean sampledFlag(org.apache.kafka.common.header.Header tp) {
+        if (tp == null || io.herald.sdk.internal.codec.HeaderPeek.valueLength(tp) < 55) {
+            return null;
+        }
+        if (io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 2) != '-' || io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 35) != '-'
+            || io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 52) != '-') {
+            return null;
+        }
+        int digit = Character.digit(io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 54), 16);
+        return digit < 0 ? null : (digit & 1) == 1;
+    }
+
     /** {@link #sampledFlag(byte[])} of a traceparent already decoded (a consumer's record). */
     public static Boolean sampledFlag(String tp) {
         if (tp == null || tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
