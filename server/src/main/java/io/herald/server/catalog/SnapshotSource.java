@@ -51,6 +51,15 @@ public class SnapshotSource {
         this.versions = versions;
     }
 
+    /**
+     * How topics without a rate of their own are traced, in words for the console: for example
+     * "1.0, at most 100 traces a second per SDK instance".
+     */
+    public String defaultSampling() {
+        return defaultSampleRate + (maxSampledPerSecond > 0
+                ? ", at most " + maxSampledPerSecond + " traces a second per SDK instance" : "");
+    }
+
     /** The app's snapshot at the current version; REPEATABLE READ so version and content match. */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public ConfigSnapshot snapshot(String appName) {

@@ -167,6 +167,8 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
         assertThat(admin.get("/topics/" + topic).json().get("traceSampleRate").asDouble()).isEqualTo(0.1);
         assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
                 .contains("name=\"traceSampleRate\"").contains("value=\"0.1\"");
+        assertThat(mvc.perform(get("/topics/" + topic).with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("<dt>Trace sampling</dt><dd>0.1</dd>");
         assertThat(mvc.perform(get("/topics/new").with(editor())).andReturn().getResponse().getContentAsString())
                 .contains("name=\"traceSampleRate\"").contains("id=\"sample-hint\"");
 
@@ -181,6 +183,8 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
                         .param("app", app).param("partitions", "2").param("retentionMs", "3600000").param("traceSampleRate", ""))
                 .andExpect(mode.htmx() ? status().isOk() : status().isFound());
         assertThat(admin.get("/topics/" + topic).json().has("traceSampleRate")).isFalse();
+        assertThat(mvc.perform(get("/topics/" + topic).with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("server default: 1.0, at most 100 traces a second per SDK instance");
     }
 
     @ParameterizedTest
