@@ -25,25 +25,13 @@ public class SnapshotSource {
 
     /** {@code herald.trace.default-sample-rate}: the share of messages traced on topics without a rate of their own. */
     private final double defaultSampleRate;
-    /**
-     * {@code herald.trace.max-sampled-per-second}: on those topics, the most traces an SDK instance
-     * starts a second per topic (0: no limit), so that a busy topic cannot flood the trace store.
-     */
+    /** {@code herald.trace.max-sampled-per-second}: on those topics, the most traces an SDK instance starts a second per topic. */
     private final int maxSampledPerSecond;
 
     SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ProcessorRepository processors,
-                   ConfigVersions versions,
-                   @org.springframework.beans.factory.annotation.Value("${herald.trace.default-sample-rate:1.0}") double defaultSampleRate,
-                   @org.springframework.beans.factory.annotation.Value("${herald.trace.max-sampled-per-second:100}") int maxSampledPerSecond) {
-        if (!(defaultSampleRate >= 0 && defaultSampleRate <= 1)) {
-            throw new IllegalArgumentException("herald.trace.default-sample-rate must be between 0 and 1, was " + defaultSampleRate);
-        }
-        if (maxSampledPerSecond < 0) {
-            throw new IllegalArgumentException("herald.trace.max-sampled-per-second must be 0 (no limit) or more, was "
-                                               + maxSampledPerSecond);
-        }
-        this.defaultSampleRate = defaultSampleRate;
-        this.maxSampledPerSecond = maxSampledPerSecond;
+                   ConfigVersions versions, io.herald.server.trace.TraceProperties trace) {
+        this.defaultSampleRate = trace.defaultSampleRate();
+        this.maxSampledPerSecond = trace.maxSampledPerSecond();
         this.processors = processors;
         this.apps = apps;
         this.topics = topics;

@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize        most timepoints written in one transaction
  * @param maintenance      how often partitions are created ahead and expired ones dropped
  * @param payloadTimeout   how long fetching a payload from Kafka may take
+ * @param defaultSampleRate   share of messages traced on topics without a rate of their own, 0 to 1
+ *                            (pushed to SDKs; failures are traced whatever the rate)
+ * @param maxSampledPerSecond on those topics, the most traces one SDK instance starts a second per
+ *                            topic, so that a busy topic cannot flood the trace store (pushed; 0: no limit)
  */
 @ConfigurationProperties("herald.trace")
 public record TraceProperties(@DefaultValue("true") boolean enabled,
@@ -31,7 +35,9 @@ public record TraceProperties(@DefaultValue("true") boolean enabled,
                               @DefaultValue("7d") Duration maxFuture,
                               @DefaultValue("5000") int batchSize,
                               @DefaultValue("1h") Duration maintenance,
-                              @DefaultValue("5s") Duration payloadTimeout) {
+                              @DefaultValue("5s") Duration payloadTimeout,
+                              @DefaultValue("1.0") double defaultSampleRate,
+                              @DefaultValue("100") int maxSampledPerSecond) {
 
     public TraceProperties {
         if (topic == null || topic.isBlank()) {
@@ -54,6 +60,13 @@ public record TraceProperties(@DefaultValue("true") boolean enabled,
         }
         if (maintenance.isNegative() || maintenance.isZero()) {
             throw new IllegalArgumentException("herald.trace.maintenance must be positive");
+        }
+        if (!(defaultSampleRate >= 0 && defaultSampleRate <= 1)) {
+            throw new IllegalArgumentException("herald.trace.default-sample-rate must be between 0 and 1, was " + defaultSampleRate);
+        }
+        if (maxSampledPerSecond < 0) {
+            throw new IllegalArgumentException("herald.trace.max-sampled-per-second must be 0 (no limit) or more, was "
+                                               + maxSampledPerSecond);
         }
     }
 }
