@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class TraceContext {
 
-    /** A String, or the ASCII bytes of a header not yet decoded ({@link #withHeader}). */
+    /** A String, or a traceparent header not yet decoded: its ASCII bytes or the consumed Kafka header ({@link #withHeader}). */
     private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
     /**
      * Whether a scope was ever opened in this JVM: until then every send skips the thread-local

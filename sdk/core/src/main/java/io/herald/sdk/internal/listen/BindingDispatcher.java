@@ -80,10 +80,6 @@ public final class BindingDispatcher implements RecordProcessor {
         }
     }
 
-    /**
-     * What the timepoints of one record share, found once per record and only with tracing on: the
-     * header values and key stay Kafka's bytes (the shipper writes them as they are).
-     */
     /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
     private static final int GATHERED = 8;
 
@@ -100,6 +96,10 @@ public final class BindingDispatcher implements RecordProcessor {
         return out;
     }
 
+    /**
+     * What the timepoints of one record share, found once per record and only with tracing on: the
+     * header values and key stay Kafka's bytes (the shipper writes them as they are).
+     */
     private static final class Trace {
         final Tracer tracer;
         private final IncomingRecord record;

@@ -1,6 +1,7 @@
 package io.herald.sdk.internal.trace;
 
 import io.herald.sdk.TraceContext;
+import io.herald.sdk.internal.codec.HeaderPeek;
 import io.herald.sdk.wire.Timepoint;
 import io.herald.sdk.wire.TracingConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,15 +254,12 @@ public final class Tracer {
     }
 
     /** {@link #sampledFlag(byte[])} of a consumed record's traceparent header, read in place. */
-    public static Boolean sampledFlag(org.apache.kafka.common.header.Header tp) {
-        if (tp == null || io.herald.sdk.internal.codec.HeaderPeek.valueLength(tp) < 55) {
+    public static Boolean sampledFlag(Header tp) {
+        if (tp == null || HeaderPeek.valueLength(tp) < 55 || HeaderPeek.valueAt(tp, 2) != '-'
+            || HeaderPeek.valueAt(tp, 35) != '-' || HeaderPeek.valueAt(tp, 52) != '-') {
             return null;
         }
-        if (io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 2) != '-' || io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 35) != '-'
-            || io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 52) != '-') {
-            return null;
-        }
-        int digit = Character.digit(io.herald.sdk.internal.codec.HeaderPeek.valueAt(tp, 54), 16);
+        int digit = Character.digit(HeaderPeek.valueAt(tp, 54), 16);
         return digit < 0 ? null : (digit & 1) == 1;
     }
 
