@@ -79,8 +79,19 @@ public class ProducerCatalog {
         Optional<Entry> entry = current.get(name);
         if (entry == null) {
             entry = current.computeIfAbsent(name, this::load);
+        } else if (entry.isEmpty()) {
+            entry = recheck(current, name);
         }
         return entry.orElseThrow(() -> new NotFoundException("Topic", name, field));
+    }
+
+    /**
+     * A miss is looked up again rather than answered from the cache until the next refresh: a topic
+     * created moments ago (through another instance, or before this instance saw the new config
+     * version) is found on its first event. Misses of one topic are looked up one at a time.
+     */
+    private Optional<Entry> recheck(ConcurrentHashMap<String, Optional<Entry>> current, String name) {
+        return current.compute(name, (n, old) -> old != null && old.isPresent() ? old : load(n));
     }
 
     /** The topic read anew from the catalog (after a check failed on a possibly stale entry). */

@@ -80,12 +80,41 @@ class AdminClientProvisioner implements KafkaProvisioner {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));
         try {
             await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+            awaitLeaders(name, partitions);
             return true;
         } catch (KafkaRefused e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
             }
             throw refused(e, "name");
+        }
+    }
+
+    /**
+     * Waits until every partition of a just-created topic has a leader in the brokers' metadata, so
+     * that the first event sent to it right after the create answer does not time out waiting for
+     * metadata (a loaded machine took longer than a producer's max.block.ms). Bounded by the
+     * operation timeout; a topic still without leaders then is reported as created all the same
+     * (its first send waits for the metadata itself).
+     */
+    private void awaitLeaders(String name, int partitions) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long pauseMs = 10;
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(name)).topicNameValues().get(name)
+                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+                if (d.partitions().size() >= partitions && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // not visible yet (UnknownTopicOrPartition) or slow: look again until the deadline
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
+            pauseMs = Math.min(200, pauseMs * 2);
         }
     }
 
