@@ -5,6 +5,7 @@ import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.CreatedApp;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.security.Caller;
+import io.herald.server.security.GeneratedSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +34,11 @@ class DemoSeeder implements ApplicationRunner {
     private final TopicService topics;
     private final BindingService bindings;
     private final String dataDir;
+    private final GeneratedSecrets secrets;
 
-    DemoSeeder(AppService apps, TopicService topics, BindingService bindings,
+    DemoSeeder(AppService apps, TopicService topics, BindingService bindings, GeneratedSecrets secrets,
                @Value("${herald.data-dir:}") String dataDir) {
+        this.secrets = secrets;
         this.apps = apps;
         this.topics = topics;
         this.bindings = bindings;
@@ -59,6 +62,7 @@ class DemoSeeder implements ApplicationRunner {
         System.out.println("  Demo seeded: app 'shop' (API key, shown once: " + shop.apiKey() + "),");
         System.out.println("  topic 'orders' with types order-created and order-paid, binding of group 'shipping'.");
         System.out.println();
+        secrets.keep("shop-api-key", shop.apiKey());
         if (dataDir != null && !dataDir.isBlank()) {
             Path file = Path.of(dataDir, "demo-api-key.txt");
             Files.createDirectories(file.getParent());

@@ -19,10 +19,12 @@ class AdminToken {
 
     private final String configuredHash;
     private final JdbcTemplate jdbc;
+    private final GeneratedSecrets secrets;
     private volatile String storedHash;
 
-    AdminToken(HeraldSecurityProperties props, JdbcTemplate jdbc) {
+    AdminToken(HeraldSecurityProperties props, JdbcTemplate jdbc, GeneratedSecrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
         this.configuredHash = props.adminToken() == null || props.adminToken().isBlank() ? null : Secrets.sha256(props.adminToken());
     }
 
@@ -42,8 +44,10 @@ class AdminToken {
             storedHash = Secrets.sha256(token);
             out.println();
             out.println("  Herald admin API token (shown once, store it now): " + token);
-            out.println("  Use it as 'Authorization: Bearer <token>'. Set HERALD_ADMIN_TOKEN to choose your own.");
+            out.println("  Use it as 'Authorization: Bearer <token>'. Set HERALD_ADMIN_TOKEN to choose your own"
+                    + " (a start with it set replaces a lost token).");
             out.println();
+            secrets.keep("admin-token", token);
         } catch (DuplicateKeyException e) {
             // Another instance generated it at the same moment.
             storedHash = jdbc.queryForObject("SELECT hash FROM server_secret WHERE name = ?", String.class, SECRET_NAME);

@@ -79,20 +79,45 @@ public class ConsoleUsers implements UserDetailsService {
                 username, encoder.encode(password), role, messageView);
     }
 
-    /** Creates the first admin when there is no console user yet; prints a generated password once. */
-    void initialize(String configuredPassword, PrintStream out) {
+    /** What {@link #initialize} did. */
+    enum Initialized { CREATED, GENERATED, RESET, UNCHANGED }
+
+    /**
+     * Creates the first admin when there is no console user yet (printing a generated password
+     * once); with a configured password and an existing installation, makes {@code admin} an
+     * enabled ADMIN with that password, so a lost password is recovered by one start with
+     * {@code HERALD_ADMIN_PASSWORD} set.
+     */
+    Initialized initialize(String configuredPassword, PrintStream out, GeneratedSecrets secrets) {
+        boolean configured = configuredPassword != null && !configuredPassword.isBlank();
         Integer count = jdbc.queryForObject("SELECT count(*) FROM console_user", Integer.class);
         if (count != null && count > 0) {
-            return;
+            if (!configured) {
+                return Initialized.UNCHANGED;
+            }
+            List<String> hash = jdbc.queryForList("SELECT password_hash FROM console_user WHERE username = 'admin'"
+                    + " AND role = 'ADMIN' AND enabled", String.class);
+            if (!hash.isEmpty() && encoder.matches(configuredPassword, hash.get(0))) {
+                return Initialized.UNCHANGED;
+            }
+            int updated = jdbc.update("UPDATE console_user SET password_hash = ?, role = 'ADMIN', enabled = true WHERE username = 'admin'",
+                    encoder.encode(configuredPassword));
+            if (updated == 0) {
+                create("admin", configuredPassword, "ADMIN", true);
+            }
+            secrets.forget("admin-password", "replaced by HERALD_ADMIN_PASSWORD at " + java.time.Instant.now());
+            return Initialized.RESET;
         }
-        boolean generated = configuredPassword == null || configuredPassword.isBlank();
-        String password = generated ? Secrets.generate("").substring(0, 20) : configuredPassword;
+        String password = configured ? configuredPassword : Secrets.generate("").substring(0, 20);
         create("admin", password, "ADMIN", true);
-        if (generated) {
-            out.println();
-            out.println("  Herald console user 'admin', password (shown once): " + password);
-            out.println("  Set HERALD_ADMIN_PASSWORD to choose it yourself.");
-            out.println();
+        if (configured) {
+            return Initialized.CREATED;
         }
+        out.println();
+        out.println("  Herald console user 'admin', password (shown once): " + password);
+        out.println("  Set HERALD_ADMIN_PASSWORD to choose it yourself (a start with it set also resets a lost password).");
+        out.println();
+        secrets.keep("admin-password", password);
+        return Initialized.GENERATED;
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.server.security;
 
+import io.herald.server.metrics.MetricsProperties;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,13 +51,34 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(2)
-    SecurityFilterChain actuator(HttpSecurity http) throws Exception {
+    SecurityFilterChain actuator(HttpSecurity http, ApiCallers callers, MetricsProperties metrics) throws Exception {
         http.securityMatcher("/actuator/**")
                 .csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()
-                        .anyRequest().denyAll());
+                // NEVER, not STATELESS: a signed-in console user's session is read (health then shows its
+                // details), but the actuator never creates one
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .requestCache(c -> c.disable())
+                .logout(l -> l.disable())
+                .addFilterBefore(new ActuatorTokenFilter(callers, metrics.token()), AnonymousAuthenticationFilter.class)
+                // health answers everyone, with details only for a signed-in user or a token
+                // (management.endpoint.health.show-details: when-authorized)
+                .authorizeHttpRequests(a -> {
+                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll();
+                    if (metrics.token() == null) {
+                        a.requestMatchers("/actuator/prometheus").permitAll();
+                    } else {
+                        a.requestMatchers("/actuator/prometheus").hasAnyRole("METRICS", "API_ADMIN");
+                    }
+                    a.anyRequest().denyAll();
+                })
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> {
+                            res.setHeader("WWW-Authenticate", "Bearer");
+                            ProblemResponses.write(req, res, 401, "Unauthorized",
+                                    "This endpoint needs 'Authorization: Bearer <token>' (herald.metrics.token or the admin token)");
+                        })
+                        .accessDeniedHandler((req, res, ex) -> ProblemResponses.write(req, res, 403, "Forbidden",
+                                "The caller may not read this endpoint")));
         return http.build();
     }
 
