@@ -45,6 +45,25 @@ class BindingController {
         return bindings.update(caller, id, request);
     }
 
+    // The same three by consumer group and topic, so scripts and the README need no id (a group with
+    // several bindings on one topic answers 409 listing their ids).
+    @GetMapping("/{group}/{topic}")
+    BindingView get(Caller caller, @PathVariable String group, @PathVariable String topic) {
+        return bindings.get(caller, bindings.idOf(group, topic));
+    }
+
+    @PatchMapping("/{group}/{topic}")
+    BindingView update(Caller caller, @PathVariable String group, @PathVariable String topic,
+                       @RequestBody BindingService.BindingRequest request) {
+        return bindings.update(caller, bindings.idOf(group, topic), request);
+    }
+
+    @DeleteMapping("/{group}/{topic}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String group, @PathVariable String topic) {
+        bindings.delete(caller, bindings.idOf(group, topic));
+        return ResponseEntity.noContent().build();
+    }
+
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable long id) {
         bindings.delete(caller, id);

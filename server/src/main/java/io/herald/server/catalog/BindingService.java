@@ -8,6 +8,7 @@ import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.provisioning.KafkaProvisioner;
 import io.herald.server.security.Caller;
+import io.herald.sdk.wire.HeraldTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,9 @@ public class BindingService {
     private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
     private static final long MAX_EXPIRY_MS = Duration.ofDays(365).toMillis();
     static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
+    /** As herald.replay.replay-topic-partitions and -retention default for the topics a replay job creates. */
+    static final int REPLAY_TOPIC_PARTITIONS = 3;
+    static final long REPLAY_RETENTION_MS = Duration.ofDays(7).toMillis();
 
     private final BindingRepository bindings;
     private final AppRepository apps;
@@ -92,6 +96,10 @@ public class BindingService {
         bindings.saveAndFlush(b);
         // The SDK dead-letters into this topic; it must exist even where brokers do not auto-create topics.
         kafka.ensureTopic(b.deadLetterTopic(), topic.partitions, DEAD_LETTER_RETENTION_MS);
+        // The group's replay topic exists from now on, so its SDK consumers are assigned it when they
+        // subscribe and the first replay to the group reaches them at once (created only by the first
+        // replay job, it was found at the consumers' next metadata refresh, up to 30 s later).
+        kafka.ensureTopic(HeraldTopics.replay(b.groupName), Math.max(REPLAY_TOPIC_PARTITIONS, topic.partitions), REPLAY_RETENTION_MS);
         versions.bump();
         auditor.record(caller, "create", "binding", String.valueOf(b.id), null, b.view());
         return b.view();
@@ -108,6 +116,25 @@ public class BindingService {
         }
         return bindings.search(appFilter, topic == null ? "" : topic, group == null ? "" : group).stream()
                 .map(BindingEntity::view).toList();
+    }
+
+    /**
+     * The id of consumer group {@code group}'s binding on {@code topic}: 404 when there is none, 409
+     * naming the ids when the group has several there (different kinds or type patterns).
+     */
+    @Transactional(readOnly = true)
+    public long idOf(String group, String topic) {
+        List<BindingEntity> found = bindings.search("", topic, group).stream()
+                .filter(b -> b.groupName.equals(group) && b.topic.name.equals(topic)).toList();
+        if (found.isEmpty()) {
+            throw new NotFoundException("Binding", group + "/" + topic, "group");
+        }
+        if (found.size() > 1) {
+            throw new ConflictException("Group '" + group + "' has " + found.size() + " bindings on topic '" + topic + "' (ids "
+                    + String.join(", ", found.stream().map(b -> String.valueOf(b.id)).toList()) + "): address one as /bindings/{id}",
+                    "id");
+        }
+        return found.get(0).id;
     }
 
     @Transactional(readOnly = true)

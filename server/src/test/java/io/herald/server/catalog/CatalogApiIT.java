@@ -183,6 +183,31 @@ class CatalogApiIT extends ServerTest {
     }
 
     @Test
+    void aBindingIsAddressedByItsGroupAndTopicWithoutKnowingItsId() {
+        String app = newApp();
+        String topic = newTopic(app, "pay-succ", "pay-fail");
+        String group = "billing-" + app;
+        long id = admin.post("/bindings", Map.of("app", app, "group", group, "topic", topic, "kind", "DIRECT", "typePattern", "pay-succ"))
+                .json().get("id").asLong();
+
+        assertThat(admin.get("/bindings/" + group + "/" + topic).json().get("id").asLong()).isEqualTo(id);
+        Api.Response widened = admin.patch("/bindings/" + group + "/" + topic, Map.of("kind", "FANOUT", "typePattern", ""));
+        assertThat(widened.status()).as(widened.toString()).isEqualTo(200);
+        assertThat(admin.get("/bindings/" + id).json().get("kind").asString()).isEqualTo("FANOUT");
+        assertProblem(admin.get("/bindings/nobody-" + app + "/" + topic), 404, "group");
+
+        // a second binding of the group on that topic makes group/topic ambiguous: 409 naming both ids
+        long second = admin.post("/bindings", Map.of("app", app, "group", group, "topic", topic, "kind", "DIRECT", "typePattern", "pay-fail"))
+                .json().get("id").asLong();
+        Api.Response ambiguous = admin.patch("/bindings/" + group + "/" + topic, Map.of("paused", true));
+        assertProblem(ambiguous, 409, "id");
+        assertThat(ambiguous.json().get("detail").asString()).contains(id + ", " + second);
+        assertThat(admin.delete("/bindings/" + second).status()).isEqualTo(204);
+        assertThat(admin.delete("/bindings/" + group + "/" + topic).status()).isEqualTo(204);
+        assertThat(admin.get("/bindings/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
     void processorCrud() {
         String app = newApp();
         String topic = newTopic(app, "t");

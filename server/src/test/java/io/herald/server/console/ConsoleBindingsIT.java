@@ -65,6 +65,21 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void listAndDetailShowTheBindingIdAndItsApiAddresses(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app);
+        String group = unique("g");
+        long id = newBinding(app, topic, group);
+
+        String list = mvc.perform(mode.apply(get("/bindings").param("group", group)).with(viewer())).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(list).contains("<th class=\"num\">Id</th>").contains("<code>" + id + "</code>");
+        String detail = mvc.perform(mode.apply(get("/bindings/" + id)).with(viewer())).andReturn().getResponse().getContentAsString();
+        assertThat(detail).contains("/api/v1/bindings/" + id).contains("/api/v1/bindings/" + group + "/" + topic);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void pausesAndResumes(Mode mode) throws Exception {
         String app = newApp();
         long id = newBinding(app, newTopic(app), unique("g"));

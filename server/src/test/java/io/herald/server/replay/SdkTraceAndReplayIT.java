@@ -9,6 +9,7 @@ import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.Message;
 import io.herald.sdk.SendResult;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.HeraldTopics;
 import io.herald.server.support.Api;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -195,6 +198,41 @@ class SdkTraceAndReplayIT extends ServerTest {
         }
         assertThat(groupATrace).isNotNull();
         assertThat(groupATrace.at("/replayJobs/0").asString()).isEqualTo(String.valueOf(job));
+    }
+
+    @Test
+    void aReplayReachesARunningGroupWithinThreeSecondsOfTheJobStarting() throws Exception {
+        // given a group declared in code only (its binding registered by the SDK) and the SDK's default replay discovery
+        App app = app(2);
+        String group = "gr-" + app.name();
+        List<Message<String>> got = new CopyOnWriteArrayList<>();
+        Herald herald = Herald.builder().withAppName(app.name()).withControlPlane(baseUrl(), app.key())
+                .withKafkaBootstrap(TestInfra.kafkaBootstrap())
+                .withSetting(HeraldSettings.CONFIG_CACHE_DIR, Files.createTempDirectory(Path.of("target"), "sdk-cache").toString())
+                .build();
+        sdks.add(herald);
+        herald.listen(Binding.fanout(app.topic()).withGroup(group), String.class, got::add);
+        herald.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(group, app.topic()));
+        SendResult sent = herald.sender().send(app.topic(), "order-created", "k-replay", "{\"n\":1}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids(got).contains(sent.messageId()));
+        // running: the group's replay consumer has joined and holds the replay topic's partitions
+        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()))) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> kafka
+                    .describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .anyMatch(m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(HeraldTopics.replay(group)))));
+        }
+
+        // when a replay of that message to the group starts
+        long from = sent.timestamp().toEpochMilli();
+        long startedAt = System.nanoTime();
+        Api.Response started = admin.as(app.key()).post("/replays", Map.of("topic", app.topic(), "from", String.valueOf(from),
+                "to", String.valueOf(from + 1), "target", Map.of("group", group)));
+        assertThat(started.status()).as(started.toString()).isEqualTo(201);
+
+        // then the running consumer has it again within 3 s
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> replayed(got).contains(sent.messageId()));
+        System.out.printf("replayed record handled %d ms after the job started%n", Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
     }
 
     private static List<String> replayed(List<Message<String>> got) {

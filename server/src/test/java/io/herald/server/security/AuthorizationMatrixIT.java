@@ -26,7 +26,7 @@ class AuthorizationMatrixIT extends ServerTest {
 
     /** One fixture per row: app A (owner) with topic, type, binding, processor; app B (stranger). */
     record Fixture(String appA, String keyA, String appB, String keyB, String topic, String spareTopic, long bindingId,
-                   long processorId, long keyIdA) {
+                   long processorId, long keyIdA, String soleGroup) {
     }
 
     record Row(String method, String pattern, Needs needs, Function<Fixture, String> path,
@@ -67,6 +67,11 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/bindings/{id}", Needs.OWNER, f -> "/bindings/" + f.bindingId(), f -> null);
         row("PATCH", "/api/v1/bindings/{id}", Needs.OWNER, f -> "/bindings/" + f.bindingId(), f -> Map.of("paused", true));
         row("DELETE", "/api/v1/bindings/{id}", Needs.OWNER, f -> "/bindings/" + f.bindingId(), f -> null);
+        row("GET", "/api/v1/bindings/{group}/{topic}", Needs.OWNER, f -> "/bindings/" + f.soleGroup() + "/" + f.topic(), f -> null);
+        row("PATCH", "/api/v1/bindings/{group}/{topic}", Needs.OWNER, f -> "/bindings/" + f.soleGroup() + "/" + f.topic(),
+                f -> Map.of("paused", true));
+        row("DELETE", "/api/v1/bindings/{group}/{topic}", Needs.OWNER, f -> "/bindings/" + f.soleGroup() + "/" + f.topic(),
+                f -> null);
         row("POST", "/api/v1/processors", Needs.OWNER, f -> "/processors", f -> Map.of("bindingId", f.bindingId(),
                 "address", "http://127.0.0.1:9/x"));
         row("GET", "/api/v1/processors", Needs.ANY, f -> "/processors", f -> null);
@@ -196,6 +201,9 @@ class AuthorizationMatrixIT extends ServerTest {
         String spare = unique("mspare");
         assertThat(admin.post("/topics", Map.of("name", spare, "app", a, "partitions", 1, "replicationFactor", 1)).status())
                 .isEqualTo(201);
-        return new Fixture(a, keyA, b, keyB, topic, spare, binding, processor, keyId);
+        String soleGroup = "s-" + a;
+        assertThat(admin.post("/bindings", Map.of("app", a, "group", soleGroup, "topic", topic, "kind", "FANOUT")).status())
+                .isEqualTo(201);
+        return new Fixture(a, keyA, b, keyB, topic, spare, binding, processor, keyId, soleGroup);
     }
 }

@@ -180,6 +180,10 @@ public final class ListenerRegistry {
         pushedLogged.remove(new Key(endpoint.group(), endpoint.topic()));
         BindingConfig match = snapshot == null ? null : match(endpoint, snapshot);
         if (match != null) {
+            if (!Objects.equals(endpoint.bindingId, match.id())) {
+                log.info("Listener {} follows binding id {} of the control plane (change it there: PATCH /api/v1/bindings/{}"
+                         + " or /api/v1/bindings/{}/{})", endpoint, match.id(), match.id(), endpoint.group(), endpoint.topic());
+            }
             endpoint.bindingId = match.id();
             endpoint.effective(EffectiveBinding.fromControlPlane(match));
         } else if (endpoint.registration != Endpoint.Registration.DONE || snapshot == null

@@ -212,8 +212,9 @@ public final class ConfigAgent implements AutoCloseable {
                 case CREATED, EXISTS -> {
                     endpoint.registered(r.id(), appliedVersion);
                     any = true;
-                    log.info("Binding {} {} in the control plane", endpoint,
-                            r.result() == ControlPlaneClient.RegistrationResult.CREATED ? "registered" : "already registered");
+                    log.info("Binding {} {} in the control plane{}", endpoint,
+                            r.result() == ControlPlaneClient.RegistrationResult.CREATED ? "registered" : "already registered",
+                            r.id() == null ? "" : " as binding id " + r.id());
                 }
                 case REJECTED -> {
                     endpoint.rejected();
