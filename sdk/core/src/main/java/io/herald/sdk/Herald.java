@@ -271,6 +271,9 @@ public final class Herald implements AutoCloseable {
             started = true;
             log.info("Herald {} started (app {}, config version {}, {} listener(s))", instanceId, config.app(),
                     agent.appliedVersion(), registry.endpoints().size());
+            io.herald.sdk.internal.StartupLine.printIfUnlogged("Herald " + instanceId + " started (app " + config.app()
+                    + ", SDK " + sdkVersion() + ", config version " + agent.appliedVersion() + ", listeners: "
+                    + registry.endpoints() + ")", System.err);
         }
         return this;
     }
