@@ -64,11 +64,12 @@ class KafkaProvisioningIT extends ServerTest {
     void bindingProvisionsItsDeadLetterTopic() throws Exception {
         String app = newApp();
         String topic = unique("dl");
+        String group = unique("billing");
         admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 2, "replicationFactor", 1));
-        Api.Response b = admin.post("/bindings", Map.of("app", app, "group", "billing", "topic", topic, "kind", "FANOUT"));
+        Api.Response b = admin.post("/bindings", Map.of("app", app, "group", group, "topic", topic, "kind", "FANOUT"));
         assertThat(b.status()).as(b.toString()).isEqualTo(201);
         String dlt = b.json().get("deadLetterTopic").asString();
-        assertThat(dlt).isEqualTo(topic + ".billing.dlt");
+        assertThat(dlt).isEqualTo(topic + "." + group + ".dlt");
         assertThat(kafka.describeTopics(List.of(dlt)).topicNameValues().get(dlt).get().partitions()).hasSize(2);
     }
 
