@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -33,31 +33,13 @@ final class ActuatorTokenFilter extends OncePerRequestFilter {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).strip();
             if (metricsTokenHash != null && Secrets.matches(token, metricsTokenHash)) {
-                SecurityContextHolder.getContext().setAuthentication(new MetricsScraper());
+                SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                        "metrics-token", "", List.of(new SimpleGrantedAuthority("ROLE_METRICS"))));
             } else {
                 callers.authenticate(authorization)
                         .ifPresent(c -> SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(c)));
             }
         }
         chain.doFilter(request, response);
-    }
-
-    /** A scraper holding the metrics token. */
-    private static final class MetricsScraper extends AbstractAuthenticationToken {
-
-        MetricsScraper() {
-            super(List.of(new SimpleGrantedAuthority("ROLE_METRICS")));
-            setAuthenticated(true);
-        }
-
-        @Override
-        public Object getCredentials() {
-            return "";
-        }
-
-        @Override
-        public Object getPrincipal() {
-            return "metrics-token";
-        }
     }
 }
