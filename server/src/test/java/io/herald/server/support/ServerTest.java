@@ -35,6 +35,7 @@ public abstract class ServerTest {
         registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
         registry.add("herald.push.long-poll-timeout", () -> "3s");
         registry.add("herald.metrics.catalog-refresh", () -> "1s");
+        registry.add("herald.metrics.lag-refresh", () -> "1s");
         registry.add("herald.grpc.port", () -> GRPC_PORT);
     }
 
