@@ -103,6 +103,9 @@ public final class Catalog {
         if (!entry.canProduce) {
             throw new ProduceNotAllowedException(app, topic);
         }
+        if (entry.types.isEmpty() && type.isEmpty()) {
+            return UNTYPED; // Koper's untyped topics: no types declared, messages carry an empty type
+        }
         TypeEntry typeEntry = entry.types.get(type);
         if (typeEntry == null) {
             throw new UndeclaredTypeException(topic, type, entry.types.keySet());
@@ -119,11 +122,17 @@ public final class Catalog {
         if (entry == null) {
             throw new UnknownTopicException(topic);
         }
+        if (entry.types.isEmpty()) {
+            return "";
+        }
         if (entry.types.size() != 1) {
             throw new UndeclaredTypeException(topic, null, entry.types.keySet());
         }
         return entry.types.keySet().iterator().next();
     }
+
+    /** The type of a message on a topic that declares none: empty. */
+    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null);
 
     record TopicEntry(String name, boolean canProduce, Map<String, TypeEntry> types) {
     }
