@@ -132,7 +132,7 @@ public final class Catalog {
     }
 
     /** The type of a message on a topic that declares none: empty. */
-    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null);
+    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null, null);
 
     record TopicEntry(String name, boolean canProduce, Map<String, TypeEntry> types) {
     }
