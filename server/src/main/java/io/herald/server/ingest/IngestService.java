@@ -83,9 +83,30 @@ public class IngestService {
         return publishOne(caller, topicName, event, due, "", origin);
     }
 
+    /**
+     * As {@link #publish} without waiting for Kafka: a check that fails throws at once; the future
+     * completes once Kafka acknowledged the event (or it was stored for later), or fails with a
+     * {@link HeraldException}. For streams, where many events are under way at once.
+     */
+    public CompletableFuture<EventResult> publishAsync(Caller caller, String topicName, CloudEvent event, Due due) {
+        ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
+        String app = producer(caller, topic);
+        Prepared p = prepare(topic, app, event, "");
+        if (due != null && due.at().isAfter(Instant.now())) {
+            String delayId = due.delayId() != null ? due.delayId() : p.id();
+            delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
+            return CompletableFuture.completedFuture(new EventResult(p.id(), topicName, null, null, due.at(), delayId));
+        }
+        return publisher.send(p.record()).thenApply(m -> new EventResult(p.id(), topicName, m.partition(), m.offset(), null, null));
+    }
+
+    /** One event of a batch as it was read: the event, or why it could not be read. */
+    public record Incoming(CloudEvent event, HeraldException error) {
+    }
+
     /** Checks and writes each event on its own; the answer has one item per event, in order. */
-    public List<BatchItem> publishEach(Caller caller, String topicName, List<CloudEvent> events, Due due) {
-        return publishBatch(caller, topicName, events.stream().map(e -> new IncomingEvents.Item(e, null)).toList(), due);
+    public List<BatchItem> publishEach(Caller caller, String topicName, List<Incoming> events, Due due) {
+        return publishBatch(caller, topicName, events.stream().map(e -> new IncomingEvents.Item(e.event(), e.error())).toList(), due);
     }
 
     /** The app that produces as this caller: an app key's app; for an admin, the topic's owner. */
