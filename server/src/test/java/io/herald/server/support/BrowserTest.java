@@ -25,7 +25,7 @@ public abstract class BrowserTest extends ServerTest {
     @BeforeEach
     void signIn() {
         context = Chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.setDefaultTimeout(20_000);
+        context.setDefaultTimeout(30_000);
         page = context.newPage();
         page.onDialog(d -> d.accept());
         Chromium.collectCspViolations(page, cspViolations);
