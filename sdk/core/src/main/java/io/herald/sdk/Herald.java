@@ -117,6 +117,7 @@ public final class Herald implements AutoCloseable {
                 config.getString(CONTROL_PLANE_API_KEY), Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)), wire);
         this.agent = new ConfigAgent(client, new SnapshotCache(config.getString(CONFIG_CACHE_DIR), app, wire), config,
                 registry, this::apply, instanceId, hostName(), sdkVersion());
+        agent.transactionChecker(transactionChecker != null);
         if (b.staticSnapshot != null) {
             agent.applyStatic(b.staticSnapshot);
         }

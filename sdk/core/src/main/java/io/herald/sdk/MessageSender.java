@@ -37,6 +37,30 @@ public interface MessageSender {
      */
     SendResult send(String topic, String type, String key, Object payload);
 
+    /**
+     * Sends a message with per-message options (a caller-chosen id, an expiry) without waiting for
+     * Kafka; see {@link SendOptions}.
+     */
+    default CompletableFuture<SendResult> sendAsync(String topic, String type, String key, Object payload, SendOptions options) {
+        if (options == null || options == SendOptions.defaults()) {
+            return sendAsync(topic, type, key, payload);
+        }
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("send options"));
+    }
+
+    /**
+     * Sends a message with per-message options and waits until Kafka acknowledged it.
+     *
+     * @throws HeraldException what went wrong, retryable or not
+     */
+    default SendResult send(String topic, String type, String key, Object payload, SendOptions options) {
+        try {
+            return sendAsync(topic, type, key, payload, options).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
     /** Sends a keyless message and waits for the acknowledgement. */
     default SendResult send(String topic, String type, Object payload) {
         return send(topic, type, null, payload);

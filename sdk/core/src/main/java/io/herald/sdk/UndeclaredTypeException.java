@@ -9,13 +9,21 @@ public final class UndeclaredTypeException extends NonRetryableHeraldException {
     private final String type;
 
     public UndeclaredTypeException(String topic, String type, Collection<String> declared) {
-        super(type == null
-                ? "Topic '" + topic + "' declares " + declared.size() + " message types " + declared
-                  + ": name one with send(topic, type, key, payload)"
-                : "Message type '" + type + "' is not declared on topic '" + topic + "' (declared: " + declared + ")",
-                null);
+        super(text(topic, type, declared), null);
         this.topic = topic;
         this.type = type;
+    }
+
+    private static String text(String topic, String type, Collection<String> declared) {
+        if (type == null) {
+            return "Topic '" + topic + "' declares " + declared.size() + " message types " + declared
+                   + ": name one with send(topic, type, key, payload)";
+        }
+        if (declared.isEmpty()) {
+            return "Topic '" + topic + "' declares no message types, so its messages are untyped: send with an empty type"
+                   + " (send(topic, payload) does), or declare type '" + type + "' on the topic";
+        }
+        return "Message type '" + type + "' is not declared on topic '" + topic + "' (declared: " + declared + ")";
     }
 
     /** The topic. */

@@ -1,5 +1,6 @@
 package io.herald.server.catalog;
 
+import io.herald.sdk.wire.JsonSchemas;
 import io.herald.server.audit.Auditor;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.KafkaUnavailableException;
@@ -445,7 +446,10 @@ public class TopicService {
         schema(v, prefix + "jsonSchema", t.jsonSchema());
     }
 
-    /** Checks that a schema is a JSON object or boolean and returns it compacted. */
+    /**
+     * Checks a schema against the JSON Schema draft 2020-12 meta-schema (the one component the SDK
+     * validates with too) and returns it compacted; the message names each path at fault.
+     */
     private String schema(Violations v, String field, String text) {
         if (text == null || text.isBlank()) {
             return null;
@@ -456,7 +460,13 @@ public class TopicService {
                 v.add(field, "must be a JSON Schema object");
                 return null;
             }
-            return json.writeValueAsString(node);
+            String compact = json.writeValueAsString(node);
+            List<String> problems = JsonSchemas.problems(compact);
+            if (!problems.isEmpty()) {
+                v.add(field, "is not a valid JSON Schema (draft 2020-12): " + String.join("; ", problems));
+                return null;
+            }
+            return compact;
         } catch (JacksonException e) {
             v.add(field, "is not valid JSON: " + e.getOriginalMessage());
             return null;

@@ -13,38 +13,26 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads a topic's messages for the console (newest N, from a time, from an offset; filtered by key
- * and type) with a short-lived consumer that joins no group and commits nothing, and produces
- * messages in Herald's wire format (CloudEvents binary mode). Payloads, keys and headers are only
+ * and type) with a short-lived consumer that joins no group and commits nothing (producing goes
+ * through the ingestion service, as every other way in does). Payloads, keys and headers are only
  * decoded when the viewer may see them; otherwise they never leave this class.
  */
 @Component
-class MessageBrowser implements DisposableBean {
+class MessageBrowser {
 
     /** At most this many records are read for one page, whatever the filters. */
     static final int MAX_SCAN = 10_000;
@@ -54,7 +42,6 @@ class MessageBrowser implements DisposableBean {
 
     private final KafkaClientConfig clients;
     private final ConsoleJson json;
-    private volatile KafkaProducer<byte[], byte[]> producer;
 
     MessageBrowser(KafkaClientConfig clients, ConsoleJson json) {
         this.clients = clients;
@@ -191,33 +178,6 @@ class MessageBrowser implements DisposableBean {
         }
     }
 
-    /** Produces one CloudEvent in Kafka binary mode and waits for Kafka's acknowledgement. */
-    RecordMetadata produce(String topic, String key, String type, String source, String contentType, String body,
-                           String replayOf) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(HeraldHeaders.CE_SPECVERSION, bytes(HeraldHeaders.SPEC_VERSION));
-        headers.add(HeraldHeaders.CE_ID, bytes(UUID.randomUUID().toString()));
-        headers.add(HeraldHeaders.CE_SOURCE, bytes(source));
-        headers.add(HeraldHeaders.CE_TYPE, bytes(type));
-        headers.add(HeraldHeaders.CE_TIME, bytes(Instant.now().toString()));
-        headers.add(HeraldHeaders.CONTENT_TYPE, bytes(contentType));
-        if (replayOf != null) {
-            headers.add(HeraldHeaders.REPLAY_OF, bytes(replayOf));
-        }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key == null ? null : bytes(key),
-                body == null ? new byte[0] : bytes(body), headers);
-        try {
-            return producer().send(record).get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaUnavailableException("Kafka refused the message: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | KafkaException e) {
-            throw new KafkaUnavailableException("Kafka did not acknowledge the message in time", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaUnavailableException("interrupted while producing", e);
-        }
-    }
-
     private static boolean matches(ConsumerRecord<byte[], byte[]> r, Query q, boolean payloads) {
         if (q.type() != null && !q.type().equals(header(r, HeraldHeaders.CE_TYPE))) {
             return false;
@@ -281,10 +241,6 @@ class MessageBrowser implements DisposableBean {
         }
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private KafkaConsumer<byte[], byte[]> consumer() {
         Map<String, Object> config = clients.base();
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -297,33 +253,5 @@ class MessageBrowser implements DisposableBean {
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READ_BUDGET.toMillis());
         config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READ_BUDGET.toMillis());
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Map<String, Object> config = new LinkedHashMap<>(clients.base());
-                    config.put(ProducerConfig.CLIENT_ID_CONFIG, "herald-console-producer");
-                    config.put(ProducerConfig.ACKS_CONFIG, "all");
-                    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-                    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-                    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-                    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-                    producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-                }
-                p = producer;
-            }
-        }
-        return p;
-    }
-
-    @Override
-    public void destroy() {
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p != null) {
-            p.close(Duration.ofSeconds(2));
-        }
     }
 }

@@ -1,25 +1,30 @@
 package io.herald.server.console;
 
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.herald.server.audit.Auditor;
 import io.herald.server.catalog.CatalogRules;
 import io.herald.server.catalog.MessageTypeView;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ForbiddenException;
+import io.herald.server.common.HeraldException;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
+import io.herald.server.ingest.IngestService;
 import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import java.util.UUID;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,12 +49,14 @@ class MessagePages {
 
     private final TopicService topics;
     private final MessageBrowser browser;
+    private final IngestService ingest;
     private final ConsoleJson json;
     private final Auditor auditor;
 
-    MessagePages(TopicService topics, MessageBrowser browser, ConsoleJson json, Auditor auditor) {
+    MessagePages(TopicService topics, MessageBrowser browser, IngestService ingest, ConsoleJson json, Auditor auditor) {
         this.topics = topics;
         this.browser = browser;
+        this.ingest = ingest;
         this.json = json;
         this.auditor = auditor;
     }
@@ -191,25 +198,53 @@ class MessagePages {
         }
         try {
             v.throwIfAny();
-            String key = form.getKey() == null || form.getKey().isEmpty() ? null : form.getKey();
-            RecordMetadata meta = browser.produce(topic.name(), key, type, source, contentType,
-                    form.getBody() == null ? "" : form.getBody(), original == null ? null : original.id());
+            CloudEventBuilder event = CloudEventBuilder.v1()
+                    .withId(UUID.randomUUID().toString())
+                    .withSource(URI.create("herald"))
+                    .withType(type)
+                    .withData(contentType, (form.getBody() == null ? "" : form.getBody()).getBytes(StandardCharsets.UTF_8));
+            if (form.getKey() != null && !form.getKey().isEmpty()) {
+                event.withExtension("partitionkey", form.getKey());
+            }
+            // the same door as HTTP and gRPC: declared type, JSON Schema, size, producer and acks=all
+            IngestService.EventResult sent = ingest.publish(caller, topic.name(), event.build(), null,
+                    new IngestService.Origin(source, original == null ? null : original.id()));
             Map<String, Object> audited = new LinkedHashMap<>();
             audited.put("topic", topic.name());
-            audited.put("partition", meta.partition());
-            audited.put("offset", meta.offset());
+            audited.put("partition", sent.partition());
+            audited.put("offset", sent.offset());
             audited.put("type", type);
             if (original != null) {
                 audited.put("reproducedFrom", original.partition() + "/" + original.offset());
             }
             auditor.record(caller, original == null ? "produce" : "reproduce", "message",
-                    topic.name() + "/" + meta.partition() + "/" + meta.offset(), null, audited);
+                    topic.name() + "/" + sent.partition() + "/" + sent.offset(), null, audited);
             return Views.redirect(request, response, Views.path("topics", topic.name(), "messages"),
-                    "Message produced to partition " + meta.partition() + " at offset " + meta.offset() + ".");
-        } catch (ValidationException | KafkaUnavailableException e) {
-            response.setStatus(TopicPages.statusOf(e));
-            return produceForm(request, model, topic, form, FormErrors.of(e, FIELDS), original, "produceForm");
+                    "Message produced to partition " + sent.partition() + " at offset " + sent.offset() + ".");
+        } catch (ForbiddenException e) {
+            throw e;
+        } catch (NotFoundException e) {
+            if (e.field() == null || e.field().equals("topic")) {
+                throw e;
+            }
+            response.setStatus(422);
+            return produceForm(request, model, topic, form, FormErrors.of(e, FIELDS, MessagePages::formField), original,
+                    "produceForm");
+        } catch (HeraldException e) {
+            response.setStatus(e.status().value());
+            return produceForm(request, model, topic, form, FormErrors.of(e, FIELDS, MessagePages::formField), original,
+                    "produceForm");
         }
+    }
+
+    /** The form field for a field the ingestion service names. */
+    private static String formField(String field) {
+        return switch (field == null ? "" : field) {
+            case "data" -> "body";
+            case "datacontenttype" -> "contentType";
+            case "partitionkey" -> "key";
+            default -> field;
+        };
     }
 
     private String produceForm(HttpServletRequest request, Model model, TopicView topic, ProduceForm form, FormErrors errors,

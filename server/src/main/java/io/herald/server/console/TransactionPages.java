@@ -45,7 +45,11 @@ class TransactionPages {
             st = "PENDING";
         }
         String a = app == null || app.isBlank() ? null : app.strip();
-        model.addAttribute("txs", transactions.list(a, st, LIMIT));
+        List<Transactions.TxView> txs = transactions.list(a, st, LIMIT);
+        model.addAttribute("txs", txs);
+        List<Transactions.TxView> pending = st.equals("PENDING") ? txs : transactions.list(a, "PENDING", LIMIT);
+        model.addAttribute("checkerWarnings", transactions.checkerWarnings(pending.stream().map(Transactions.TxView::app)
+                .collect(java.util.stream.Collectors.toSet())));
         model.addAttribute("pendingCount", transactions.pending(a));
         model.addAttribute("state", st);
         model.addAttribute("app", a);

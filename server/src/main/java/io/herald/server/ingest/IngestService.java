@@ -7,6 +7,7 @@ import io.cloudevents.CloudEventData;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
 import io.herald.server.common.ValidationException;
@@ -27,8 +28,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * Checks events sent over HTTP against the catalog and writes them to Kafka in Herald's wire
- * format (CloudEvents Kafka binary mode), or to the delay store when they are due later.
+ * The one way in for events, whatever door they come through (HTTP, gRPC, the console): checks
+ * them against the catalog (topic, producer, declared type, JSON Schema, size) and writes them to
+ * Kafka in Herald's wire format (CloudEvents Kafka binary mode), answering once Kafka acknowledged
+ * them ({@code acks=all}), or to the delay store when they are due later.
  */
 @Service
 public class IngestService {
@@ -57,7 +60,53 @@ public class IngestService {
     }
 
     /** When an event is due: now (null) or later, with the id to cancel it by. */
-    record Due(Instant at, String delayId) {
+    public record Due(Instant at, String delayId) {
+    }
+
+    /**
+     * Who an admin produces as, and what a copy was made from (the console's produce and re-produce).
+     *
+     * @param app      the producing app (written as the event's source); it must be the topic's owner
+     *                 or one of its producers. {@code null}: the topic's owner
+     * @param replayOf the original a re-produced copy was made from ({@code herald-replay-of}), or {@code null}
+     */
+    public record Origin(String app, String replayOf) {
+    }
+
+    /**
+     * Checks one event and writes it (or holds it until due). Throws a {@link HeraldException}
+     * naming the field at fault when the event cannot be taken.
+     *
+     * @param origin only honoured for an admin caller; {@code null} for the usual rule
+     */
+    public EventResult publish(Caller caller, String topicName, CloudEvent event, Due due, Origin origin) {
+        return publishOne(caller, topicName, event, due, "", origin);
+    }
+
+    /**
+     * As {@link #publish} without waiting for Kafka: a check that fails throws at once; the future
+     * completes once Kafka acknowledged the event (or it was stored for later), or fails with a
+     * {@link HeraldException}. For streams, where many events are under way at once.
+     */
+    public CompletableFuture<EventResult> publishAsync(Caller caller, String topicName, CloudEvent event, Due due) {
+        ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
+        String app = producer(caller, topic);
+        Prepared p = prepare(topic, app, event, "");
+        if (due != null && due.at().isAfter(Instant.now())) {
+            String delayId = due.delayId() != null ? due.delayId() : p.id();
+            delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
+            return CompletableFuture.completedFuture(new EventResult(p.id(), topicName, null, null, due.at(), delayId));
+        }
+        return publisher.send(p.record()).thenApply(m -> new EventResult(p.id(), topicName, m.partition(), m.offset(), null, null));
+    }
+
+    /** One event of a batch as it was read: the event, or why it could not be read. */
+    public record Incoming(CloudEvent event, HeraldException error) {
+    }
+
+    /** Checks and writes each event on its own; the answer has one item per event, in order. */
+    public List<BatchItem> publishEach(Caller caller, String topicName, List<Incoming> events, Due due) {
+        return publishBatch(caller, topicName, events.stream().map(e -> new IncomingEvents.Item(e.event(), e.error())).toList(), due);
     }
 
     /** The app that produces as this caller: an app key's app; for an admin, the topic's owner. */
@@ -77,9 +126,24 @@ public class IngestService {
     }
 
     EventResult publishOne(Caller caller, String topicName, CloudEvent event, Due due, String fieldPrefix) {
+        return publishOne(caller, topicName, event, due, fieldPrefix, null);
+    }
+
+    private EventResult publishOne(Caller caller, String topicName, CloudEvent event, Due due, String fieldPrefix,
+                                   Origin origin) {
         ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
         String app = producer(caller, topic);
+        if (origin != null && caller.admin() && origin.app() != null && !origin.app().equals(app)) {
+            app = origin.app();
+            if (!topic.canProduce(app) && !catalog.fresh(topic.name()).canProduce(app)) {
+                throw new ValidationException("source", "app '" + app + "' may not produce to topic '" + topic.name()
+                        + "' (only its owner '" + topic.owner() + "' and listed producers may)");
+            }
+        }
         Prepared p = prepare(topic, app, event, fieldPrefix);
+        if (origin != null && origin.replayOf() != null) {
+            p.record().headers().add(HeraldHeaders.REPLAY_OF, origin.replayOf().getBytes(StandardCharsets.UTF_8));
+        }
         if (due != null && due.at().isAfter(Instant.now())) {
             String delayId = due.delayId() != null ? due.delayId() : p.id();
             delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
@@ -218,7 +282,7 @@ public class IngestService {
      * Reads the delay headers: {@code Herald-Delay} (ISO-8601 duration such as {@code PT30S}, or seconds)
      * or {@code Herald-Deliver-At} (RFC 3339 time), with an optional {@code Herald-Delay-Id}.
      */
-    Due due(String delay, String deliverAt, String delayId) {
+    public Due due(String delay, String deliverAt, String delayId) {
         if (delay == null && deliverAt == null) {
             if (delayId != null) {
                 throw new ValidationException("Herald-Delay-Id", "needs Herald-Delay or Herald-Deliver-At");

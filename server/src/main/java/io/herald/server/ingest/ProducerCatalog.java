@@ -2,16 +2,12 @@ package io.herald.server.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import io.herald.sdk.wire.JsonSchemas;
 import io.herald.server.catalog.ConfigVersions;
 import io.herald.server.catalog.MessageTypeView;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.NotFoundException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +22,7 @@ import org.springframework.stereotype.Component;
  * The producer's view of the catalog for the server's own writers (HTTP ingestion, schedules):
  * topics with their producers and types, JSON Schemas compiled once. Held in memory and dropped
  * as a whole when the config version moves, so a request does no catalog query. The validator is
- * networknt's json-schema-validator, the same library and draft (2020-12) as the SDK's sender.
+ * Herald's one JSON-Schema component ({@link JsonSchemas}), the same as the SDK's sender uses.
  */
 @Component
 public class ProducerCatalog {
@@ -37,7 +33,6 @@ public class ProducerCatalog {
 
     private final TopicService topics;
     private final ConfigVersions versions;
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private volatile ConcurrentHashMap<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
     private volatile long version = -1;
 
@@ -55,20 +50,11 @@ public class ProducerCatalog {
     }
 
     /** A declared type and its compiled schema (null when it has none). */
-    public record Type(String name, Schema schema) {
+    public record Type(String name, JsonSchemas.Validator schema) {
 
-        /** Violations of the schema as "path: message", empty when valid or without schema. */
+        /** Violations of the schema as "path: message" (worded as the SDK words them), empty when valid or without schema. */
         public List<String> validate(JsonNode payload) {
-            if (schema == null) {
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (Error e : schema.validate(payload)) {
-                // as the SDK words it: where in the payload, then what is wrong
-                String at = String.valueOf(e.getInstanceLocation());
-                out.add((at.isEmpty() ? "(root)" : at) + ": " + e.getMessage());
-            }
-            return out;
+            return schema == null ? List.of() : schema.validate(payload);
         }
     }
 
@@ -116,12 +102,12 @@ public class ProducerCatalog {
                 Map.copyOf(types)));
     }
 
-    private Schema compile(String topic, MessageTypeView type) {
+    private JsonSchemas.Validator compile(String topic, MessageTypeView type) {
         if (type.jsonSchema() == null || type.jsonSchema().isBlank()) {
             return null;
         }
         try {
-            return registry.getSchema(JSON.readTree(type.jsonSchema()));
+            return JsonSchemas.compile(type.jsonSchema());
         } catch (Exception e) {
             log.warn("JSON Schema of type '{}' on topic '{}' cannot be compiled; payloads are not validated: {}",
                     type.name(), topic, e.toString());

@@ -12,11 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       ({@code HERALD_METRICS_TOKEN})
  * @param catalogRefresh how often the catalog gauges (apps, topics, bindings, …) are counted
  * @param lagRefresh     how often every bound group's lag and last commit are read from Kafka
- *                       ({@code herald_group_lag}, {@code herald_group_last_commit_seconds})
+ *                       ({@code herald_group_lag}, {@code herald_group_last_commit_seconds}), off the
+ *                       scrape thread
+ * @param lagMaxGroups   at most this many (group, topic) pairs of bindings get those gauges (the rest is
+ *                       named in a warning), which bounds what one refresh asks of Kafka
  */
 @ConfigurationProperties("herald.metrics")
 public record MetricsProperties(String token, @DefaultValue("15s") Duration catalogRefresh,
-                                @DefaultValue("15s") Duration lagRefresh) {
+                                @DefaultValue("15s") Duration lagRefresh,
+                                @DefaultValue("1000") int lagMaxGroups) {
 
     public MetricsProperties {
         if (token != null && token.isBlank()) {
@@ -30,6 +34,9 @@ public record MetricsProperties(String token, @DefaultValue("15s") Duration cata
         }
         if (lagRefresh.compareTo(Duration.ofMillis(200)) < 0) {
             throw new IllegalArgumentException("herald.metrics.lag-refresh must be at least 200ms");
+        }
+        if (lagMaxGroups < 1) {
+            throw new IllegalArgumentException("herald.metrics.lag-max-groups must be at least 1");
         }
     }
 }

@@ -26,9 +26,10 @@ public class ClientInstances {
      *
      * @param stale          no heartbeat within {@code herald.push.stale-after}
      * @param upToDate       it runs the latest config version
+     * @param transactionChecker it answers two-phase check-backs
      */
     public record Instance(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion,
-                           Instant firstSeen, Instant lastSeen, boolean stale, boolean upToDate) {
+                           Instant firstSeen, Instant lastSeen, boolean stale, boolean upToDate, boolean transactionChecker) {
     }
 
     void record(Heartbeat hb) {
@@ -43,11 +44,12 @@ public class ClientInstances {
             v.add("sdkVersion", "must be at most 50 characters");
         }
         v.throwIfAny();
-        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version)"
-                        + " SELECT id, ?, ?, ?, ? FROM app WHERE name = ?"
+        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, tx_checker)"
+                        + " SELECT id, ?, ?, ?, ?, ? FROM app WHERE name = ?"
                         + " ON CONFLICT (app_id, instance_id) DO UPDATE SET host = excluded.host,"
-                        + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version, last_seen = now()",
-                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(), hb.app());
+                        + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version,"
+                        + " tx_checker = excluded.tx_checker, last_seen = now()",
+                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(), hb.transactionChecker(), hb.app());
         if (n == 0) {
             throw new NotFoundException("App", hb.app(), "app");
         }
@@ -57,14 +59,30 @@ public class ClientInstances {
     public List<Instance> list(String app) {
         Instant staleBefore = Instant.now().minus(props.staleAfter());
         return jdbc.query("SELECT a.name, c.instance_id, c.host, c.sdk_version, c.applied_version, c.first_seen, c.last_seen,"
-                        + " (SELECT version FROM config_version)"
+                        + " (SELECT version FROM config_version), c.tx_checker"
                         + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (? IS NULL OR a.name = ?)"
                         + " ORDER BY c.last_seen DESC",
                 (rs, i) -> {
                     Instant last = rs.getTimestamp(7).toInstant();
                     return new Instance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                            rs.getTimestamp(6).toInstant(), last, last.isBefore(staleBefore), rs.getLong(5) >= rs.getLong(8));
+                            rs.getTimestamp(6).toInstant(), last, last.isBefore(staleBefore), rs.getLong(5) >= rs.getLong(8),
+                            rs.getBoolean(9));
                 }, app, app);
+    }
+
+    /**
+     * The apps among {@code apps} none of whose online instances (heartbeat within
+     * {@code herald.push.stale-after}) answers two-phase check-backs.
+     */
+    public java.util.Set<String> withoutTransactionChecker(java.util.Collection<String> apps) {
+        java.util.Set<String> without = new java.util.HashSet<>(apps);
+        if (apps.isEmpty()) {
+            return without;
+        }
+        without.removeAll(jdbc.queryForList("SELECT DISTINCT a.name FROM client_instance c JOIN app a ON a.id = c.app_id"
+                + " WHERE c.tx_checker AND c.last_seen >= now() - make_interval(secs => ?)", String.class,
+                props.staleAfter().toMillis() / 1000.0));
+        return without;
     }
 
     /** Forgets instances silent for longer than {@code age}. */

@@ -7,6 +7,7 @@ import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.ingest.EventPublisher;
+import io.herald.server.push.ClientInstances;
 import io.herald.server.security.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,9 +57,11 @@ public class Transactions {
     private final TxProperties props;
     private final MeterRegistry meters;
     private final Counter published;
+    private final ClientInstances instances;
 
     Transactions(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, TxProperties props,
-                 MeterRegistry meters) {
+                 MeterRegistry meters, ClientInstances instances) {
+        this.instances = instances;
         this.jdbc = jdbc;
         this.tx = tx;
         this.publisher = publisher;
@@ -69,10 +72,60 @@ public class Transactions {
                 .register(meters);
     }
 
-    /** A two-phase message as the API shows it (without payload). */
+    /**
+     * A two-phase message as the API shows it (without payload).
+     *
+     * @param warning why it cannot be settled by check-back (no online instance of its app has a
+     *                {@code TransactionChecker}), or null
+     */
     public record TxView(String messageId, String app, String topic, String type, String key, String state, int checks,
                          long ageMs, Instant createdAt, Instant nextCheckAt, String decidedBy, Instant decidedAt,
-                         Instant publishedAt) {
+                         Instant publishedAt, String warning) {
+
+        TxView withWarning(String text) {
+            return new TxView(messageId, app, topic, type, key, state, checks, ageMs, createdAt, nextCheckAt, decidedBy,
+                    decidedAt, publishedAt, text);
+        }
+    }
+
+    /** The text shown for an app whose check-backs nobody answers. */
+    public static String noCheckerWarning(String app) {
+        return "No online instance of app '" + app + "' has a TransactionChecker: check-backs go unanswered and the message"
+                + " is discarded after its last check. Give the app a TransactionChecker (a @Bean with the Spring Boot starter,"
+                + " HeraldBuilder.withTransactionChecker in plain Java), or commit or roll back here.";
+    }
+
+    /**
+     * Of {@code apps}, those whose check-backs go over Kafka and that no online instance answers, each
+     * with the warning to show.
+     */
+    public java.util.Map<String, String> checkerWarnings(java.util.Collection<String> apps) {
+        java.util.Set<String> kafka = new java.util.HashSet<>(apps);
+        kafka.remove(null);
+        if (kafka.isEmpty()) {
+            return java.util.Map.of();
+        }
+        kafka.removeAll(jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT a.name FROM app a JOIN producer_settings ps ON ps.app_id = a.id"
+                    + " WHERE ps.check_protocol = 'HTTP' AND a.name = ANY(?)");
+            ps.setArray(1, con.createArrayOf("varchar", kafka.toArray()));
+            return ps;
+        }, (rs, i) -> rs.getString(1)));
+        java.util.Map<String, String> warnings = new java.util.TreeMap<>();
+        for (String app : instances.withoutTransactionChecker(kafka)) {
+            warnings.put(app, noCheckerWarning(app));
+        }
+        return warnings;
+    }
+
+    private List<TxView> withWarnings(List<TxView> rows) {
+        java.util.Map<String, String> warnings = checkerWarnings(rows.stream().filter(r -> "PENDING".equals(r.state()))
+                .map(TxView::app).collect(java.util.stream.Collectors.toSet()));
+        if (warnings.isEmpty()) {
+            return rows;
+        }
+        return rows.stream().map(r -> "PENDING".equals(r.state()) && warnings.containsKey(r.app())
+                ? r.withWarning(warnings.get(r.app())) : r).toList();
     }
 
     /** A half message read from {@code herald.tx.half}, headers already the final ones. */
@@ -212,6 +265,10 @@ public class Transactions {
                     props.checkInterval().toMillis(), props.maxChecks(), props.batch());
             List<Check> checks = new ArrayList<>();
             for (Due d : due) {
+                if (d.checks() > 0) {
+                    // the previous check-back got no decision: nobody answered, or the checker said UNKNOWN
+                    meters.counter("herald.tx.checks.unanswered", "app", String.valueOf(d.app())).increment();
+                }
                 if (d.checks() >= d.max()) {
                     jdbc.update("UPDATE tx_message SET state = 'DISCARDED', decided_at = now(), decided_by = ?, payload = NULL,"
                             + " headers = NULL WHERE message_id = ?", "discarded after " + d.checks() + " checks", d.id());
@@ -247,7 +304,7 @@ public class Transactions {
         String sql = "SELECT " + COLUMNS + " FROM tx_message WHERE state = ? AND half_seen" + (app == null ? "" : " AND app = ?")
                 + " ORDER BY created_at LIMIT ?";
         Object[] args = app == null ? new Object[] {s, limit} : new Object[] {s, app, limit};
-        return jdbc.query(sql, (rs, i) -> view(rs), args);
+        return withWarnings(jdbc.query(sql, (rs, i) -> view(rs), args));
     }
 
     public long pending(String app) {
@@ -261,7 +318,7 @@ public class Transactions {
         if (!caller.readOnly() && !caller.actsFor(view.app())) {
             throw new ForbiddenException("The caller may not read transactions of app '" + view.app() + "'");
         }
-        return view;
+        return withWarnings(List.of(view)).get(0);
     }
 
     /** Commits or rolls back a pending message by hand; audited. */
@@ -300,7 +357,7 @@ public class Transactions {
         return new TxView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 key == null ? null : new String(key, StandardCharsets.UTF_8), rs.getString(6), rs.getInt(7),
                 created == null ? 0 : Math.max(0, System.currentTimeMillis() - created.toEpochMilli()), created,
-                instant(rs.getTimestamp(9)), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)));
+                instant(rs.getTimestamp(9)), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), null);
     }
 
     private static Instant instant(Timestamp t) {

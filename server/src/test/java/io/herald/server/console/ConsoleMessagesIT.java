@@ -115,4 +115,41 @@ class ConsoleMessagesIT extends ConsoleTestSupport {
         assertThat(body).contains("id=\"err-body\"").contains("not valid JSON");
         assertThat(browse(Mode.PLAIN, topic, editor())).contains("No messages");
     }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void producingChecksTypeSchemaAndSourceAsHttpIngestionDoesAndShowsItInline(Mode mode) throws Exception {
+        // given a topic whose type has a JSON Schema
+        String app = newApp();
+        String topic = unique("topic");
+        assertThat(admin.post("/topics", java.util.Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1,
+                "types", java.util.List.of(java.util.Map.of("name", "order", "jsonSchema",
+                        "{\"type\":\"object\",\"required\":[\"orderId\"]}"))))).extracting(r -> r.status()).isEqualTo(201);
+
+        // when the console sends an undeclared type, a payload the schema refuses, and a source that is no producer
+        String undeclared = mvc.perform(mode.apply(post("/topics/" + topic + "/messages")).with(editor()).with(csrf())
+                        .param("type", "order-typo").param("source", app).param("contentType", "application/json").param("body", "{}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        String invalid = mvc.perform(mode.apply(post("/topics/" + topic + "/messages")).with(editor()).with(csrf())
+                        .param("type", "order").param("source", app).param("contentType", "application/json").param("body", "{\"n\":1}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        String stranger = mvc.perform(mode.apply(post("/topics/" + topic + "/messages")).with(editor()).with(csrf())
+                        .param("type", "order").param("source", "not-" + app).param("contentType", "application/json")
+                        .param("body", "{\"orderId\":\"1\"}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+
+        // then each is the HTTP API's own error beside its field, and nothing reached the topic
+        assertThat(undeclared).contains("id=\"err-type\"").contains("is not declared on topic");
+        assertThat(invalid).contains("id=\"err-body\"").contains("does not match the schema of type &#39;order&#39;")
+                .contains("orderId");
+        assertThat(stranger).contains("id=\"err-source\"").contains("may not produce to topic");
+        assertThat(browse(Mode.PLAIN, topic, editor())).contains("No messages");
+
+        // and a payload the schema takes goes through
+        mvc.perform(mode.apply(post("/topics/" + topic + "/messages")).with(editor()).with(csrf())
+                        .param("type", "order").param("source", app).param("contentType", "application/json")
+                        .param("body", "{\"orderId\":\"1\"}"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(browse(Mode.PLAIN, topic, editor())).contains("1 message(s) shown");
+    }
 }

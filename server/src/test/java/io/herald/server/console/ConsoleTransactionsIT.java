@@ -36,6 +36,26 @@ class ConsoleTransactionsIT extends ConsoleTestSupport {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void saysSoWhenNoOnlineInstanceOfTheAppHasATransactionChecker(Mode mode) throws Exception {
+        PendingTransactions.Pending p = PendingTransactions.pending(admin, unique("txn"), "order-9");
+
+        String body = mvc.perform(mode.apply(get("/transactions")).with(editor()).param("app", p.app()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("tx-no-checker").contains("No online instance of app &#39;" + p.app()
+                + "&#39; has a TransactionChecker");
+
+        // when: an instance of the app with a checker comes online
+        assertThat(admin.post("/clients/heartbeat", java.util.Map.of("app", p.app(), "instanceId", p.app() + "-1",
+                "sdkVersion", "test", "appliedConfigVersion", 0, "transactionChecker", true)).status()).isEqualTo(204);
+
+        String after = mvc.perform(mode.apply(get("/transactions")).with(editor()).param("app", p.app()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(after).contains(p.messageId()).doesNotContain("tx-no-checker");
+        assertThat(admin.get("/transactions/" + p.messageId()).json().get("warning").isNull()).isTrue();
+    }
+
     @Test
     void keysNeedMessageViewAndDecisionsNeedAnEditor() throws Exception {
         PendingTransactions.Pending p = PendingTransactions.pending(admin, unique("txv"), "secret-key");

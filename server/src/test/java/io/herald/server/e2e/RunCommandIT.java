@@ -36,6 +36,7 @@ class RunCommandIT {
                 "HERALD_KAFKA_PORT", String.valueOf(freePort()),
                 "HERALD_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
                 "SERVER_PORT", String.valueOf(freePort()),
+                "HERALD_GRPC_PORT", String.valueOf(freePort()),
                 // the suite built the jar moments ago; the build itself is not under test here
                 "HERALD_SKIP_BUILD", "1"));
         String base = "http://127.0.0.1:" + env.get("SERVER_PORT");

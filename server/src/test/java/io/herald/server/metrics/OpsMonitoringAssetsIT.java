@@ -3,6 +3,7 @@ package io.herald.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.sdk.internal.metrics.HeraldMetrics;
+import io.herald.server.support.Prometheus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,12 +28,25 @@ class OpsMonitoringAssetsIT {
 
     @Test
     void promtoolAcceptsConfigAndAlertRules() throws Exception {
-        String promtool = System.getenv().getOrDefault("HERALD_PROMETHEUS", "/usr/bin/prometheus").replaceAll("prometheus$", "promtool");
+        String promtool = Prometheus.promtool();
         assertThat(Path.of(promtool)).as("promtool (Debian package prometheus)").isExecutable();
         assertThat(run(promtool, "check", "config", OPS.resolve("prometheus/prometheus.yml").toString())).contains("SUCCESS");
         try (var rules = Files.list(OPS.resolve("prometheus/rules"))) {
             for (Path file : rules.filter(p -> p.toString().endsWith(".yml")).toList()) {
                 assertThat(run(promtool, "check", "rules", file.toString())).contains("SUCCESS");
+            }
+        }
+    }
+
+    /** ops/prometheus/tests: the shipped rules against series a dead, a live-but-behind and an idle group export. */
+    @Test
+    void shippedAlertRulesPassTheirUnitTests() throws Exception {
+        String promtool = Prometheus.promtool();
+        try (var tests = Files.list(OPS.resolve("prometheus/tests"))) {
+            List<Path> files = tests.filter(p -> p.toString().endsWith(".yml")).toList();
+            assertThat(files).isNotEmpty();
+            for (Path file : files) {
+                assertThat(run(promtool, "test", "rules", file.toString())).contains("SUCCESS");
             }
         }
     }
@@ -46,6 +60,7 @@ class OpsMonitoringAssetsIT {
             published.add(prom(meter) + "_total");
         }
         published.add(prom(HeraldMetrics.CONSUMER_LAG));
+        published.addAll(Set.of("herald_group_lag", "herald_group_last_commit_seconds", "herald_group_lag_refreshed_seconds"));
         for (String timer : List.of(HeraldMetrics.SEND_LATENCY, HeraldMetrics.HANDLING_TIME)) {
             published.add(prom(timer) + "_seconds_sum");
             published.add(prom(timer) + "_seconds_count");
@@ -64,7 +79,8 @@ class OpsMonitoringAssetsIT {
             }
         }
         assertThat(published).containsAll(used);
-        assertThat(used).contains("herald_consumer_lag", "herald_messages_dead_lettered_total", "herald_send_errors_total");
+        assertThat(used).contains("herald_consumer_lag", "herald_messages_dead_lettered_total", "herald_send_errors_total",
+                "herald_group_lag", "herald_group_last_commit_seconds", "herald_group_lag_refreshed_seconds");
     }
 
     private static void collect(String text, Set<String> into) {

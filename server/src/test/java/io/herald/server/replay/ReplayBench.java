@@ -56,7 +56,7 @@ public final class ReplayBench {
         String source = app + "-orders";
         String group = app + "-billing";
         List<String> created = new ArrayList<>(List.of(source, HeraldTopics.replay(group), source + "." + group + ".dlt"));
-        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0", "--herald.grpc.port=0",
                 "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(), "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(),
                 "--herald.security.admin-token=" + TOKEN, "--herald.trace.enabled=false", "--herald.replay.replay-topic-partitions=6",

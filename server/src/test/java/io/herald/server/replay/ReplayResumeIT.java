@@ -47,7 +47,7 @@ class ReplayResumeIT {
     private static Process serverProcess(String db, int port, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), HeraldServer.class.getName()));
-        command.addAll(List.of("--server.port=" + port, "--spring.datasource.url=" + db,
+        command.addAll(List.of("--server.port=" + port, "--herald.grpc.port=0", "--spring.datasource.url=" + db,
                 "--spring.datasource.username=" + TestInfra.dbUser(), "--spring.datasource.password=" + TestInfra.dbPassword(),
                 "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN));
         command.addAll(List.of(SETTINGS));

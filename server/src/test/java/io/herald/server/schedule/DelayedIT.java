@@ -186,7 +186,7 @@ class DelayedIT extends ServerTest {
     }
 
     private static ConfigurableApplicationContext start(String db) {
-        return new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+        return new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0", "--herald.grpc.port=0",
                 "--spring.datasource.url=" + db,
                 "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(),

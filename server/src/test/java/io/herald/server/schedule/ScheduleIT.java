@@ -159,7 +159,7 @@ class ScheduleIT extends ServerTest {
 
     @Test
     void twoServerInstancesFireEachTickOnce() {
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0", "--herald.grpc.port=0",
                 "--spring.datasource.url=" + TestInfra.databaseUrl(),
                 "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(),

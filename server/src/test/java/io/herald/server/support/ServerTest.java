@@ -16,6 +16,9 @@ public abstract class ServerTest {
     public static final String ADMIN_TOKEN = "it-admin-token-0123456789";
     public static final String ADMIN_PASSWORD = "it-admin-password";
 
+    /** The shared server's gRPC port: a free one, as the default 9090 may be taken on a developer's machine. */
+    protected static final int GRPC_PORT = unusedPort();
+
     @LocalServerPort
     protected int port;
 
@@ -32,6 +35,8 @@ public abstract class ServerTest {
         registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
         registry.add("herald.push.long-poll-timeout", () -> "3s");
         registry.add("herald.metrics.catalog-refresh", () -> "1s");
+        registry.add("herald.metrics.lag-refresh", () -> "1s");
+        registry.add("herald.grpc.port", () -> GRPC_PORT);
     }
 
     @BeforeEach
@@ -42,6 +47,15 @@ public abstract class ServerTest {
 
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** A port nothing listens on right now. */
+    private static int unusedPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A name no other test uses. */

@@ -32,6 +32,9 @@ public final class TestServers {
         if (args.stream().noneMatch(a -> a.startsWith("--server.port="))) {
             args.add("--server.port=0");
         }
+        if (args.stream().noneMatch(a -> a.startsWith("--herald.grpc.port="))) {
+            args.add("--herald.grpc.port=0");
+        }
         return new SpringApplicationBuilder(HeraldServer.class).run(args.toArray(String[]::new));
     }
 

@@ -55,7 +55,7 @@ public final class TraceBench {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfra.kafkaBootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
         }
-        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0",
+        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(HeraldServer.class).run("--server.port=0", "--herald.grpc.port=0",
                 "--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(), "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(),
                 "--herald.security.admin-token=" + TOKEN, "--herald.trace.topic=" + topic, "--herald.replay.enabled=false",

@@ -199,7 +199,7 @@ class TwoPhaseIT extends ServerTest {
         }
         org.springframework.context.ConfigurableApplicationContext second =
                 new org.springframework.boot.builder.SpringApplicationBuilder(io.herald.server.HeraldServer.class).run(
-                        "--server.port=" + port2, "--spring.datasource.url=" + TestInfra.databaseUrl(),
+                        "--server.port=" + port2, "--herald.grpc.port=0", "--spring.datasource.url=" + TestInfra.databaseUrl(),
                         "--spring.datasource.username=" + TestInfra.dbUser(), "--spring.datasource.password=" + TestInfra.dbPassword(),
                         "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + ADMIN_TOKEN);
         closeables.add(second);

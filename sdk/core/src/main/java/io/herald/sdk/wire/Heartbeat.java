@@ -10,7 +10,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param host                 host name
  * @param sdkVersion           Herald SDK version
  * @param appliedConfigVersion config version the instance runs
+ * @param transactionChecker   whether the instance answers two-phase check-backs (has a {@code TransactionChecker})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Heartbeat(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion) {
+public record Heartbeat(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion,
+                        boolean transactionChecker) {
+
+    /** A heartbeat of an instance without a transaction checker. */
+    public Heartbeat(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion) {
+        this(app, instanceId, host, sdkVersion, appliedConfigVersion, false);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.sdk.Herald;
 import io.herald.sdk.HeraldBuilder;
 import io.herald.sdk.MessageSender;
+import io.herald.sdk.TransactionChecker;
 import io.herald.sdk.spi.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,10 +17,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Herald from {@code herald.*} properties alone: a {@link Herald} client (Kafka transport unless a
- * {@link Transport} bean exists, meters into the context's {@link MeterRegistry} if there is one),
- * its {@link MessageSender}, and every {@code @Listen} bean method registered as a listener.
- * Herald starts with the context and stops gracefully with it.
+ * Herald from {@code herald.*} properties alone: a {@link Herald} client, its {@link MessageSender},
+ * and every {@code @Listen} bean method registered as a listener. Herald starts with the context and
+ * stops gracefully with it.
+ *
+ * <p>Every SDK object the plain {@link HeraldBuilder} accepts is taken from the context when the
+ * app defines a bean of its type: {@link TransactionChecker} (answers two-phase check-backs),
+ * {@link Transport} (instead of Kafka), {@link ObjectMapper} (Jackson 2, for payloads),
+ * {@link TraceparentSupplier}, {@link MeterRegistry}. Two beans of one type without a primary one
+ * fail start-up. {@link HeraldBuilderCustomizer} beans run last, in order.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -33,13 +39,19 @@ public class HeraldAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "herald", name = "app")
     public Herald herald(HeraldProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-                         ObjectProvider<Transport> transport, ObjectProvider<ObjectMapper> objectMapper) {
+                         ObjectProvider<Transport> transport, ObjectProvider<ObjectMapper> objectMapper,
+                         ObjectProvider<TransactionChecker> transactionChecker,
+                         ObjectProvider<TraceparentSupplier> traceparentSupplier,
+                         ObjectProvider<HeraldBuilderCustomizer> customizers) {
         HeraldBuilder builder = Herald.builder()
                 .withSettings(properties.toSettings())
                 .withKafkaProperties(properties.getKafka().getProperties());
         meterRegistry.ifAvailable(builder::withMeterRegistry);
         transport.ifAvailable(builder::withTransport);
-        objectMapper.ifUnique(builder::withObjectMapper);
+        objectMapper.ifAvailable(builder::withObjectMapper);
+        transactionChecker.ifAvailable(builder::withTransactionChecker);
+        traceparentSupplier.ifAvailable(builder::withTraceparentSupplier);
+        customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }
 

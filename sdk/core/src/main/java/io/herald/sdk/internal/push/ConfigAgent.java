@@ -46,6 +46,7 @@ public final class ConfigAgent implements AutoCloseable {
     private final List<String> groupConflicts = new ArrayList<>();
     private volatile boolean reachable = true;
     private volatile boolean registrationWanted;
+    private volatile boolean transactionChecker;
     private Thread pollThread;
     private ScheduledExecutorService heartbeats;
 
@@ -63,6 +64,11 @@ public final class ConfigAgent implements AutoCloseable {
         this.instanceId = instanceId;
         this.host = host;
         this.sdkVersion = sdkVersion;
+    }
+
+    /** Whether heartbeats say this instance answers two-phase check-backs. */
+    public void transactionChecker(boolean present) {
+        this.transactionChecker = present;
     }
 
     public long appliedVersion() {
@@ -265,7 +271,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            client.heartbeat(new Heartbeat(config.app(), instanceId, host, sdkVersion, appliedVersion));
+            client.heartbeat(new Heartbeat(config.app(), instanceId, host, sdkVersion, appliedVersion, transactionChecker));
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed: {}", e.getMessage());
         }

@@ -2,19 +2,15 @@ package io.herald.sdk.internal.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.herald.sdk.ProduceNotAllowedException;
 import io.herald.sdk.UndeclaredTypeException;
 import io.herald.sdk.UnknownTopicException;
 import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.wire.ConfigSnapshot;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.JsonSchemas;
 import io.herald.sdk.wire.MessageTypeConfig;
 import io.herald.sdk.wire.TopicConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,25 +39,24 @@ public final class Catalog {
     }
 
     public static Catalog of(ConfigSnapshot snapshot, ObjectMapper mapper) {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, TopicEntry> topics = new HashMap<>();
         for (TopicConfig topic : snapshot.topics()) {
             Map<String, TypeEntry> types = new LinkedHashMap<>();
             for (MessageTypeConfig type : topic.types()) {
                 types.put(type.name(), new TypeEntry(type.name(), WireHeaders.header(HeraldHeaders.CE_TYPE, type.name()),
-                        compile(registry, mapper, topic.name(), type)));
+                        compile(topic.name(), type)));
             }
             topics.put(topic.name(), new TopicEntry(topic.name(), topic.canProduce(), types));
         }
         return new Catalog(snapshot.app(), topics);
     }
 
-    private static Schema compile(SchemaRegistry registry, ObjectMapper mapper, String topic, MessageTypeConfig type) {
+    private static JsonSchemas.Validator compile(String topic, MessageTypeConfig type) {
         if (type.jsonSchema() == null || type.jsonSchema().isBlank()) {
             return null;
         }
         try {
-            return registry.getSchema(mapper.readTree(type.jsonSchema()));
+            return JsonSchemas.compile(type.jsonSchema());
         } catch (Exception e) {
             // A broken schema in the catalog must not stop all sends of the type; the server validates schemas on entry.
             log.warn("JSON Schema of type '{}' on topic '{}' cannot be compiled, payloads of this type are not validated: {}",
@@ -90,6 +85,9 @@ public final class Catalog {
         if (!entry.canProduce) {
             throw new ProduceNotAllowedException(app, topic);
         }
+        if (entry.types.isEmpty() && type.isEmpty()) {
+            return UNTYPED; // Koper's untyped topics: no types declared, messages carry an empty type
+        }
         TypeEntry typeEntry = entry.types.get(type);
         if (typeEntry == null) {
             throw new UndeclaredTypeException(topic, type, entry.types.keySet());
@@ -106,27 +104,27 @@ public final class Catalog {
         if (entry == null) {
             throw new UnknownTopicException(topic);
         }
+        if (entry.types.isEmpty()) {
+            return "";
+        }
         if (entry.types.size() != 1) {
             throw new UndeclaredTypeException(topic, null, entry.types.keySet());
         }
         return entry.types.keySet().iterator().next();
     }
 
+    /** The type of a message on a topic that declares none: empty. */
+    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null);
+
     record TopicEntry(String name, boolean canProduce, Map<String, TypeEntry> types) {
     }
 
     /** A declared type: its ready-made ce_type header and compiled schema (or null). */
-    public record TypeEntry(String name, Header typeHeader, Schema schema) {
+    public record TypeEntry(String name, Header typeHeader, JsonSchemas.Validator schema) {
 
-        /** @return violations, empty when valid */
+        /** @return violations, each "path: message", empty when valid */
         public List<String> validate(JsonNode node) {
-            List<String> out = new ArrayList<>();
-            for (Error error : schema.validate(node)) {
-                // the root's location is empty; name it, so that the line always starts with the path at fault
-                String at = String.valueOf(error.getInstanceLocation());
-                out.add((at.isEmpty() ? "(root)" : at) + ": " + error.getMessage());
-            }
-            return out;
+            return schema.validate(node);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.herald.sdk.DelayTooLongException;
 import io.herald.sdk.DelayedSendResult;
 import io.herald.sdk.MessageSender;
 import io.herald.sdk.SchemaViolationException;
+import io.herald.sdk.SendOptions;
 import io.herald.sdk.SendResult;
 import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.MessageIds;
@@ -77,7 +78,17 @@ public final class DefaultMessageSender implements MessageSender {
 
     @Override
     public CompletableFuture<SendResult> sendAsync(String topic, String type, String key, Object payload) {
-        return publish(topic, type, key, payload, 0L, null);
+        return publish(topic, type, key, payload, 0L, null, null);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(String topic, String type, String key, Object payload, SendOptions options) {
+        return publish(topic, type, key, payload, 0L, null, options == SendOptions.defaults() ? null : options);
+    }
+
+    @Override
+    public SendResult send(String topic, String type, String key, Object payload, SendOptions options) {
+        return await(sendAsync(topic, type, key, payload, options));
     }
 
     @Override
@@ -94,11 +105,11 @@ public final class DefaultMessageSender implements MessageSender {
         }
         if (due <= now) {
             // Due already: straight to the topic, as if sent now; no delay id (nothing left to cancel).
-            return publish(topic, type, key, payload, 0L, null)
+            return publish(topic, type, key, payload, 0L, null, null)
                     .thenApply(r -> new DelayedSendResult(null, r.messageId(), topic, at, r));
         }
         String delayId = UUID.randomUUID().toString();
-        return publish(topic, type, key, payload, due, delayId)
+        return publish(topic, type, key, payload, due, delayId, null)
                 .thenApply(r -> new DelayedSendResult(delayId, r.messageId(), topic, at, r));
     }
 
@@ -113,7 +124,7 @@ public final class DefaultMessageSender implements MessageSender {
      * the target topic and the delay id, for the server's scheduler.
      */
     private CompletableFuture<SendResult> publish(String topic, String type, String key, Object payload, long delayUntil,
-                                                  String delayId) {
+                                                  String delayId, SendOptions options) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
@@ -129,7 +140,8 @@ public final class DefaultMessageSender implements MessageSender {
                 }
             }
             long now = System.currentTimeMillis();
-            byte[] id = MessageIds.next(now);
+            String chosenId = options == null ? null : options.messageId();
+            byte[] id = chosenId != null ? chosenId.getBytes(StandardCharsets.UTF_8) : MessageIds.next(now);
             Header typeHeader = typeEntry != null ? typeEntry.typeHeader() : typeHeader(type);
             // Consumers read headers from the end (Kafka decodes a header's name only when asked, and
             // lastHeader() asks from the last one on), so what they need comes last: ce_type last, and
@@ -159,7 +171,7 @@ public final class DefaultMessageSender implements MessageSender {
                         headers.add(sampled ? SAMPLED : NOT_SAMPLED);
                     }
                 } else {
-                    traceparent = Tracer.newTraceparent(id, sampled);
+                    traceparent = chosenId == null ? Tracer.newTraceparent(id, sampled) : Tracer.newTraceparent(sampled);
                     headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
                 }
             } else {
@@ -167,7 +179,8 @@ public final class DefaultMessageSender implements MessageSender {
                 // one whose flag says that nobody records this message.
                 String caller = TraceContext.current();
                 headers.add(caller != null ? WireHeaders.header(HeraldHeaders.TRACEPARENT, caller)
-                        : new RecordHeader(HeraldHeaders.TRACEPARENT, Tracer.newTraceparent(id, false)));
+                        : new RecordHeader(HeraldHeaders.TRACEPARENT,
+                                chosenId == null ? Tracer.newTraceparent(id, false) : Tracer.newTraceparent(false)));
             }
             String destination = topic;
             if (delayUntil > 0) {
@@ -178,7 +191,7 @@ public final class DefaultMessageSender implements MessageSender {
             }
             headers.add(typeHeader);
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-            PendingSend pending = new PendingSend(destination, id, meters);
+            PendingSend pending = new PendingSend(destination, id, chosenId, meters);
             if (sampled) {
                 pending.trace(t, type, key, traceparent);
             }
@@ -198,6 +211,7 @@ public final class DefaultMessageSender implements MessageSender {
     private static final class PendingSend extends CompletableFuture<SendResult> implements PublishCallback, SentTimepoint {
         private final String topic;
         private final byte[] id;
+        private final String chosenId;
         private final HeraldMetrics.SendMeters meters;
         private final long start = System.nanoTime();
         private Tracer tracer;
@@ -210,9 +224,10 @@ public final class DefaultMessageSender implements MessageSender {
         private long durationMs;
         private long ackedAt;
 
-        PendingSend(String topic, byte[] id, HeraldMetrics.SendMeters meters) {
+        PendingSend(String topic, byte[] id, String chosenId, HeraldMetrics.SendMeters meters) {
             this.topic = topic;
             this.id = id;
+            this.chosenId = chosenId;
             this.meters = meters;
         }
 
@@ -227,7 +242,7 @@ public final class DefaultMessageSender implements MessageSender {
         public void onComplete(int partition, long offset, long timestamp, Exception error) {
             if (error == null) {
                 meters.sent(start);
-                String messageId = new String(id, StandardCharsets.ISO_8859_1);
+                String messageId = chosenId != null ? chosenId : new String(id, StandardCharsets.ISO_8859_1);
                 if (tracer != null) {
                     this.partition = partition;
                     this.offset = offset;

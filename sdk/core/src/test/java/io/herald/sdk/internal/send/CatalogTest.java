@@ -21,7 +21,8 @@ class CatalogTest {
             new TopicConfig("trade", 2, true, List.of(new MessageTypeConfig("pay-succ",
                     "{\"type\":\"object\",\"required\":[\"amount\"],\"properties\":{\"amount\":{\"type\":\"number\",\"minimum\":0}}}"),
                     new MessageTypeConfig("pay-fail", null))),
-            new TopicConfig("audit", 1, false, List.of(new MessageTypeConfig("entry", null)))), List.of(), null), codec.mapper());
+            new TopicConfig("audit", 1, false, List.of(new MessageTypeConfig("entry", null))),
+            new TopicConfig("koper.orders", 1, true, List.of())), List.of(), null), codec.mapper());
 
     @Test
     void acceptsADeclaredTypeOnAProducibleTopic() {
@@ -63,5 +64,14 @@ class CatalogTest {
         assertThatThrownBy(() -> catalog.onlyType("trade")).isInstanceOf(UndeclaredTypeException.class);
         assertThat(Catalog.NONE.onlyType("anything")).isNull();
         assertThat(Catalog.NONE.check("anything", "x")).isNull();
+    }
+
+    @Test
+    void aTopicWithoutTypesTakesUntypedMessages() {
+        assertThat(catalog.onlyType("koper.orders")).isEmpty();
+        assertThat(catalog.check("koper.orders", "").name()).isEmpty();
+        assertThatThrownBy(() -> catalog.check("koper.orders", "order-created")).isInstanceOf(UndeclaredTypeException.class)
+                .hasMessage("Topic 'koper.orders' declares no message types, so its messages are untyped: send with an empty type"
+                            + " (send(topic, payload) does), or declare type 'order-created' on the topic");
     }
 }
