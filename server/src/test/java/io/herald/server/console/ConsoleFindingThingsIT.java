@@ -276,6 +276,8 @@ class ConsoleFindingThingsIT extends BrowserTest {
         page.getByLabel("From (UTC)").fill(typed.format(Instant.ofEpochMilli(at - 60_000)));
         page.getByLabel("To (UTC)").fill(typed.format(Instant.ofEpochMilli(at + 60_000)));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+        // (the page opened on the last hour's failures, this one among them: wait for the search's own answer)
+        assertThat(page.locator("#trace-results h2")).hasCount(0);
         assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(failed))).isVisible();
         page.getByLabel("From (UTC)").fill(typed.format(Instant.ofEpochMilli(at + 1000)));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
