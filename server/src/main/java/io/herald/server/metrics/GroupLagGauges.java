@@ -213,14 +213,15 @@ class GroupLagGauges implements InitializingBean, DisposableBean {
             earliestSpec.put(tp, OffsetSpec.earliest());
             latestSpec.put(tp, OffsetSpec.latest());
         }));
-        Map<String, ListConsumerGroupOffsetsSpec> groupSpecs = new HashMap<>();
+        Map<String, List<TopicPartition>> byGroup = new HashMap<>();
         for (Pair p : pairs) {
             List<TopicPartition> tps = partitions.get(p.topic());
             if (tps != null) {
-                groupSpecs.computeIfAbsent(p.group(), g -> new ListConsumerGroupOffsetsSpec()
-                        .topicPartitions(new ArrayList<>())).topicPartitions().addAll(tps);
+                byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).addAll(tps);
             }
         }
+        Map<String, ListConsumerGroupOffsetsSpec> groupSpecs = new HashMap<>();
+        byGroup.forEach((g, tps) -> groupSpecs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(tps)));
         // All requests go out together; the refresh waits for the slowest, not the sum.
         ListOffsetsResult earliest = admin.listOffsets(earliestSpec);
         ListOffsetsResult latest = admin.listOffsets(latestSpec);

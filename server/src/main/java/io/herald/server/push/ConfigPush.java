@@ -96,6 +96,11 @@ class ConfigPush {
         return waiters.size();
     }
 
+    /** Polls of {@code app} held right now. */
+    int waiting(String app) {
+        return (int) waiters.stream().filter(w -> w.app().equals(app) && !w.result().isSetOrExpired()).count();
+    }
+
     private record Waiter(String app, long since, DeferredResult<ResponseEntity<ConfigSnapshot>> result) {
     }
 

@@ -9,6 +9,7 @@ import com.microsoft.playwright.Dialog;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
 import com.microsoft.playwright.options.RequestOptions;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.security.ConsoleUsers;
@@ -52,7 +53,7 @@ class ConsoleBrowserIT extends ServerTest {
     @BeforeEach
     void open() {
         context = Chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
-        context.setDefaultTimeout(15_000);
+        context.setDefaultTimeout(30_000);
         page = context.newPage();
         page.onDialog(d -> {
             dialogs.add(d);
@@ -225,7 +226,8 @@ class ConsoleBrowserIT extends ServerTest {
         assertThat(page.locator("dl.facts").first()).containsText("<script>alert('description')</script>");
         page.navigate(baseUrl() + "/topics?q=" + topic);
         assertThat(page.locator("#topic-results")).containsText("<script>alert('description')</script>");
-        page.waitForTimeout(300);
+        // every page's scripts have run once it is loaded and the network is quiet (htmx requests included)
+        page.waitForLoadState(LoadState.NETWORKIDLE);
 
         assertThat(dialogs).as("no script ran").isEmpty();
     }

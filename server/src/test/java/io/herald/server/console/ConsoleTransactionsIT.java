@@ -89,7 +89,7 @@ class ConsoleTransactionsIT extends ConsoleTestSupport {
             assertThat(r.getResponse().getRedirectedUrl()).isEqualTo("/transactions");
             assertThat((String) r.getFlashMap().get("notice")).contains("Committed " + p.messageId());
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/transactions/" + p.messageId()).json().get("state")
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/transactions/" + p.messageId()).json().get("state")
                 .asString().equals("PUBLISHED"));
         assertThat(PendingTransactions.idsOn(p.topic())).containsExactly(p.messageId());
         var audit = admin.get("/audit?objectType=transaction&objectId=" + p.messageId()).json();

@@ -76,7 +76,7 @@ class SendHabitsIT extends ServerTest {
                 SendOptions.defaults().withMessageId("payment-2026-0042"));
 
         assertThat(result.messageId()).isEqualTo("payment-2026-0042");
-        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 1);
         assertThat(received.get(0).id()).isEqualTo("payment-2026-0042");
         assertThat(received.get(0).key()).isEqualTo("order-7");
     }
@@ -102,7 +102,7 @@ class SendHabitsIT extends ServerTest {
 
         herald.sender().send(topic, "order 1 created");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 1);
         assertThat(received.get(0).payload()).isEqualTo("order 1 created");
         assertThat(received.get(0).type()).isEmpty();
         assertThatThrownBy(() -> herald.sender().send(topic, "order-created", null, "x"))

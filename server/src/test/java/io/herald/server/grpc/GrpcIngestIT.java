@@ -142,7 +142,7 @@ class GrpcIngestIT extends ServerTest {
 
         assertThat(answer.getId()).isEqualTo("g-1");
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            List<ConsumerRecord<byte[], byte[]>> records = await().atMost(Duration.ofSeconds(10))
+            List<ConsumerRecord<byte[], byte[]>> records = await().atMost(Duration.ofSeconds(60))
                     .until(() -> probe.matching(KafkaProbe.withId("g-1")), l -> !l.isEmpty());
             ConsumerRecord<byte[], byte[]> r = records.get(0);
             assertThat(r.partition()).isEqualTo(answer.getPartition());
@@ -175,7 +175,7 @@ class GrpcIngestIT extends ServerTest {
         assertThat(answer.getResults(1).getMessage()).contains("is not declared on topic");
         assertThat(answer.getResults(2).getMessage()).contains("does not match the schema").contains("orderId");
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> probe.matching(r -> id(r).startsWith("b-")),
+            assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> probe.matching(r -> id(r).startsWith("b-")),
                     l -> l.size() >= 2)).extracting(GrpcIngestIT::id).containsExactlyInAnyOrder("b-1", "b-5");
         }
     }
@@ -215,7 +215,7 @@ class GrpcIngestIT extends ServerTest {
                 });
         assertThat(acks).extracting(EventResult::getIndex).doesNotHaveDuplicates();
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> probe.matching(r -> id(r).startsWith("s-")),
+            assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> probe.matching(r -> id(r).startsWith("s-")),
                     l -> l.size() >= 199)).hasSize(199).extracting(GrpcIngestIT::id).doesNotContain("s-50");
         }
     }
@@ -265,7 +265,7 @@ class GrpcIngestIT extends ServerTest {
         assertThat(answer.hasDueAt()).isTrue();
         assertThat(Instant.ofEpochSecond(answer.getDueAt().getSeconds())).isAfter(Instant.now().plusSeconds(3500));
         assertThat(answer.getDelayId()).startsWith("cancel-me-");
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.delete("/delayed/" + answer.getDelayId()).status() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.delete("/delayed/" + answer.getDelayId()).status() == 200);
     }
 
     enum Who { NONE, WRONG, STRANGER, OWNER, ADMIN }

@@ -75,7 +75,7 @@ class IngestIT extends ServerTest {
         long offset = body.get("offset").asLong();
         // acknowledged means readable at once, at the offset the answer names
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            List<ConsumerRecord<byte[], byte[]>> records = await().atMost(Duration.ofSeconds(10))
+            List<ConsumerRecord<byte[], byte[]>> records = await().atMost(Duration.ofSeconds(60))
                     .until(() -> probe.matching(KafkaProbe.withId("ev-1")), l -> !l.isEmpty());
             assertThat(records).hasSize(1);
             ConsumerRecord<byte[], byte[]> r = records.get(0);
@@ -100,7 +100,7 @@ class IngestIT extends ServerTest {
         Http.Answer a = Http.post(url(), key, Map.of("Content-Type", "application/cloudevents+json"), bytes(event));
         assertThat(a.status()).as(a.toString()).isEqualTo(201);
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(10))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> probe.matching(KafkaProbe.withId("ev-s")), l -> !l.isEmpty()).get(0);
             assertThat(KafkaProbe.header(r, "ce_time")).isEqualTo("2030-01-02T03:04:05Z");
             assertThat(Api_JSON(r.value()).get("orderId").asString()).isEqualTo("o-2");
@@ -113,7 +113,7 @@ class IngestIT extends ServerTest {
         assertThat(a.status()).as(a.toString()).isEqualTo(201);
         String id = a.json().get("id").asString();
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(10))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> probe.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("hello");
             assertThat(KafkaProbe.header(r, "content-type")).isEqualTo("text/plain");
@@ -143,7 +143,7 @@ class IngestIT extends ServerTest {
         assertThat(items.get(3).get("field").asString()).isEqualTo("id");
         assertThat(items.get(4).get("status").asInt()).isEqualTo(201);
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.matching(r -> true).size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe.matching(r -> true).size() == 2);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.herald.server.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.herald.server.support.Api;
 import io.herald.server.support.ServerTest;
@@ -11,11 +12,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 class ConfigPushIT extends ServerTest {
+
+    @Autowired
+    ConfigPush push;
 
     private record AppWithKey(String name, String key, Api api) {
     }
@@ -56,7 +61,7 @@ class ConfigPushIT extends ServerTest {
 
         assertThat(set.status()).as(set.toString()).isEqualTo(200);
         assertThat(set.json().get("traceSampleRate").asDouble()).isEqualTo(0.25);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode tracing = app.api().get("/config/" + app.name()).json().get("tracing");
             assertThat(tracing.get("defaultSampleRate").asDouble()).isEqualTo(1.0);
             assertThat(tracing.get("maxSampledPerSecond").asInt()).isEqualTo(100);
@@ -65,7 +70,7 @@ class ConfigPushIT extends ServerTest {
         });
         // -1: back to the server's default
         assertThat(admin.patch("/topics/" + topic, Map.of("traceSampleRate", -1)).json().has("traceSampleRate")).isFalse();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 app.api().get("/config/" + app.name()).json().at("/tracing/topicSampleRates").has(topic)).isFalse());
         Api.Response bad = admin.patch("/topics/" + topic, Map.of("traceSampleRate", 2));
         assertThat(bad.status()).isIn(400, 422);
@@ -81,10 +86,11 @@ class ConfigPushIT extends ServerTest {
 
         CompletableFuture<Api.Response> held = CompletableFuture.supplyAsync(() ->
                 app.api().get("/config/" + app.name() + "?since=" + version));
-        Thread.sleep(300); // let the poll be held before the change (the assertion below holds either way)
+        // the poll is held before the change
+        await().atMost(Duration.ofSeconds(60)).until(() -> push.waiting(app.name()) == 1);
         long changedAt = System.nanoTime();
         assertThat(admin.patch("/bindings/" + bindingId, Map.of("typePattern", "b")).status()).isEqualTo(200);
-        Api.Response answer = held.get(10, TimeUnit.SECONDS);
+        Api.Response answer = held.get(60, TimeUnit.SECONDS);
         long tookMs = Duration.ofNanos(System.nanoTime() - changedAt).toMillis();
 
         assertThat(answer.status()).isEqualTo(200);
@@ -116,9 +122,10 @@ class ConfigPushIT extends ServerTest {
 
             CompletableFuture<Api.Response> held = CompletableFuture.supplyAsync(() ->
                     appOn2.get("/config/" + app.name() + "?since=" + version));
-            Thread.sleep(300);
+            ConfigPush pushOn2 = second.getBean(ConfigPush.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pushOn2.waiting(app.name()) == 1);
             admin.patch("/bindings/" + bindingId, Map.of("paused", true));
-            Api.Response answer = held.get(10, TimeUnit.SECONDS);
+            Api.Response answer = held.get(60, TimeUnit.SECONDS);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.json().at("/bindings/0/paused").asBoolean()).isTrue();
         }

@@ -52,7 +52,7 @@ class ReplayBrowserIT extends BrowserTest {
         }
         TraceFixtures.ship(tps.toArray(Timepoint[]::new));
         String wanted = prefix + "-7";
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/messages/" + wanted + "/trace").json().path("timeline").size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + wanted + "/trace").json().path("timeline").size() == 3);
 
         // find it by key
         page.navigate(baseUrl() + "/traces");

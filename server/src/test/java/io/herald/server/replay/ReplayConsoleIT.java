@@ -90,7 +90,7 @@ class ReplayConsoleIT extends ServerTest {
                 "<script>alert('x')</script>");
         r.headers().add(HeraldHeaders.CE_ID, id.getBytes(StandardCharsets.UTF_8));
         r.headers().add(HeraldHeaders.CE_TYPE, "x".getBytes(StandardCharsets.UTF_8));
-        RecordMetadata meta = ReplayIT.producer().send(r).get(10, TimeUnit.SECONDS);
+        RecordMetadata meta = ReplayIT.producer().send(r).get(60, TimeUnit.SECONDS);
         long now = System.currentTimeMillis();
         TraceFixtures.ship(new Timepoint(id, Timepoint.SENT, now - 50, s.topic(), "x", "cust-<b>1</b>", s.appA(), null, "i-1",
                         meta.partition(), meta.offset(), meta.timestamp(), 2L, null, null, null, null),
@@ -98,7 +98,7 @@ class ReplayConsoleIT extends ServerTest {
                         meta.partition(), meta.offset(), null, null, 1, null, null, null),
                 new Timepoint(id, Timepoint.DEAD_LETTERED, now - 30, s.topic(), "x", "cust-<b>1</b>", s.appA(), s.groupA(), "i-2",
                         meta.partition(), meta.offset(), null, null, 1, "java.lang.IllegalStateException: <no>", null, null));
-        await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/messages/" + id + "/trace").json().path("timeline").size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + id + "/trace").json().path("timeline").size() == 3);
         return new Traced(s, id, meta);
     }
 
@@ -189,7 +189,7 @@ class ReplayConsoleIT extends ServerTest {
 
         MockHttpServletResponse cancel = page(Mode.HTMX, post("/replays/" + id + "/cancel").with(csrf()), editor());
         assertThat(cancel.getHeader("HX-Location")).contains("/replays/" + id);
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("CANCELLED"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("CANCELLED"));
         assertThat(page(Mode.PLAIN, get("/replays/" + id), editor()).getContentAsString()).contains("CANCELLED").doesNotContain("Cancel replay");
     }
 
@@ -200,7 +200,7 @@ class ReplayConsoleIT extends ServerTest {
         ProducerRecord<String, String> r = new ProducerRecord<>(dlt, 0, null, "k", "{}");
         r.headers().add(HeraldHeaders.CE_ID, "dead-1".getBytes(StandardCharsets.UTF_8));
         r.headers().add(HeraldHeaders.DLT_REASON, "EXHAUSTED".getBytes(StandardCharsets.UTF_8));
-        RecordMetadata meta = ReplayIT.producer().send(r).get(10, TimeUnit.SECONDS);
+        RecordMetadata meta = ReplayIT.producer().send(r).get(60, TimeUnit.SECONDS);
         long binding = admin.get("/bindings?group=" + s.groupA()).json().get(0).get("id").asLong();
 
         String listed = page(Mode.PLAIN, get("/dead-letters").param("binding", String.valueOf(binding)), editor()).getContentAsString();

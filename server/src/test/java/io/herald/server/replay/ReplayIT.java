@@ -74,7 +74,7 @@ class ReplayIT extends ServerTest {
             r.headers().add(HeraldHeaders.CE_ID, (prefix + "-" + i).getBytes(StandardCharsets.UTF_8));
             r.headers().add(HeraldHeaders.CE_TYPE, (i % 2 == 0 ? "x" : "y").getBytes(StandardCharsets.UTF_8));
             r.headers().add("custom", "kept".getBytes(StandardCharsets.UTF_8));
-            out.add(producer().send(r).get(10, TimeUnit.SECONDS));
+            out.add(producer().send(r).get(60, TimeUnit.SECONDS));
         }
         return out;
     }
@@ -242,7 +242,7 @@ class ReplayIT extends ServerTest {
         assertThat(job.get("finishedAt").isNull()).isFalse();
         int copiedThen = ReplayFixtures.readAll(HeraldTopics.replay(s.groupA())).size();
         assertThat(copiedThen).isLessThan(120);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60))
                 .until(() -> ReplayFixtures.readAll(HeraldTopics.replay(s.groupA())).size() == copiedThen);
         assertThat(admin.post("/replays/" + id + "/cancel", null).status()).isEqualTo(409);
 
@@ -257,7 +257,7 @@ class ReplayIT extends ServerTest {
         String id = "one-1";
         TraceFixtures.ship(new Timepoint(id, Timepoint.SENT, System.currentTimeMillis() - 5000, s.topic(), "y", "k1", s.appA(),
                 null, "i-1", meta.partition(), meta.offset(), meta.timestamp(), 1L, null, null, null, null));
-        await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/messages/" + id + "/trace").status() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + id + "/trace").status() == 200);
 
         Api.Response dry = admin.as(s.keyB()).post("/messages/" + id + "/replay", Map.of("target", Map.of("group", s.groupB()),
                 "dryRun", true));
@@ -280,7 +280,7 @@ class ReplayIT extends ServerTest {
                         null, null, 1, null, null, String.valueOf(job)),
                 new Timepoint(id, Timepoint.HANDLED, now + 5, s.topic(), "y", "k1", s.appB(), s.groupB(), "i-9", 0, 0L,
                         null, 4L, 1, null, null, String.valueOf(job)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> "HANDLED".equals(admin.get("/replays/" + job).json()
+        await().atMost(Duration.ofSeconds(60)).until(() -> "HANDLED".equals(admin.get("/replays/" + job).json()
                 .at("/records/0/handling").asString()));
         JsonNode trace = admin.get("/messages/" + id + "/trace").json();
         assertThat(trace.at("/groups/0/replayJobs/0").asString()).isEqualTo(String.valueOf(job));
@@ -308,7 +308,7 @@ class ReplayIT extends ServerTest {
             r.headers().add(HeraldHeaders.DLT_EXCEPTION_CLASS, "java.lang.IllegalStateException".getBytes(StandardCharsets.UTF_8));
             r.headers().add(HeraldHeaders.DLT_EXCEPTION_MESSAGE, "boom".getBytes(StandardCharsets.UTF_8));
             r.headers().add(HeraldHeaders.DLT_ORIGINAL_TOPIC, s.topic().getBytes(StandardCharsets.UTF_8));
-            letters.add(producer().send(r).get(10, TimeUnit.SECONDS));
+            letters.add(producer().send(r).get(60, TimeUnit.SECONDS));
         }
         JsonNode list = admin.as(s.keyA()).get("/dead-letters?topic=" + s.topic() + "&group=" + s.groupA()).json();
         assertThat(list.get("total").asLong()).isEqualTo(3);

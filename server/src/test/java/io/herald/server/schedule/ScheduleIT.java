@@ -65,8 +65,8 @@ class ScheduleIT extends ServerTest {
         assertThat(created.json().get("nextFireAt").isString()).isTrue();
 
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> probe.poll().size() == 3);
-            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> probe.poll().size() == 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() == 3);
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() == 3);
             ConsumerRecord<byte[], byte[]> r = probe.poll().get(0);
             assertThat(KafkaProbe.header(r, "ce_type")).isEqualTo("tick");
             assertThat(KafkaProbe.header(r, "ce_source")).isEqualTo(app);
@@ -125,7 +125,7 @@ class ScheduleIT extends ServerTest {
         assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
         assertThat(paused.json().has("nextFireAt")).isFalse();
         long fired = admin.get("/schedules/" + id).json().get("firedCount").asLong();
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(60))
                 .until(() -> admin.get("/schedules/" + id).json().get("firedCount").asLong() == fired);
         assertThat(admin.patch("/schedules/" + id, Map.of("paused", false)).json().get("nextFireAt").isString()).isTrue();
         assertThat(admin.delete("/schedules/" + id).status()).isEqualTo(204);
@@ -141,7 +141,7 @@ class ScheduleIT extends ServerTest {
             c.createStatement().executeUpdate("UPDATE schedule SET next_fire_at = date_trunc('hour', now()) - interval '2 hours'"
                     + " WHERE id = " + id);
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> admin.get("/schedules/" + id + "/history").json().size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/schedules/" + id + "/history").json().size() == 1);
         JsonNode firing = admin.get("/schedules/" + id + "/history").json().get(0);
         JsonNode view = admin.get("/schedules/" + id).json();
         assertThat(java.time.Instant.parse(view.get("nextFireAt").asString())).isAfter(java.time.Instant.now());
@@ -149,10 +149,10 @@ class ScheduleIT extends ServerTest {
             if (policy.equals("FIRE_ONCE")) {
                 assertThat(firing.get("outcome").asString()).isEqualTo("FIRED");
                 assertThat(firing.get("detail").asString()).contains("3 missed tick(s)");
-                await().atMost(Duration.ofSeconds(10)).until(() -> probe.poll().size() == 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() == 1);
             } else {
                 assertThat(firing.get("outcome").asString()).isEqualTo("SKIPPED");
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> probe.poll().isEmpty());
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).until(() -> probe.poll().isEmpty());
             }
         }
     }
@@ -172,7 +172,7 @@ class ScheduleIT extends ServerTest {
             long id = created.json().get("id").asLong();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() >= 8);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> probe.poll().size() == 8);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() == 8);
             Set<String> ids = new HashSet<>();
             probe.poll().forEach(r -> ids.add(KafkaProbe.header(r, "ce_id")));
             assertThat(ids).hasSize(8);

@@ -36,7 +36,7 @@ public abstract class BrowserTest extends ServerTest {
             context.close();
         }
         context = Chromium.browser().newContext(options);
-        context.setDefaultTimeout(20_000);
+        context.setDefaultTimeout(30_000);
         page = context.newPage();
         page.onDialog(d -> d.accept());
         Chromium.collectCspViolations(page, cspViolations);

@@ -48,7 +48,7 @@ public final class TraceFixtures {
     }
 
     public static void shipRaw(String key, String value) throws Exception {
-        producer().send(new ProducerRecord<>(HeraldTopics.TRACE, key, value)).get(10, TimeUnit.SECONDS);
+        producer().send(new ProducerRecord<>(HeraldTopics.TRACE, key, value)).get(60, TimeUnit.SECONDS);
     }
 
     /** A timepoint with the usual fields; the rest null. */

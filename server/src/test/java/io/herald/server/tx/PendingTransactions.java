@@ -57,7 +57,7 @@ public final class PendingTransactions {
             id = producer.sendTransactional(topic, "order-created", key, Map.of("order", key), messageId -> TransactionState.UNKNOWN)
                     .messageId();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/transactions/" + id).status() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/transactions/" + id).status() == 200);
         assertThat(admin.get("/transactions/" + id).json().get("state").asString()).isEqualTo("PENDING");
         return new Pending(app, topic, id);
     }
@@ -72,7 +72,7 @@ public final class PendingTransactions {
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             List<String> ids = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 10_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     Header h = r.headers().lastHeader(HeraldHeaders.CE_ID);

@@ -135,7 +135,7 @@ class SpringTransactionCheckerIT extends ServerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> state(committed.messageId()).equals("PUBLISHED")
                                                            && state(rolledBack.messageId()).equals("ROLLED_BACK"));
         assertThat(admin.get("/transactions/" + committed.messageId()).json().get("decidedBy").asString()).isEqualTo("check");
-        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVED.contains(committed.messageId()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> RECEIVED.contains(committed.messageId()));
         assertThat(PendingTransactions.idsOn(shop.topic())).containsExactly(committed.messageId());
         assertThat(RECEIVED).doesNotContain(rolledBack.messageId());
     }
@@ -149,7 +149,7 @@ class SpringTransactionCheckerIT extends ServerTest {
         String id = herald.sendTransactional(shop.topic(), "order-created", "order-3", "{\"id\":3}",
                 messageId -> TransactionState.UNKNOWN).messageId();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Api.Response pending = admin.get("/transactions?app=" + shop.name());
             assertThat(pending.json().size()).isEqualTo(1);
             assertThat(pending.json().at("/0/messageId").asString()).isEqualTo(id);

@@ -44,7 +44,7 @@ class TransactionsBrowserIT extends BrowserTest {
         assertThat(other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Commit " + second.messageId())))
                 .isVisible();
         shot("transactions-committed");
-        await().atMost(Duration.ofSeconds(20)).until(() -> PendingTransactions.idsOn(first.topic()).contains(first.messageId()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> PendingTransactions.idsOn(first.topic()).contains(first.messageId()));
         assertThat(PendingTransactions.idsOn(first.topic())).containsExactly(first.messageId());
         assertThat(admin.get("/transactions/" + second.messageId()).json().get("state").asString()).isEqualTo("PENDING");
         assertThat(admin.get("/audit?objectType=transaction&objectId=" + first.messageId()).json().get(0).get("actor").asString())

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -108,8 +110,8 @@ class TwoPhaseIT extends ServerTest {
             assertThat(e.getCause()).hasMessage("database down");
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(committed.messageId()).equals("PUBLISHED"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(rolledBack.messageId()).equals("ROLLED_BACK")
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(committed.messageId()).equals("PUBLISHED"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(rolledBack.messageId()).equals("ROLLED_BACK")
                                                            && state(failedId[0]).equals("ROLLED_BACK"));
         assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(committed.messageId());
 
@@ -120,7 +122,7 @@ class TwoPhaseIT extends ServerTest {
             c.assign(parts);
             c.seekToBeginning(parts);
             List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 c.poll(Duration.ofMillis(200)).forEach(got::add);
                 return !got.isEmpty();
             });
@@ -148,7 +150,7 @@ class TwoPhaseIT extends ServerTest {
         crashed.close();
 
         // then: it is pending, and the server keeps asking
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Api.Response pending = admin.get("/transactions?app=" + app.name());
             assertThat(pending.json().size()).isEqualTo(1);
             assertThat(pending.json().at("/0/messageId").asString()).isEqualTo(id);
@@ -175,20 +177,24 @@ class TwoPhaseIT extends ServerTest {
     @Test
     void commitRacingCheckBacksAndAManualCommitPublishesOnce() throws Exception {
         App app = app(20, 1000);
-        Herald producer = sdk(app, id -> TransactionState.COMMIT);
+        Set<String> checked = ConcurrentHashMap.newKeySet();
+        Herald producer = sdk(app, id -> {
+            checked.add(id);
+            return TransactionState.COMMIT;
+        });
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ids.add(producer.sendTransactional(app.topic(), "order-created", "k" + i, "p" + i, id -> {
-                // while the local transaction runs, check-backs arrive every 20 ms and are answered COMMIT too
-                await().pollDelay(Duration.ofMillis(400)).until(() -> true);
+                // the local transaction runs until a check-back (every 20 ms) has asked about it and was answered COMMIT
+                await().atMost(Duration.ofSeconds(60)).until(() -> checked.contains(id));
                 admin.post("/transactions/" + id + "/commit", null);
                 return TransactionState.COMMIT;
             }).messageId());
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
-        // later decisions find the row decided and change nothing
-        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
-        assertThat(PendingTransactions.idsOn(app.topic())).containsExactlyInAnyOrderElementsOf(ids);
+        // later decisions find the row decided and change nothing: each message is on the topic once, and stays so
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(PendingTransactions.idsOn(app.topic())).containsExactlyInAnyOrderElementsOf(ids));
     }
 
     @Test
@@ -212,8 +218,8 @@ class TwoPhaseIT extends ServerTest {
             ids.add(producer.sendTransactional(app.topic(), "order-created", "k" + i, "p" + i, id -> decision).messageId());
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
-        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
-        assertThat(PendingTransactions.idsOn(app.topic())).hasSize(60).containsExactlyInAnyOrderElementsOf(ids);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(PendingTransactions.idsOn(app.topic())).hasSize(60).containsExactlyInAnyOrderElementsOf(ids));
     }
 
     @Test
@@ -271,7 +277,7 @@ class TwoPhaseIT extends ServerTest {
         Herald producer = sdk(app, null);
         String commit = producer.sendTransactional(app.topic(), "order-created", "a", "a", id -> TransactionState.UNKNOWN).messageId();
         String rollback = producer.sendTransactional(app.topic(), "order-created", "b", "b", id -> TransactionState.UNKNOWN).messageId();
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(commit).equals("PENDING") && state(rollback).equals("PENDING"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(commit).equals("PENDING") && state(rollback).equals("PENDING"));
 
         Api owner = admin.as(app.key());
         assertThat(owner.post("/transactions/" + commit + "/commit", null).json().get("state").asString()).isEqualTo("COMMITTING");
@@ -280,7 +286,7 @@ class TwoPhaseIT extends ServerTest {
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.isProblem()).isTrue();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> state(commit).equals("PUBLISHED"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(commit).equals("PUBLISHED"));
         assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(commit);
         assertThat(admin.get("/audit?objectType=transaction&objectId=" + commit).body()).contains("\"commit\"").contains("app:" + app.name());
         assertThat(admin.get("/audit?objectType=transaction&objectId=" + rollback).body()).contains("\"rollback\"");

@@ -2,6 +2,7 @@ package io.herald.sdk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.herald.sdk.DelayTooLongException;
 import io.herald.sdk.DelayedSendResult;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
@@ -48,9 +50,10 @@ class DelayedSendIT {
         DelayedSendResult result = herald.sender().sendDelayed(topic, "remind", "order-7", "{\"n\":1}", Duration.ofHours(2));
 
         // then
-        List<ConsumerRecord<byte[], byte[]>> all = TestKafka.read(HeraldTopics.DELAY, Integer.MAX_VALUE, Duration.ofSeconds(3));
-        ConsumerRecord<byte[], byte[]> r = all.stream().filter(x -> result.delayId().equals(text(x, HeraldHeaders.DELAY_ID)))
-                .findFirst().orElseThrow();
+        // the delay topic is shared: read it until this record is there
+        ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60)).until(() -> TestKafka.read(HeraldTopics.DELAY,
+                        Integer.MAX_VALUE, Duration.ofSeconds(3)).stream()
+                .filter(x -> result.delayId().equals(text(x, HeraldHeaders.DELAY_ID))).findFirst(), Optional::isPresent).get();
         assertThat(r.partition()).isEqualTo(result.record().partition());
         assertThat(r.offset()).isEqualTo(result.record().offset());
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("order-7");
@@ -77,7 +80,7 @@ class DelayedSendIT {
         DelayedSendResult now = herald.sender().sendAt(topic, "remind", null, "late", Instant.now().minusSeconds(60));
 
         assertThat(now.isImmediate()).isTrue();
-        assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(10))).hasSize(1);
+        assertThat(TestKafka.read(topic, 1, Duration.ofSeconds(60))).hasSize(1);
         assertThatThrownBy(() -> herald.sender().sendDelayed(topic, "remind", null, "far", Duration.ofDays(31)))
                 .isInstanceOf(DelayTooLongException.class).hasMessageContaining("PT720H");
     }

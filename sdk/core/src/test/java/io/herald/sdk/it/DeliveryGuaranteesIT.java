@@ -80,9 +80,9 @@ class DeliveryGuaranteesIT {
         herald.sender().send(topic, "created", "k", "poison");
         herald.sender().send(topic, "created", "k", "fine");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> handled.contains("fine"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains("fine"));
         assertThat(attempts).hasValue(3);
-        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(60)).get(0);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("poison");
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("k");
         assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("exhausted");
@@ -109,9 +109,9 @@ class DeliveryGuaranteesIT {
         herald.start();
         herald.sender().send(topic, "created", null, "fresh");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> handled.contains("fresh"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains("fresh"));
         assertThat(handled).containsExactly("fresh");
-        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(60)).get(0);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("stale");
         assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("expired");
         assertThat(header(dead, HeraldHeaders.ATTEMPT)).isEqualTo("0");
@@ -129,10 +129,10 @@ class DeliveryGuaranteesIT {
         herald.sender().send(topic, "created", null, "{not json");
         herald.sender().send(topic, "created", null, new Order("o-2"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 1);
         assertThat(handled).containsExactly(new Order("o-2"));
         assertThat(calls).hasValue(1);
-        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(10)).get(0);
+        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(60)).get(0);
         assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("unreadable");
         assertThat(header(dead, HeraldHeaders.DLT_EXCEPTION_CLASS)).isEqualTo("io.herald.sdk.PayloadSerializationException");
     }
@@ -154,7 +154,7 @@ class DeliveryGuaranteesIT {
 
         List<String> second = new CopyOnWriteArrayList<>();
         herald().listen(Binding.fanout(topic), String.class, m -> second.add(m.payload())).start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> second.contains("parcel-1"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.contains("parcel-1"));
         assertThat(TestKafka.read(dlt, 1, Duration.ofMillis(500))).isEmpty();
     }
 
@@ -173,7 +173,7 @@ class DeliveryGuaranteesIT {
             herald.sender().sendAsync(topic, "created", "same-key", Integer.toString(i));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 6);
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 6);
         assertThat(handled).containsExactly("0", "1", "2", "3", "4", "5");
     }
 }

@@ -67,7 +67,7 @@ class LiveConfigIT {
         assertThat(registered.typePattern()).isEqualTo("add.*");
         assertThat(registered.deliveryLimit()).isEqualTo(4);
         assertThat(herald.configVersion()).isEqualTo(controlPlane.version());
-        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.heartbeats().stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> controlPlane.heartbeats().stream()
                 .anyMatch(h -> h.instanceId().equals(herald.instanceId()) && h.appliedConfigVersion() == controlPlane.version()
                                && h.app().equals("inventory") && !h.sdkVersion().isBlank()));
     }
@@ -84,11 +84,12 @@ class LiveConfigIT {
         BindingConfig b = controlPlane.binding("inventory", topic);
         long changedAt = System.nanoTime();
         controlPlane.updateBinding(b.id(), old -> withPattern(old, "REGEX", "added|removed"));
-        await().atMost(Duration.ofSeconds(2)).until(() -> herald.configVersion() == controlPlane.version());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> herald.configVersion() == controlPlane.version());
         herald.sender().send(topic, "removed", null, "now wanted");
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> received.contains("removed"));
-        assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).isLessThan(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> received.contains("removed"));
+        assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).as("from the change to the consumer handling the newly wanted type")
+                .isLessThan(Duration.ofSeconds(2));
         assertThat(received).containsExactly("added", "removed");
     }
 
@@ -100,9 +101,9 @@ class LiveConfigIT {
         BindingConfig b = controlPlane.binding("inventory", topic);
 
         controlPlane.updateBinding(b.id(), old -> withPaused(old, true));
-        await().atMost(Duration.ofSeconds(2)).until(() -> !herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !herald.isListening("inventory", topic));
         herald.sender().send(topic, "added", null, "while paused");
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(60)).until(received::isEmpty);
 
         controlPlane.updateBinding(b.id(), old -> withPaused(old, false));
         await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("while paused"));
@@ -119,15 +120,15 @@ class LiveConfigIT {
         Herald herald = started(TestHerald.builder("inventory", controlPlane).build()
                 .listen(Binding.fanout(topic), String.class, m -> received.add(m.payload())));
         BindingConfig b = controlPlane.binding("inventory", topic);
-        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening("inventory", topic));
 
         controlPlane.updateBinding(b.id(), old -> withPushedByServer(old, true));
-        await().atMost(Duration.ofSeconds(15)).until(() -> !herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !herald.isListening("inventory", topic));
         herald.sender().send(topic, "added", null, "pushed by the server");
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(60)).until(received::isEmpty);
 
         controlPlane.updateBinding(b.id(), old -> withPushedByServer(old, false));
-        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening("inventory", topic));
         await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("pushed by the server"));
     }
 
@@ -137,14 +138,14 @@ class LiveConfigIT {
         Herald herald = started(TestHerald.builder("inventory", controlPlane).build()
                 .listen(Binding.direct(topic, "counted"), String.class, m -> received.add(m.payload())));
         BindingConfig b = controlPlane.binding("inventory", topic);
-        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening("inventory", topic));
 
         controlPlane.removeBinding(b.id());
-        await().atMost(Duration.ofSeconds(15)).until(() -> !herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !herald.isListening("inventory", topic));
         herald.sender().send(topic, "counted", null, "sent while unbound");
 
         controlPlane.addBinding("inventory", topic, "DIRECT", "counted");
-        await().atMost(Duration.ofSeconds(15)).until(() -> herald.isListening("inventory", topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening("inventory", topic));
         await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("sent while unbound"));
     }
 

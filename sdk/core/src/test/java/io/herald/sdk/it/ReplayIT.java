@@ -77,7 +77,7 @@ class ReplayIT {
         herald.listen(Binding.fanout(topic).withGroup(groupB), String.class, b::add);
         herald.start();
         SendResult live = herald.sender().send(topic, "pay-succ", "order-0", "live");
-        await().atMost(Duration.ofSeconds(20)).until(() -> a.size() == 1 && b.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.size() == 1 && b.size() == 1);
 
         // when: the server creates A's replay topic and copies a window into it
         String replayTopic = HeraldTopics.replay(groupA);
@@ -99,10 +99,10 @@ class ReplayIT {
         assertThat(again.offset()).isEqualTo(7);
         assertThat(again.header(HeraldHeaders.REPLAY_JOB)).isEqualTo("42");
         herald.sender().send(topic, "pay-succ", "order-9", "after");
-        await().atMost(Duration.ofSeconds(20)).until(() -> a.size() == 3 && b.size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.size() == 3 && b.size() == 2);
         assertThat(a).extracting(Message::payload).containsExactly("live", "again", "after");
         assertThat(b).extracting(Message::payload).containsExactly("live", "after");
-        List<Timepoint> tps = trace.await(replayedId, t -> has(t, Timepoint.HANDLED), Duration.ofSeconds(15));
+        List<Timepoint> tps = trace.await(replayedId, t -> has(t, Timepoint.HANDLED), Duration.ofSeconds(60));
         assertThat(tps).extracting(Timepoint::kind).containsSubsequence(Timepoint.REPLAYED, Timepoint.RECEIVED,
                 Timepoint.HANDLED);
         assertThat(first(tps, Timepoint.REPLAYED).replayJob()).isEqualTo("42");

@@ -89,10 +89,10 @@ class SendAndListenIT {
             herald.sender().send(topic, type, "order-1", "payload of " + type);
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= expectedTypes.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= expectedTypes.size());
         // a marker sent last proves nothing else is still on its way
         herald.sender().send(topic, "pay-succ", "order-1", "marker");
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == expectedTypes.size() + 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == expectedTypes.size() + 1);
         assertThat(received.subList(0, expectedTypes.size())).containsExactlyElementsOf(expectedTypes);
     }
 
@@ -106,7 +106,7 @@ class SendAndListenIT {
         Instant before = Instant.now().minusSeconds(1);
         SendResult sent = herald.sender().sendAsync(topic, "pay-succ", "order-7", new Payment("order-7", 1250)).get();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 1);
         Message<Payment> m = received.get(0);
         assertThat(m.payload()).isEqualTo(new Payment("order-7", 1250));
         assertThat(m.id()).isEqualTo(sent.messageId());
@@ -128,7 +128,7 @@ class SendAndListenIT {
 
         SendResult sent = herald.sender().send(topic, "pay-succ", "order-9", new Payment("order-9", 99));
 
-        ConsumerRecord<byte[], byte[]> record = TestKafka.read(topic, 1, Duration.ofSeconds(20)).get(0);
+        ConsumerRecord<byte[], byte[]> record = TestKafka.read(topic, 1, Duration.ofSeconds(60)).get(0);
         CloudEvent event = KafkaMessageFactory.createReader(record).toEvent();
         assertThat(event.getSpecVersion().toString()).isEqualTo("1.0");
         assertThat(event.getId()).isEqualTo(sent.messageId());
@@ -155,7 +155,7 @@ class SendAndListenIT {
             plain.send(new ProducerRecord<>(topic, "k1", "hello from a plain producer")).get();
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 1);
         Message<String> m = received.get(0);
         assertThat(m.payload()).isEqualTo("hello from a plain producer");
         assertThat(m.type()).isEmpty();

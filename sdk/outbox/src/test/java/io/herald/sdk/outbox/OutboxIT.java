@@ -132,7 +132,7 @@ class OutboxIT {
         assertThat(text(r, HeraldHeaders.CE_SOURCE)).isEqualTo("shop");
         assertThat(text(r, HeraldHeaders.CONTENT_TYPE)).isEqualTo("application/json");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.pending() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> outbox.pending() == 0);
     }
 
     @Test
@@ -150,7 +150,7 @@ class OutboxIT {
         Outbox restarted = outbox().start();
 
         // then
-        await().atMost(Duration.ofSeconds(20)).until(() -> restarted.pending() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> restarted.pending() == 0);
         assertThat(records(topic, 1, Duration.ofSeconds(2))).extracting(r -> text(r, HeraldHeaders.CE_ID)).containsExactly(id);
     }
 
@@ -237,14 +237,14 @@ class OutboxIT {
         for (int i = 0; i < 10; i++) {
             expected.add(tx.execute(s -> active.send(topic, "step", "k", "before")));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> active.pending() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> active.pending() == 0);
 
         active.close();
         for (int i = 0; i < 10; i++) {
             expected.add(tx.execute(s -> standby.send(topic, "step", "k", "after")));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> standby.pending() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> standby.pending() == 0);
         assertThat(records(topic, expected.size(), Duration.ofSeconds(1))).extracting(r -> text(r, HeraldHeaders.CE_ID))
                 .containsExactlyElementsOf(expected);
     }

@@ -67,7 +67,7 @@ class HeraldStarterIT {
                 context.getBean(MessageSender.class).send(topic, "issued", "inv-1", new Invoice("inv-1", 4200));
 
                 InvoiceListener listener = context.getBean(InvoiceListener.class);
-                await().atMost(Duration.ofSeconds(20)).until(() -> listener.received.size() == 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> listener.received.size() == 1);
                 assertThat(listener.received).containsExactly(new Invoice("inv-1", 4200));
                 assertThat(controlPlane.binding("accounting", topic).typePattern()).isEqualTo("issued");
                 assertThat(context.getBean(Herald.class).configVersion()).isEqualTo(controlPlane.version());

@@ -218,7 +218,7 @@ class InMemoryTransportTest {
             BindingConfig b = controlPlane.binding("billing", "trade");
             controlPlane.updateBinding(b.id(), old -> new BindingConfig(old.id(), old.group(), old.topic(), old.kind(),
                     old.typePattern(), 3, 700, 1.0, 700, old.expiryMillis(), old.paused(), old.concurrency(), old.deadLetterTopic(), old.pushedByServer()));
-            await().atMost(Duration.ofSeconds(5)).until(() -> herald.configVersion() == controlPlane.version());
+            await().atMost(Duration.ofSeconds(60)).until(() -> herald.configVersion() == controlPlane.version());
             herald.sender().send("trade", "pay-succ", "second");
 
             assertThat(transport.backoffs()).containsExactly(100L, 700L, 700L);
@@ -276,7 +276,7 @@ class InMemoryTransportTest {
         SendResult sent = herald.sender().send("trade", "pay-succ", "order-1", "x");
 
         // SENT, RECEIVED, HANDLED: binary records of timepoints, keyed by the message id
-        await().atMost(Duration.ofSeconds(5)).until(() -> timepoints().size() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> timepoints().size() >= 3);
         assertThat(timepoints()).extracting(io.herald.sdk.wire.Timepoint::messageId).containsOnly(sent.messageId());
         assertThat(transport.records(io.herald.sdk.wire.HeraldTopics.TRACE)).extracting(InMemoryTransport.StoredRecord::keyAsString)
                 .containsOnly(sent.messageId());

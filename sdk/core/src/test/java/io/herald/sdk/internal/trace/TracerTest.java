@@ -126,7 +126,7 @@ class TracerTest {
         tracer.record(timepoint("m-1"));
         tracer.sent(sent("m-2", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sent.size() == 2);
         tracer.close(Duration.ofSeconds(1));
         assertThat(new String(sent.get(0)[0], StandardCharsets.UTF_8)).isEqualTo("m-1");
         Timepoint read = TimepointCodec.decode(sent.get(1)[1]).get(0);
@@ -244,7 +244,7 @@ class TracerTest {
             tracer.record(timepoint("m-" + i));
         }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> tracer.shipped() == 120);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tracer.shipped() == 120);
         tracer.close(Duration.ofSeconds(1));
         List<Timepoint> all = new java.util.ArrayList<>();
         for (byte[][] r : sent) {
@@ -285,7 +285,7 @@ class TracerTest {
             tracer.record(timepoint("m-" + i));
         }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> tracer.shipped() >= 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tracer.shipped() >= 200);
         assertThat(sink.values).allSatisfy(v -> assertThat(v.length).isBetween(2_000, 2_100));
         tracer.close(Duration.ofSeconds(1));
         assertThat(all(sink.values)).extracting(Timepoint::messageId).hasSize(300).endsWith("m-299");
@@ -301,7 +301,7 @@ class TracerTest {
         tracer.sent(sent("m-2", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
         tracer.record(timepoint("m-3"));
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> sink.values.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.values.size() == 1);
         assertThat(all(sink.values)).extracting(Timepoint::messageId).containsExactly("m-1", "m-2", "m-3");
         tracer.close(Duration.ofSeconds(1));
     }
