@@ -147,7 +147,8 @@ public final class Herald implements AutoCloseable {
 
     private void apply(ConfigSnapshot snapshot) {
         tracing = snapshot.tracing();
-        catalog = Catalog.of(snapshot, codec.mapper());
+        catalog = Catalog.of(snapshot, codec.mapper(),
+                config.getBoolean(PRODUCER_DATASCHEMA) ? config.getString(CONTROL_PLANE_URL) : null);
         registry.apply(snapshot);
     }
 

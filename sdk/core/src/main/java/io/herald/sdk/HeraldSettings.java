@@ -31,6 +31,7 @@ public final class HeraldSettings {
     public static final String PRODUCER_COMPRESSION = "herald.producer.compression";
     public static final String PRODUCER_VALIDATE = "herald.producer.validate";
     public static final String PRODUCER_DEFAULT_TYPE = "herald.producer.default-type";
+    public static final String PRODUCER_DATASCHEMA = "herald.producer.dataschema";
     public static final String CONSUMER_POLL_TIMEOUT_MS = "herald.consumer.poll-timeout-ms";
     public static final String CONSUMER_MAX_POLL_RECORDS = "herald.consumer.max-poll-records";
     public static final String CONSUMER_AUTO_OFFSET_RESET = "herald.consumer.auto-offset-reset";

@@ -81,6 +81,6 @@ public class SnapshotSource {
 
     private static TopicConfig topicConfig(TopicEntity t, boolean canProduce) {
         return new TopicConfig(t.name, t.partitions, canProduce,
-                t.types.stream().map(mt -> new MessageTypeConfig(mt.name, mt.jsonSchema)).toList());
+                t.types.stream().map(mt -> new MessageTypeConfig(mt.name, mt.jsonSchema, mt.schemaVersion)).toList());
     }
 }

@@ -26,11 +26,11 @@ class TopicController {
     }
 
     /** A type in a request: the schema may be a JSON object or a string holding JSON. */
-    record TypeBody(String name, String description, JsonNode jsonSchema) {
+    record TypeBody(String name, String description, JsonNode jsonSchema, String compatibility) {
         TopicService.TypeRequest toRequest() {
             String schema = jsonSchema == null || jsonSchema.isNull() ? null
                     : jsonSchema.isString() ? jsonSchema.asString() : jsonSchema.toString();
-            return new TopicService.TypeRequest(name, description, schema);
+            return new TopicService.TypeRequest(name, description, schema, compatibility);
         }
     }
 
@@ -83,6 +83,16 @@ class TopicController {
     @PatchMapping("/{topic}/types/{type}")
     MessageTypeView updateType(Caller caller, @PathVariable String topic, @PathVariable String type, @RequestBody TypeBody body) {
         return topics.updateType(caller, topic, type, body.toRequest());
+    }
+
+    @GetMapping("/{topic}/types/{type}/schemas")
+    List<SchemaVersionView> schemaVersions(@PathVariable String topic, @PathVariable String type) {
+        return topics.schemaVersions(topic, type);
+    }
+
+    @GetMapping("/{topic}/types/{type}/schemas/{version}")
+    SchemaVersionView schemaVersion(@PathVariable String topic, @PathVariable String type, @PathVariable int version) {
+        return topics.schemaVersion(topic, type, version);
     }
 
     @DeleteMapping("/{topic}/types/{type}")

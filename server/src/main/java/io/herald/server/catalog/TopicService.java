@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -65,8 +66,15 @@ public class TopicService {
         this.json = json;
     }
 
-    /** A message type to declare; {@code jsonSchema} is JSON text or null. */
-    public record TypeRequest(String name, String description, String jsonSchema) {
+    /**
+     * A message type to declare or change; {@code jsonSchema} is JSON text or null, {@code compatibility}
+     * a {@link SchemaCompatibility.Mode} name or null (NONE on create, unchanged on update).
+     */
+    public record TypeRequest(String name, String description, String jsonSchema, String compatibility) {
+
+        public TypeRequest(String name, String description, String jsonSchema) {
+            this(name, description, jsonSchema, null);
+        }
     }
 
     /**
@@ -122,7 +130,7 @@ public class TopicService {
         topic.producers = resolveApps(request.producers());
         if (request.types() != null) {
             for (TypeRequest t : request.types()) {
-                topic.types.add(newType(topic, t));
+                topic.types.add(newType(topic, t, caller));
             }
         }
         topics.saveAndFlush(topic);
@@ -303,7 +311,7 @@ public class TopicService {
             throw new ConflictException("Type '" + request.name() + "' is already declared on topic '" + topicName + "'", "name");
         }
         TopicView before = topic.view(null);
-        MessageTypeEntity type = newType(topic, request);
+        MessageTypeEntity type = newType(topic, request, caller);
         topic.types.add(type);
         topic.updatedAt = Instant.now();
         topics.saveAndFlush(topic);
@@ -322,13 +330,25 @@ public class TopicService {
         }
         AppService.length(v, "description", request.description(), 2000);
         String schema = schema(v, "jsonSchema", request.jsonSchema());
+        SchemaCompatibility.Mode mode = request.compatibility() == null ? SchemaCompatibility.Mode.valueOf(type.compatibility)
+                : mode(v, "compatibility", request.compatibility());
         v.throwIfAny();
+        boolean schemaChanged = request.jsonSchema() != null && !Objects.equals(schema, type.jsonSchema);
+        if (schemaChanged) {
+            List<SchemaCompatibility.Break> breaks = SchemaCompatibility.breaks(mode, tree(type.jsonSchema), tree(schema));
+            if (!breaks.isEmpty()) {
+                String against = "breaks " + mode + " compatibility with version " + type.schemaVersion + " at ";
+                throw new ValidationException(breaks.stream()
+                        .map(b -> new ValidationException.FieldViolation("jsonSchema", against + b)).toList());
+            }
+        }
         TopicView before = topic.view(null);
         if (request.description() != null) {
             type.description = AppService.blankToNull(request.description());
         }
-        if (request.jsonSchema() != null) {
-            type.jsonSchema = schema;
+        type.compatibility = mode.name();
+        if (schemaChanged) {
+            type.newVersion(schema, caller.name());
         }
         topic.updatedAt = Instant.now();
         versions.bump();
@@ -444,6 +464,37 @@ public class TopicService {
         CatalogRules.typeName(v, prefix + "name", t.name());
         AppService.length(v, prefix + "description", t.description(), 2000);
         schema(v, prefix + "jsonSchema", t.jsonSchema());
+        if (t.compatibility() != null) {
+            mode(v, prefix + "compatibility", t.compatibility());
+        }
+    }
+
+    private static SchemaCompatibility.Mode mode(Violations v, String field, String name) {
+        try {
+            return SchemaCompatibility.Mode.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            v.add(field, "must be NONE, BACKWARD, FORWARD or FULL");
+            return SchemaCompatibility.Mode.NONE;
+        }
+    }
+
+    /** A stored schema as a tree; no schema is the schema {@code true}. */
+    private JsonNode tree(String schema) {
+        return schema == null ? json.getNodeFactory().booleanNode(true) : json.readTree(schema);
+    }
+
+    /** The versions of a type's schema, oldest first. */
+    @Transactional(readOnly = true)
+    public List<SchemaVersionView> schemaVersions(String topicName, String typeName) {
+        return findType(find(topicName), typeName).versions.stream().map(SchemaVersionEntity::view).toList();
+    }
+
+    /** One version of a type's schema. */
+    @Transactional(readOnly = true)
+    public SchemaVersionView schemaVersion(String topicName, String typeName, int version) {
+        return findType(find(topicName), typeName).versions.stream().filter(x -> x.version == version).findFirst()
+                .map(SchemaVersionEntity::view)
+                .orElseThrow(() -> new NotFoundException("Schema version", topicName + "/" + typeName + "/" + version));
     }
 
     /**
@@ -473,12 +524,18 @@ public class TopicService {
         }
     }
 
-    private MessageTypeEntity newType(TopicEntity topic, TypeRequest t) {
+    private MessageTypeEntity newType(TopicEntity topic, TypeRequest t, Caller caller) {
         MessageTypeEntity type = new MessageTypeEntity();
         type.topic = topic;
         type.name = t.name();
         type.description = AppService.blankToNull(t.description());
-        type.jsonSchema = schema(new Violations(), "jsonSchema", t.jsonSchema());
+        if (t.compatibility() != null) {
+            type.compatibility = mode(new Violations(), "compatibility", t.compatibility()).name();
+        }
+        String schema = schema(new Violations(), "jsonSchema", t.jsonSchema());
+        if (schema != null) {
+            type.newVersion(schema, caller.name());
+        }
         return type;
     }
 

@@ -72,7 +72,8 @@ public final class FormErrors {
 
     private void add(String formField, String serviceField, String message, Collection<String> shown) {
         if (formField != null && shown.contains(formField)) {
-            byField.putIfAbsent(formField, message);
+            // several rules broken by one field (each breaking path of a schema change): show them all
+            byField.merge(formField, message, (a, b) -> a + "; " + b);
         } else {
             String line = serviceField + ": " + message;
             global = global == null ? line : global + "; " + line;

@@ -10,6 +10,7 @@ import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicSummary;
 import io.herald.server.catalog.TopicService.TopicRequest;
 import io.herald.server.catalog.TopicService.TypeRequest;
+import io.herald.server.catalog.SchemaVersionView;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.HeraldException;
@@ -34,6 +35,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.ObjectMapper;
 
 /** Topics: searchable list, create with types, detail with live Kafka state, edit, delete, types. */
 @Controller
@@ -45,19 +47,21 @@ class TopicPages {
             "traceSampleRate", "description", "producers", "adopt");
     private static final List<String> EDIT_FIELDS = List.of("app", "partitions", "retentionMs", "traceSampleRate", "description",
             "producers");
-    private static final List<String> TYPE_FIELDS = List.of("name", "description", "jsonSchema");
+    private static final List<String> TYPE_FIELDS = List.of("name", "description", "jsonSchema", "compatibility");
     private static final Pattern TYPE_FIELD = Pattern.compile("types\\[(\\d+)]\\.(.+)");
 
     private final TopicService topics;
     private final AppService apps;
     private final BindingService bindings;
     private final KafkaInsight kafka;
+    private final ObjectMapper json;
 
-    TopicPages(TopicService topics, AppService apps, BindingService bindings, KafkaInsight kafka) {
+    TopicPages(TopicService topics, AppService apps, BindingService bindings, KafkaInsight kafka, ObjectMapper json) {
         this.topics = topics;
         this.apps = apps;
         this.bindings = bindings;
         this.kafka = kafka;
+        this.json = json;
     }
 
     // ---- list ---------------------------------------------------------------------------------
@@ -304,8 +308,9 @@ class TopicPages {
                 .orElseThrow(() -> new NotFoundException("Type", name + "/" + type));
         model.addAttribute("topic", topic);
         model.addAttribute("type", t);
-        model.addAttribute("typeForm", new TypeForm(t.name(), t.description(), t.jsonSchema()));
+        model.addAttribute("typeForm", new TypeForm(t.name(), t.description(), t.jsonSchema(), t.compatibility()));
         model.addAttribute("errors", FormErrors.none());
+        model.addAttribute("history", history(name, type));
         return Views.of(request, "topics/type", "fragments/topics :: editType");
     }
 
@@ -316,7 +321,8 @@ class TopicPages {
             // The type's name comes from the URL; an empty schema field removes the schema.
             topics.updateType(caller, name, type, new TypeRequest(null,
                     form.getDescription() == null ? "" : form.getDescription(),
-                    form.getJsonSchema() == null || form.getJsonSchema().isBlank() ? "" : form.getJsonSchema()));
+                    form.getJsonSchema() == null || form.getJsonSchema().isBlank() ? "" : form.getJsonSchema(),
+                    form.getCompatibility() == null || form.getCompatibility().isBlank() ? null : form.getCompatibility()));
             return Views.redirect(request, response, Views.path("topics", name), "Type " + type + " saved.");
         } catch (ValidationException | ConflictException e) {
             response.setStatus(statusOf(e));
@@ -325,8 +331,24 @@ class TopicPages {
             model.addAttribute("type", topic.types().stream().filter(x -> x.name().equals(type)).findFirst().orElseThrow());
             model.addAttribute("typeForm", form);
             model.addAttribute("errors", FormErrors.of(e, TYPE_FIELDS));
+            model.addAttribute("history", history(name, type));
             return Views.of(request, "topics/type", "fragments/topics :: editTypeForm");
         }
+    }
+
+    /** One schema version as the type page lists it: the version and what changed from the one before. */
+    record SchemaChange(SchemaVersionView version, List<AuditDiff.Row> diff) {
+    }
+
+    /** The type's schema versions, newest first, each with its field-by-field diff from the previous one. */
+    private List<SchemaChange> history(String topic, String type) {
+        List<SchemaVersionView> versions = topics.schemaVersions(topic, type);
+        List<SchemaChange> out = new ArrayList<>();
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            String before = i == 0 ? null : versions.get(i - 1).jsonSchema();
+            out.add(new SchemaChange(versions.get(i), AuditDiff.rows(json, before, versions.get(i).jsonSchema())));
+        }
+        return out;
     }
 
     @GetMapping("/{name}/types/{type}/delete")

@@ -27,6 +27,29 @@ class SecurityConfig implements WebMvcConfigurer {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /**
+     * The OpenAPI document: a bearer token (admin token or app key) or a signed-in console user's
+     * session, which Swagger UI's requests carry. Swagger UI itself is a console page.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain apiDocs(HttpSecurity http, ApiCallers callers) throws Exception {
+        http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml")
+                .csrf(csrf -> csrf.disable())
+                // NEVER: reads a console session, never creates one
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .requestCache(c -> c.disable())
+                .logout(l -> l.disable())
+                .addFilterBefore(new BearerTokenFilter(callers), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
+                    res.setHeader("WWW-Authenticate", "Bearer");
+                    ProblemResponses.write(req, res, 401, "Unauthorized",
+                            "The API document needs 'Authorization: Bearer <token>' or a signed-in console user");
+                }));
+        return http.build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ApiCallers callers) throws Exception {

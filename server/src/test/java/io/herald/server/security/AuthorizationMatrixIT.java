@@ -50,6 +50,8 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/apps/{app}/keys", Needs.OWNER, f -> "/apps/" + f.appA() + "/keys", f -> null);
         row("DELETE", "/api/v1/apps/{app}/keys/{id}", Needs.OWNER, f -> "/apps/" + f.appA() + "/keys/" + f.keyIdA(), f -> null);
         row("GET", "/api/v1/apps/{app}/instances", Needs.OWNER, f -> "/apps/" + f.appA() + "/instances", f -> null);
+        row("GET", "/api/v1/apps/{app}/asyncapi", Needs.OWNER, f -> "/apps/" + f.appA() + "/asyncapi", f -> null);
+        row("GET", "/api/v1/asyncapi", Needs.ANY, f -> "/asyncapi", f -> null);
         row("POST", "/api/v1/topics", Needs.OWNER, f -> "/topics",
                 f -> Map.of("name", unique("mt"), "app", f.appA(), "partitions", 1, "replicationFactor", 1));
         row("GET", "/api/v1/topics", Needs.ANY, f -> "/topics", f -> null);
@@ -57,6 +59,10 @@ class AuthorizationMatrixIT extends ServerTest {
         row("PATCH", "/api/v1/topics/{topic}", Needs.OWNER, f -> "/topics/" + f.topic(), f -> Map.of("description", "d"));
         row("DELETE", "/api/v1/topics/{topic}", Needs.OWNER, f -> "/topics/" + f.spareTopic(), f -> null);
         row("GET", "/api/v1/topics/{topic}/types", Needs.ANY, f -> "/topics/" + f.topic() + "/types", f -> null);
+        row("GET", "/api/v1/topics/{topic}/types/{type}/schemas", Needs.ANY, f -> "/topics/" + f.topic() + "/types/t3/schemas",
+                f -> null);
+        row("GET", "/api/v1/topics/{topic}/types/{type}/schemas/{version}", Needs.ANY,
+                f -> "/topics/" + f.topic() + "/types/t3/schemas/1", f -> null);
         row("POST", "/api/v1/topics/{topic}/types", Needs.OWNER, f -> "/topics/" + f.topic() + "/types", f -> Map.of("name", "n2"));
         row("PATCH", "/api/v1/topics/{topic}/types/{type}", Needs.OWNER, f -> "/topics/" + f.topic() + "/types/t1",
                 f -> Map.of("description", "d"));
@@ -189,7 +195,8 @@ class AuthorizationMatrixIT extends ServerTest {
         String keyB = admin.post("/apps", Map.of("name", b)).json().get("apiKey").asString();
         String topic = unique("mtopic");
         Api.Response t = admin.post("/topics", Map.of("name", topic, "app", a, "partitions", 1, "replicationFactor", 1,
-                "types", List.of(Map.of("name", "t1"), Map.of("name", "t2"))));
+                "types", List.of(Map.of("name", "t1"), Map.of("name", "t2"),
+                        Map.of("name", "t3", "jsonSchema", Map.of("type", "object")))));
         assertThat(t.status()).as(t.toString()).isEqualTo(201);
         long binding = admin.post("/bindings", Map.of("app", a, "group", "g-" + a, "topic", topic, "kind", "FANOUT"))
                 .json().get("id").asLong();

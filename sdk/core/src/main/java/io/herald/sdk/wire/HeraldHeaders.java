@@ -10,6 +10,8 @@ public final class HeraldHeaders {
     public static final String CE_SOURCE = "ce_source";
     public static final String CE_TYPE = "ce_type";
     public static final String CE_TIME = "ce_time";
+    /** The URI of the schema version the payload was written with (optional). */
+    public static final String CE_DATASCHEMA = "ce_dataschema";
     public static final String CONTENT_TYPE = "content-type";
     public static final String SPEC_VERSION = "1.0";
 

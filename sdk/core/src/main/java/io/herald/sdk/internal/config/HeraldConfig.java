@@ -57,6 +57,10 @@ public final class HeraldConfig {
                     "Check topic, produce permission, type and JSON Schema against the catalog before sending.")
             .define(PRODUCER_DEFAULT_TYPE, STRING, "message", null,
                     "Type used by send(topic, payload) when no catalog is known.")
+            .define(PRODUCER_DATASCHEMA, BOOLEAN, false, null,
+                    "Write the CloudEvents dataschema attribute (header ce_dataschema) on records of types with a"
+                    + " schema: {control-plane url}/api/v1/topics/{topic}/types/{type}/schemas/{version}. Needs"
+                    + " herald.control-plane.url.")
             .define(CONSUMER_POLL_TIMEOUT_MS, LONG, 500L, atLeast(1),
                     "Longest wait of one consumer poll; bounds how fast pause and stop take effect.")
             .define(CONSUMER_MAX_POLL_RECORDS, INT, 500, atLeast(1),
@@ -179,6 +183,10 @@ public final class HeraldConfig {
         if (getBoolean(PRODUCER_IDEMPOTENCE) && !"all".equals(normaliseAcks(PRODUCER_ACKS, getString(PRODUCER_ACKS)))) {
             conflicts.add(PRODUCER_IDEMPOTENCE + "=true conflicts with " + PRODUCER_ACKS + "=" + getString(PRODUCER_ACKS)
                           + ": an idempotent producer needs acks=all");
+        }
+        if (getBoolean(PRODUCER_DATASCHEMA) && getString(CONTROL_PLANE_URL) == null) {
+            conflicts.add(PRODUCER_DATASCHEMA + "=true conflicts with no " + CONTROL_PLANE_URL
+                          + ": the dataschema URI names the control plane's schema version");
         }
         if (getLong(CONSUMER_BACKOFF_MS) > getLong(CONSUMER_BACKOFF_MAX_MS)) {
             conflicts.add(CONSUMER_BACKOFF_MS + "=" + getLong(CONSUMER_BACKOFF_MS) + " conflicts with "

@@ -11,6 +11,8 @@ import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.JsonSchemas;
 import io.herald.sdk.wire.MessageTypeConfig;
 import io.herald.sdk.wire.TopicConfig;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +41,24 @@ public final class Catalog {
     }
 
     public static Catalog of(ConfigSnapshot snapshot, ObjectMapper mapper) {
+        return of(snapshot, mapper, null);
+    }
+
+    /**
+     * @param dataschemaBase the control plane's URL when records carry {@code ce_dataschema}
+     *                       ({@code herald.producer.dataschema}), else null
+     */
+    public static Catalog of(ConfigSnapshot snapshot, ObjectMapper mapper, String dataschemaBase) {
         Map<String, TopicEntry> topics = new HashMap<>();
         for (TopicConfig topic : snapshot.topics()) {
             Map<String, TypeEntry> types = new LinkedHashMap<>();
             for (MessageTypeConfig type : topic.types()) {
+                JsonSchemas.Validator schema = compile(topic.name(), type);
+                Header dataschema = dataschemaBase == null || schema == null || type.schemaVersion() < 1 ? null
+                        : WireHeaders.header(HeraldHeaders.CE_DATASCHEMA, dataschemaBase.replaceAll("/+$", "") + "/api/v1/topics/"
+                                + encode(topic.name()) + "/types/" + encode(type.name()) + "/schemas/" + type.schemaVersion());
                 types.put(type.name(), new TypeEntry(type.name(), WireHeaders.header(HeraldHeaders.CE_TYPE, type.name()),
-                        compile(topic.name(), type)));
+                        schema, dataschema));
             }
             topics.put(topic.name(), new TopicEntry(topic.name(), topic.canProduce(), types));
         }
@@ -63,6 +77,10 @@ public final class Catalog {
                     type.name(), topic, e.toString());
             return null;
         }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public boolean isKnown() {
@@ -114,13 +132,13 @@ public final class Catalog {
     }
 
     /** The type of a message on a topic that declares none: empty. */
-    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null);
+    private static final TypeEntry UNTYPED = new TypeEntry("", WireHeaders.header(HeraldHeaders.CE_TYPE, ""), null, null);
 
     record TopicEntry(String name, boolean canProduce, Map<String, TypeEntry> types) {
     }
 
-    /** A declared type: its ready-made ce_type header and compiled schema (or null). */
-    public record TypeEntry(String name, Header typeHeader, JsonSchemas.Validator schema) {
+    /** A declared type: its ready-made ce_type header, compiled schema (or null) and ce_dataschema header (or null). */
+    public record TypeEntry(String name, Header typeHeader, JsonSchemas.Validator schema, Header dataschemaHeader) {
 
         /** @return violations, each "path: message", empty when valid */
         public List<String> validate(JsonNode node) {

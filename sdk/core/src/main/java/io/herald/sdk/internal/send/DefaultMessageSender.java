@@ -157,6 +157,9 @@ public final class DefaultMessageSender implements MessageSender {
                 headers.add(WireHeaders.time(now));
             }
             headers.add(PayloadCodec.contentType(payload));
+            if (typeEntry != null && typeEntry.dataschemaHeader() != null) {
+                headers.add(typeEntry.dataschemaHeader());
+            }
             headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             byte[] traceparent = null;
             boolean sampled = false;

@@ -1,0 +1,174 @@
+package io.herald.server.contract;
+
+import io.herald.server.catalog.CatalogRules;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules the services enforce on request bodies, written into the OpenAPI document: required
+ * fields, ranges, lengths, patterns and enums. A rule naming a schema or a property the document
+ * lacks stops the document from being served (a renamed field cannot leave a stale rule behind).
+ */
+final class RequestRules {
+
+    private static final long DAY_MS = 86_400_000L;
+    private static final String APP_NAME = "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$";
+    private static final String GROUP_NAME = "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,199}$";
+    private static final String TYPE_NAME = "^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,199}$";
+    private static final String TOPIC_NAME = "^[a-zA-Z0-9._-]+$";
+
+    private RequestRules() {
+    }
+
+    /** One property's rule; null fields say nothing. */
+    private record Rule(String schema, String property, boolean required, Number min, Number max, Integer maxLength,
+                        String pattern, List<String> values, String description) {
+    }
+
+    private static final List<Rule> RULES = new ArrayList<>();
+
+    private static void rule(String schema, String property, boolean required, Number min, Number max, Integer maxLength,
+                             String pattern, List<String> values, String description) {
+        RULES.add(new Rule(schema, property, required, min, max, maxLength, pattern, values, description));
+    }
+
+    static {
+        rule("AppRequest", "name", true, null, null, 100, APP_NAME, null, "The app's name; cannot be changed");
+        rule("AppRequest", "owner", false, null, null, 200, null, null, "The team or person that owns the app");
+        rule("AppRequest", "description", false, null, null, 2000, null, null, null);
+
+        rule("TopicBody", "name", true, null, null, CatalogRules.MAX_TOPIC_NAME, TOPIC_NAME, null,
+                "The Kafka topic's name (not starting with `herald.`); required on create, cannot be changed");
+        rule("TopicBody", "app", false, null, null, null, null, null, "The owning app; the caller's app when absent");
+        rule("TopicBody", "partitions", false, 1, CatalogRules.MAX_PARTITIONS, null, null, null,
+                "3 when absent; can only be raised");
+        rule("TopicBody", "replicationFactor", false, 1, Short.MAX_VALUE, null, null, null,
+                "At most the number of brokers; min(3, brokers) when absent; cannot be changed");
+        rule("TopicBody", "retentionMs", false, -1, 3650 * DAY_MS, null, null, null,
+                "-1 keeps records forever, else 60000 (one minute) to 10 years; 7 days when absent");
+        rule("TopicBody", "traceSampleRate", false, -1, 1, null, null, null,
+                "Share of messages traced, 0 to 1; -1 returns to the server's default");
+        rule("TopicBody", "description", false, null, null, 2000, null, null, null);
+        rule("TopicBody", "producers", false, null, null, null, null, null, "Apps besides the owner that may produce");
+        rule("TopicBody", "adopt", false, null, null, null, null, null,
+                "Adopt a topic that exists in Kafka but not in Herald's catalog");
+        rule("TopicBody", "types", false, null, null, null, null, null,
+                "Message types (create only; change them through /topics/{topic}/types)");
+        rule("TypeBody", "name", true, null, null, 200, TYPE_NAME, null, "The type (CloudEvents `type`); required on create");
+        rule("TypeBody", "description", false, null, null, 2000, null, null, null);
+        rule("TypeBody", "compatibility", false, null, null, null, null, List.of("NONE", "BACKWARD", "FORWARD", "FULL"),
+                "What a new schema version must keep: BACKWARD (it reads data written with the previous one), FORWARD"
+                        + " (the previous one reads data written with it), FULL (both), NONE (anything); NONE on create,"
+                        + " unchanged when absent. A change that breaks it answers 422 naming each breaking path");
+        rule("TypeBody", "jsonSchema", false, null, null, null, null, null,
+                "A JSON Schema (draft 2020-12) as an object or as a string holding JSON; checked against the meta-schema."
+                        + " An empty string removes it");
+        rule("BindingRequest", "app", false, null, null, null, null, null, "The consuming app; the caller's app when absent");
+        rule("BindingRequest", "group", true, null, null, 200, GROUP_NAME, null, "The consumer group; cannot be changed");
+        rule("BindingRequest", "topic", true, null, null, null, null, null, "The topic consumed; cannot be changed");
+        rule("BindingRequest", "kind", true, null, null, null, null, List.of("DIRECT", "REGEX", "FANOUT"),
+                "DIRECT: one declared type; REGEX: types matching typePattern; FANOUT: every type");
+        rule("BindingRequest", "typePattern", false, null, null, null, null, null,
+                "The type (DIRECT, required) or a Java regular expression (REGEX); empty for FANOUT");
+        rule("BindingRequest", "deliveryLimit", false, 1, 1000, null, null, null, "Attempts before dead-lettering");
+        rule("BindingRequest", "backoffMillis", false, 0, DAY_MS, null, null, null, "First retry's back-off");
+        rule("BindingRequest", "backoffMultiplier", false, 1.0, 10.0, null, null, null, null);
+        rule("BindingRequest", "backoffMaxMillis", false, 0, DAY_MS, null, null, null, null);
+        rule("BindingRequest", "expiryMillis", false, 1000, 365 * DAY_MS, null, null, null,
+                "Records older than this are dead-lettered unread; none when absent");
+        rule("BindingRequest", "concurrency", false, 1, 256, null, null, null, "Consumers per SDK instance");
+
+        rule("ProcessorRequest", "bindingId", true, null, null, null, null, null, "The binding pushed; cannot be changed");
+        rule("ProcessorRequest", "protocol", false, null, null, null, null, List.of("HTTP"), "HTTP when absent");
+        rule("ProcessorRequest", "address", true, null, null, null, "^https?://.+", null, "The endpoint events are POSTed to");
+        rule("ProcessorRequest", "timeoutMillis", false, 1, 300_000, null, null, null, null);
+        rule("ProcessorRequest", "retryIntervalMillis", false, 0, 3_600_000, null, null, null, null);
+        rule("ProcessorRequest", "retryCount", false, 0, 100, null, null, null, null);
+        rule("ProcessorRequest", "retryStatusCodes", false, null, null, null, null, null,
+                "At most 20 statuses from 400 to 499 that are retried like 5xx");
+        rule("ProcessorRequest", "concurrency", false, 1, 1024, null, null, null, null);
+        rule("ProcessorRequest", "ratePerSecond", false, 1, 100_000, null, null, null, "Unlimited when absent");
+
+        rule("ScheduleRequest", "app", false, null, null, null, null, null, "The publishing app; the caller's app when absent");
+        rule("ScheduleRequest", "name", true, null, null, 200, "^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,199}$", null, null);
+        rule("ScheduleRequest", "description", false, null, null, 2000, null, null, null);
+        rule("ScheduleRequest", "cron", false, null, null, null, null, null,
+                "Six fields (second minute hour day month weekday) or five; give cron or fixedRateMillis");
+        rule("ScheduleRequest", "fixedRateMillis", false, 1000, 366 * DAY_MS, null, null, null,
+                "Give cron or fixedRateMillis");
+        rule("ScheduleRequest", "timeZone", false, null, null, null, null, null, "An IANA zone such as Europe/Berlin; UTC when absent");
+        rule("ScheduleRequest", "endAt", false, null, null, null, null, null, "After startAt");
+        rule("ScheduleRequest", "maxCount", false, 1, null, null, null, null, "Unlimited when absent");
+        rule("ScheduleRequest", "topic", true, null, null, null, null, null, null);
+        rule("ScheduleRequest", "type", true, null, null, null, null, null, "A type declared on the topic");
+        rule("ScheduleRequest", "key", false, null, null, 1000, null, null, null);
+        rule("ScheduleRequest", "payload", false, null, null, null, null, null,
+                "JSON for a JSON content type (validated against the type's schema), else a JSON string");
+        rule("ScheduleRequest", "misfirePolicy", false, null, null, null, null, List.of("FIRE_ONCE", "SKIP"), null);
+
+        rule("ProducerSettings", "checkProtocol", false, null, null, null, null, List.of("KAFKA", "HTTP"), "KAFKA when absent");
+        rule("ProducerSettings", "checkAddress", false, null, null, null, "^https?://.+", null, "Required with checkProtocol HTTP");
+        rule("ProducerSettings", "checkIntervalMs", false, null, null, null, null, null,
+                "How often a pending transaction is checked back; the server's default when 0");
+        rule("ProducerSettings", "maxChecks", false, 0, 1000, null, null, null, "The server's default when 0");
+
+        rule("ReplayRequest", "topic", true, null, null, null, null, null, null);
+        rule("ReplayRequest", "from", true, null, null, null, null, null, "ISO-8601 time with offset, or epoch milliseconds");
+        rule("ReplayRequest", "to", false, null, null, null, null, null, "After from, not in the future; now when absent");
+        rule("ReplayRequest", "type", false, null, null, 200, null, null, null);
+        rule("ReplayRequest", "key", false, null, null, 512, null, null, null);
+        rule("ReplayRequest", "target", true, null, null, null, null, null, null);
+        rule("ReplayRequest", "ratePerSecond", false, 1, 1_000_000, null, null, null, "Unlimited when absent");
+        rule("MessageReplayRequest", "target", true, null, null, null, null, null, null);
+        rule("ReplayTarget", "group", false, null, null, null, null, null, "One consumer group; give group or topic");
+        rule("ReplayTarget", "topic", false, null, null, null, null, null, "true: into the topic itself, for every group");
+        rule("RedriveRequest", "topic", true, null, null, null, null, null, null);
+        rule("RedriveRequest", "group", true, null, null, null, null, null, null);
+        rule("RedriveRequest", "records", false, null, null, null, null, null, "At most 10000; or all: true");
+        rule("RedriveRequest", "ratePerSecond", false, 1, 1_000_000, null, null, null, null);
+        rule("RecordRef", "partition", true, 0, null, null, null, null, null);
+        rule("RecordRef", "offset", true, 0, null, null, null, null, null);
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static void apply(OpenAPI api) {
+        Map<String, Schema> schemas = api.getComponents().getSchemas();
+        for (Rule r : RULES) {
+            Schema schema = schemas == null ? null : schemas.get(r.schema());
+            if (schema == null) {
+                // a schema the API no longer uses (a rule for a later field, for one) is skipped; a missing property is not
+                continue;
+            }
+            Schema p = schema.getProperties() == null ? null : (Schema) schema.getProperties().get(r.property());
+            if (p == null) {
+                throw new IllegalStateException("OpenAPI rule for " + r.schema() + "." + r.property()
+                        + ": the schema has no such property (renamed?)");
+            }
+            if (r.required() && (schema.getRequired() == null || !schema.getRequired().contains(r.property()))) {
+                schema.addRequiredItem(r.property());
+            }
+            if (r.min() != null) {
+                p.setMinimum(new BigDecimal(r.min().toString()));
+            }
+            if (r.max() != null) {
+                p.setMaximum(new BigDecimal(r.max().toString()));
+            }
+            if (r.maxLength() != null) {
+                p.setMaxLength(r.maxLength());
+            }
+            if (r.pattern() != null) {
+                p.setPattern(r.pattern());
+            }
+            if (r.values() != null) {
+                p.setEnum(new ArrayList<>(r.values()));
+            }
+            if (r.description() != null) {
+                p.setDescription(r.description());
+            }
+        }
+    }
+}
