@@ -41,7 +41,7 @@ class ConsoleAdvice {
     }
 
     static final java.util.List<String> DURATION_FIELDS = java.util.List.of("backoffMillis", "backoffMaxMillis", "expiryMillis",
-            "timeoutMillis", "retryIntervalMillis", "fixedRateMillis");
+            "timeoutMillis", "retryIntervalMillis", "processingDelayMillis", "fixedRateMillis");
 
     @ModelAttribute("me")
     Me me() {
