@@ -112,6 +112,22 @@ public final class CatalogRules {
         }
     }
 
+    /** A gRPC target: {@code host:port}, or {@code grpcs://host:port} for TLS. */
+    public static void grpcAddress(Violations v, String field, String address) {
+        if (address == null || address.isBlank()) {
+            v.add(field, "is required");
+            return;
+        }
+        String target = address.strip().replaceFirst("^grpcs?://", "");
+        int colon = target.lastIndexOf(':');
+        String host = colon > 0 ? target.substring(0, colon) : "";
+        String port = colon > 0 ? target.substring(colon + 1) : "";
+        if (host.isBlank() || !host.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]") || !port.matches("\\d{1,5}")
+                || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            v.add(field, "must be host:port for a gRPC processor (grpcs://host:port for TLS), such as billing.internal:9090");
+        }
+    }
+
     public static String deadLetterTopic(String topic, String group) {
         return topic + "." + group + ".dlt";
     }

@@ -53,6 +53,18 @@ class ProcessorEntity {
 
     boolean paused;
 
+    /** Sent back to the endpoint with every event; empty for none. */
+    @Column(name = "pass_back", nullable = false)
+    String passBack = "";
+
+    /** The endpoint gets each event this long after it was written (0: at once). */
+    @Column(name = "processing_delay_ms", nullable = false)
+    long processingDelayMs;
+
+    /** Where a new processor's group starts: earliest, latest, an ISO-8601 time; empty for the server's default. */
+    @Column(name = "start_position", nullable = false)
+    String startPosition = "";
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt = Instant.now();
 
@@ -62,6 +74,6 @@ class ProcessorEntity {
     ProcessorView view() {
         return new ProcessorView(id, binding.id, binding.app.name, binding.groupName, binding.topic.name, protocol,
                 address, timeoutMs, retryIntervalMs, retryCount, retryExponential, ProcessorView.parseCodes(retryStatusCodes), concurrency, ratePerSecond, paused,
-                createdAt, updatedAt);
+                passBack, processingDelayMs, startPosition, createdAt, updatedAt);
     }
 }

@@ -1,4 +1,4 @@
 package io.herald.server.catalog;
 
-/** How a processor receives pushed events. */
-public enum ProcessorProtocol { HTTP }
+/** How a processor receives pushed events: an HTTP POST, or a gRPC {@code herald.v1.Dispatcher/Dispatch} call. */
+public enum ProcessorProtocol { HTTP, GRPC }

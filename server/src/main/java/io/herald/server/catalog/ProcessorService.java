@@ -12,7 +12,7 @@ import java.util.Locale;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Processors: an HTTP endpoint that the server pushes a binding's messages to. */
+/** Processors: an HTTP or gRPC endpoint that the server pushes a binding's messages to. */
 @Service
 @Transactional
 public class ProcessorService {
@@ -32,7 +32,16 @@ public class ProcessorService {
     /** Create or change a processor; on update, null fields stay as they are. */
     public record ProcessorRequest(Long bindingId, String protocol, String address, Long timeoutMillis,
                                    Long retryIntervalMillis, Integer retryCount, Boolean retryExponential,
-                                   List<Integer> retryStatusCodes, Integer concurrency, Integer ratePerSecond, Boolean paused) {
+                                   List<Integer> retryStatusCodes, Integer concurrency, Integer ratePerSecond, Boolean paused,
+                                   String passBack, Long processingDelayMillis, String startPosition) {
+
+        /** Without a pass-back value (the form of earlier callers). */
+        public ProcessorRequest(Long bindingId, String protocol, String address, Long timeoutMillis, Long retryIntervalMillis,
+                                Integer retryCount, Boolean retryExponential, List<Integer> retryStatusCodes, Integer concurrency,
+                                Integer ratePerSecond, Boolean paused) {
+            this(bindingId, protocol, address, timeoutMillis, retryIntervalMillis, retryCount, retryExponential, retryStatusCodes,
+                    concurrency, ratePerSecond, paused, null, null, null);
+        }
     }
 
     public ProcessorView create(Caller caller, ProcessorRequest r) {
@@ -41,7 +50,7 @@ public class ProcessorService {
             v.add("bindingId", "is required");
         }
         ProcessorProtocol protocol = protocol(v, r.protocol() == null ? "HTTP" : r.protocol());
-        CatalogRules.httpAddress(v, "address", r.address());
+        address(v, protocol, r.address());
         settings(v, r);
         v.throwIfAny();
         BindingEntity binding = bindings.findById(r.bindingId())
@@ -62,6 +71,9 @@ public class ProcessorService {
         p.concurrency = r.concurrency() != null ? r.concurrency() : 1;
         p.ratePerSecond = r.ratePerSecond();
         p.paused = Boolean.TRUE.equals(r.paused());
+        p.passBack = r.passBack() == null ? "" : r.passBack();
+        p.processingDelayMs = r.processingDelayMillis() == null ? 0 : r.processingDelayMillis();
+        p.startPosition = r.startPosition() == null ? "" : r.startPosition().strip().toLowerCase(Locale.ROOT);
         processors.saveAndFlush(p);
         versions.bump();
         auditor.record(caller, "create", "processor", String.valueOf(p.id), null, p.view());
@@ -96,9 +108,12 @@ public class ProcessorService {
         if (r.bindingId() != null && r.bindingId() != p.binding.id.longValue()) {
             v.add("bindingId", "cannot be changed; create a processor for the other binding");
         }
+        if (r.startPosition() != null && !r.startPosition().strip().equalsIgnoreCase(p.startPosition)) {
+            v.add("startPosition", "only applies when a processor is created: its group has committed offsets since");
+        }
         ProcessorProtocol protocol = r.protocol() != null ? protocol(v, r.protocol()) : p.protocol;
-        if (r.address() != null) {
-            CatalogRules.httpAddress(v, "address", r.address());
+        if (r.address() != null || protocol != p.protocol) {
+            address(v, protocol, r.address() != null ? r.address() : p.address);
         }
         settings(v, r);
         v.throwIfAny();
@@ -131,6 +146,12 @@ public class ProcessorService {
         if (r.paused() != null) {
             p.paused = r.paused();
         }
+        if (r.passBack() != null) {
+            p.passBack = r.passBack();
+        }
+        if (r.processingDelayMillis() != null) {
+            p.processingDelayMs = r.processingDelayMillis();
+        }
         p.updatedAt = Instant.now();
         processors.saveAndFlush(p);
         versions.bump();
@@ -160,12 +181,34 @@ public class ProcessorService {
         try {
             return ProcessorProtocol.valueOf(protocol.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            v.add("protocol", "must be HTTP");
+            v.add("protocol", "must be HTTP or GRPC");
             return ProcessorProtocol.HTTP;
         }
     }
 
+    private static void address(Violations v, ProcessorProtocol protocol, String address) {
+        if (protocol == ProcessorProtocol.GRPC) {
+            CatalogRules.grpcAddress(v, "address", address);
+        } else {
+            CatalogRules.httpAddress(v, "address", address);
+        }
+    }
+
     private static void settings(Violations v, ProcessorRequest r) {
+        if (r.passBack() != null && r.passBack().length() > 2000) {
+            v.add("passBack", "must be at most 2000 characters");
+        }
+        CatalogRules.range(v, "processingDelayMillis", r.processingDelayMillis(), 0, 30L * 24 * 3600 * 1000);
+        if (r.startPosition() != null && !r.startPosition().isBlank()) {
+            String s = r.startPosition().strip().toLowerCase(Locale.ROOT);
+            if (!s.equals("earliest") && !s.equals("latest")) {
+                try {
+                    java.time.OffsetDateTime.parse(r.startPosition().strip());
+                } catch (RuntimeException e) {
+                    v.add("startPosition", "must be earliest, latest or a time such as 2030-01-01T12:00:00Z");
+                }
+            }
+        }
         CatalogRules.range(v, "timeoutMillis", r.timeoutMillis(), 1, 300_000);
         CatalogRules.range(v, "retryIntervalMillis", r.retryIntervalMillis(), 0, 3_600_000);
         CatalogRules.range(v, "retryCount", r.retryCount() == null ? null : r.retryCount().longValue(), 0, 100);

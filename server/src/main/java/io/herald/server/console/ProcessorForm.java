@@ -14,6 +14,17 @@ public class ProcessorForm {
     private Integer concurrency = 1;
     private Integer ratePerSecond;
     private boolean paused;
+    private String passBack = "";
+    private Long processingDelayMillis = 0L;
+    private String startPosition = "";
+
+    public Long getProcessingDelayMillis() { return processingDelayMillis; }
+    public void setProcessingDelayMillis(Long processingDelayMillis) { this.processingDelayMillis = processingDelayMillis; }
+    public String getStartPosition() { return startPosition; }
+    public void setStartPosition(String startPosition) { this.startPosition = startPosition; }
+
+    public String getPassBack() { return passBack; }
+    public void setPassBack(String passBack) { this.passBack = passBack; }
 
     public String getProtocol() { return protocol; }
     public void setProtocol(String protocol) { this.protocol = protocol; }

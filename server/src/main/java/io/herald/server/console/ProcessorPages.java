@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 class ProcessorPages {
 
     static final List<String> FIELDS = List.of("protocol", "address", "timeoutMillis", "retryIntervalMillis", "retryCount",
-            "retryExponential", "retryStatusCodes", "concurrency", "ratePerSecond", "paused");
+            "retryExponential", "retryStatusCodes", "concurrency", "ratePerSecond", "paused", "passBack", "processingDelayMillis", "startPosition");
 
     private final ProcessorService processors;
     private final BindingService bindings;
@@ -41,7 +41,9 @@ class ProcessorPages {
     static ProcessorRequest request(Long bindingId, ProcessorForm f) {
         return new ProcessorRequest(bindingId, f.getProtocol(), f.getAddress(), f.getTimeoutMillis(), f.getRetryIntervalMillis(),
                 f.getRetryCount(), f.isRetryExponential(), f.retryStatusCodes(), f.getConcurrency(),
-                f.getRatePerSecond() == null ? (bindingId == null ? 0 : null) : f.getRatePerSecond(), f.isPaused());
+                f.getRatePerSecond() == null ? (bindingId == null ? 0 : null) : f.getRatePerSecond(), f.isPaused(),
+                f.getPassBack() == null ? "" : f.getPassBack(), f.getProcessingDelayMillis(),
+                bindingId == null ? null : f.getStartPosition());
     }
 
     @GetMapping
@@ -73,6 +75,9 @@ class ProcessorPages {
         ProcessorForm form = new ProcessorForm();
         form.setProtocol(p.protocol().name());
         form.setAddress(p.address());
+        form.setPassBack(p.passBack());
+        form.setProcessingDelayMillis(p.processingDelayMillis());
+        form.setStartPosition(p.startPosition());
         form.setTimeoutMillis(p.timeoutMillis());
         form.setRetryIntervalMillis(p.retryIntervalMillis());
         form.setRetryCount(p.retryCount());

@@ -138,7 +138,7 @@ class DispatchSupervisor implements SmartLifecycle {
         Map<String, Boolean> paused = new HashMap<>();
         for (ProcessorView p : processors.list(Caller.SYSTEM, null)) {
             BindingView b = byId.get(p.bindingId());
-            if (b == null || p.protocol() != ProcessorProtocol.HTTP) {
+            if (b == null) {
                 continue;
             }
             String key = b.group() + "\u0000" + b.topic();
@@ -148,7 +148,8 @@ class DispatchSupervisor implements SmartLifecycle {
             }
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(new Route(p.id(), b.id(), b.app(), b.group(), b.topic(), b.kind(),
                     b.typePattern(), p.address(), p.timeoutMillis(), p.retryIntervalMillis(), p.retryCount(), p.retryExponential(),
-                    p.retryStatusCodes(), p.concurrency(), p.ratePerSecond(), b.deadLetterTopic()));
+                    p.retryStatusCodes(), p.concurrency(), p.ratePerSecond(), b.deadLetterTopic(), p.protocol(), p.passBack(),
+                    p.processingDelayMillis(), p.startPosition()));
         }
         paused.keySet().forEach(out::remove);
         out.values().forEach(l -> l.sort(Comparator.comparingLong(Route::processorId)));

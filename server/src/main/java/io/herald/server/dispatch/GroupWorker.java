@@ -65,8 +65,12 @@ final class GroupWorker {
     private volatile boolean stopping;
     private volatile Batch inFlight;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** A processor created to start at a time: partitions without a committed offset start there. */
+    private final java.time.Instant startTime;
     final AtomicLong pushed = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
+    /** Events the endpoint cancelled (gRPC CANCEL): neither pushed again nor dead-lettered. */
+    final AtomicLong cancelled = new AtomicLong();
 
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
                 KafkaProvisioner provisioner, DispatchProperties props) {
@@ -79,7 +83,11 @@ final class GroupWorker {
         Map<String, Object> config = kafka.base();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, props.autoOffsetReset());
+        String start = routes.isEmpty() ? "" : routes.get(0).startPosition();
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, start.equals("earliest") || start.equals("latest") ? start
+                : start.isEmpty() ? props.autoOffsetReset() : "none");
+        this.startTime = start.isEmpty() || start.equals("earliest") || start.equals("latest") ? null
+                : java.time.OffsetDateTime.parse(start).toInstant();
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-push-" + group);
         this.consumerConfig = config;
@@ -116,6 +124,7 @@ final class GroupWorker {
             Thread.currentThread().interrupt();
         }
         lanes.forEach(l -> l.pool.shutdownNow());
+        lanes.forEach(l -> l.client.close());
     }
 
     private void run() {
@@ -135,6 +144,21 @@ final class GroupWorker {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (startTime == null || partitions.isEmpty()) {
+                        return;
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> committed = c.committed(new HashSet<>(partitions));
+                    Map<TopicPartition, Long> at = new HashMap<>();
+                    for (TopicPartition tp : partitions) {
+                        if (committed.get(tp) == null) {
+                            at.put(tp, startTime.toEpochMilli());
+                        }
+                    }
+                    if (at.isEmpty()) {
+                        return;
+                    }
+                    Map<TopicPartition, Long> ends = c.endOffsets(at.keySet());
+                    c.offsetsForTimes(at).forEach((tp, found) -> c.seek(tp, found != null ? found.offset() : ends.get(tp)));
                 }
 
                 @Override
@@ -344,7 +368,7 @@ final class GroupWorker {
     private final class Lanes {
         final Route route;
         final TypeFilter filter;
-        final PushClient client;
+        final Pusher client;
         final RetryPolicy retry;
         final RateLimiter limiter;
         final ExecutorService pool;
@@ -352,7 +376,9 @@ final class GroupWorker {
         Lanes(Route route) {
             this.route = route;
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
-            this.client = new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes());
+            this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
+                    ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group())
+                    : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
                     props.maxRetryAfter().toMillis());
             this.limiter = route.ratePerSecond() == null ? null : new RateLimiter(route.ratePerSecond());
@@ -391,6 +417,18 @@ final class GroupWorker {
 
         /** @return true when the record is done (pushed or dead-lettered), false when cut short */
         boolean deliver(ConsumerRecord<byte[], byte[]> record, Batch batch) throws InterruptedException {
+            // delayed processing: each event waits until its write time plus the delay; the offset is committed only
+            // after it was pushed, so a restart reads it again and waits what is left (nothing early, nothing lost)
+            if (route.processingDelayMillis() > 0 && record.timestamp() >= 0) {
+                long due = record.timestamp() + route.processingDelayMillis();
+                long left;
+                while ((left = due - System.currentTimeMillis()) > 0) {
+                    if (batch.aborted) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(Math.min(left, 20) * 1_000_000L);
+                }
+            }
             int attempt = 1;
             while (true) {
                 if (limiter != null && !limiter.acquire(() -> batch.aborted)) {
@@ -404,6 +442,12 @@ final class GroupWorker {
                     }
                     case FAIL, CANCEL -> {
                         deadLetter(record, outcome, attempt, outcome.reason());
+                        return true;
+                    }
+                    case DROP -> {
+                        cancelled.incrementAndGet();
+                        log.debug("Processor {}: {}-{}@{} dropped: {}", route.processorId(), record.topic(), record.partition(),
+                                record.offset(), outcome.reason());
                         return true;
                     }
                     case RETRY -> {

@@ -22,10 +22,10 @@ import org.apache.kafka.common.header.Header;
  * event objects. Kafka header {@code ce_x} becomes HTTP header {@code ce-x}, percent-encoded as
  * the CloudEvents HTTP binding asks; {@code content-type} becomes {@code Content-Type}.
  */
-final class PushClient {
+final class PushClient implements Pusher {
 
     /** Answer of the endpoint for one attempt. */
-    enum Verdict { SUCCESS, RETRY, FAIL, CANCEL }
+    enum Verdict { SUCCESS, RETRY, FAIL, CANCEL, /** the endpoint cancelled the event: not pushed again, not dead-lettered */ DROP }
 
     record Outcome(Verdict verdict, int status, Long retryAfterMillis, String reason, Throwable error) {
     }
@@ -46,7 +46,8 @@ final class PushClient {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    Outcome push(ConsumerRecord<byte[], byte[]> record, int attempt) throws InterruptedException {
+    @Override
+    public Outcome push(ConsumerRecord<byte[], byte[]> record, int attempt) throws InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(address).timeout(timeout)
                 .POST(record.value() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(record.value()));
         boolean specVersion = false;
@@ -55,6 +56,7 @@ final class PushClient {
         boolean type = false;
         boolean time = false;
         boolean contentType = false;
+        boolean partitionKey = false;
         for (Header h : record.headers()) {
             String key = h.key();
             if (h.value() == null) {
@@ -68,6 +70,7 @@ final class PushClient {
                     case "source" -> source = true;
                     case "type" -> type = true;
                     case "time" -> time = true;
+                    case "partitionkey" -> partitionKey = true;
                     default -> { }
                 }
                 b.setHeader("ce-" + attribute, percentEncode(h.value()));
@@ -94,6 +97,10 @@ final class PushClient {
         // Herald's SDK leaves ce_time out: the record's Kafka timestamp is the event time
         if (!time && record.timestamp() >= 0) {
             b.setHeader("ce-time", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
+        }
+        // the record's key reaches the endpoint as the CloudEvents partitioning extension, whoever produced it
+        if (!partitionKey && record.key() != null) {
+            b.setHeader("ce-partitionkey", percentEncode(record.key()));
         }
         if (!contentType && record.value() != null) {
             b.setHeader("Content-Type", "application/octet-stream");

@@ -9,5 +9,6 @@ import io.herald.server.catalog.BindingKind;
  */
 record Route(long processorId, long bindingId, String app, String group, String topic, BindingKind kind, String typePattern,
              String address, long timeoutMillis, long retryIntervalMillis, int retryCount, boolean retryExponential,
-             java.util.List<Integer> retryStatusCodes, int concurrency, Integer ratePerSecond, String deadLetterTopic) {
+             java.util.List<Integer> retryStatusCodes, int concurrency, Integer ratePerSecond, String deadLetterTopic,
+             io.herald.server.catalog.ProcessorProtocol protocol, String passBack, long processingDelayMillis, String startPosition) {
 }

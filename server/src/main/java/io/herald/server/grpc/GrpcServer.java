@@ -12,6 +12,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.herald.server.ingest.IngestProperties;
 import io.herald.server.ingest.IngestService;
 import io.herald.server.security.ApiCallers;
+import io.herald.server.tx.Transactions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,11 +45,13 @@ public class GrpcServer implements SmartLifecycle {
     private final IngestService ingest;
     private final IngestProperties ingestProps;
     private final ApiCallers callers;
+    private final Transactions transactions;
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile Server server;
     private volatile ExecutorService executor;
 
-    GrpcServer(GrpcProperties props, IngestService ingest, IngestProperties ingestProps, ApiCallers callers) {
+    GrpcServer(GrpcProperties props, IngestService ingest, IngestProperties ingestProps, ApiCallers callers, Transactions transactions) {
+        this.transactions = transactions;
         this.props = props;
         this.ingest = ingest;
         this.ingestProps = ingestProps;
@@ -74,7 +77,7 @@ public class GrpcServer implements SmartLifecycle {
         Server s = NettyServerBuilder.forAddress(at, credentials)
                 .executor(executor)
                 .maxInboundMessageSize((int) props.maxMessageSize().toBytes())
-                .addService(ServerInterceptors.intercept(new IngestGrpcService(ingest, ingestProps, props, executor),
+                .addService(ServerInterceptors.intercept(new IngestGrpcService(ingest, ingestProps, props, executor, transactions),
                         new CallerInterceptor(callers)))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())

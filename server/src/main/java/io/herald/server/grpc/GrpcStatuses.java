@@ -31,7 +31,8 @@ final class GrpcStatuses {
     static Code code(int http) {
         {
             return switch (http) {
-                case 400, 409, 415, 422 -> http == 409 ? Code.ALREADY_EXISTS : Code.INVALID_ARGUMENT;
+                case 400, 415, 422 -> Code.INVALID_ARGUMENT;
+                case 409 -> Code.FAILED_PRECONDITION;
                 case 401 -> Code.UNAUTHENTICATED;
                 case 403 -> Code.PERMISSION_DENIED;
                 case 404 -> Code.NOT_FOUND;

@@ -11,11 +11,14 @@ import io.herald.proto.v1.PublishBatchRequest;
 import io.herald.proto.v1.PublishBatchResponse;
 import io.herald.proto.v1.PublishRequest;
 import io.herald.proto.v1.PublishResponse;
+import io.herald.proto.v1.TransactionRequest;
+import io.herald.proto.v1.TransactionResponse;
 import io.herald.server.common.HeraldException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.ingest.IngestProperties;
 import io.herald.server.ingest.IngestService;
 import io.herald.server.security.Caller;
+import io.herald.server.tx.Transactions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +36,12 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
     private final IngestProperties ingestProps;
     private final GrpcProperties props;
     private final Executor acks;
+    private final Transactions transactions;
 
-    IngestGrpcService(IngestService ingest, IngestProperties ingestProps, GrpcProperties props, Executor acks) {
+    IngestGrpcService(IngestService ingest, IngestProperties ingestProps, GrpcProperties props, Executor acks,
+                      Transactions transactions) {
         this.ingest = ingest;
+        this.transactions = transactions;
         this.ingestProps = ingestProps;
         this.props = props;
         this.acks = acks;
@@ -48,6 +54,14 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
             String topic = topic(request.getTopic());
             IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), request.getDelayId());
             CloudEvent event = ProtoEvents.toEvent(request.getEvent(), "");
+            if (request.getPrepare()) {
+                if (due != null) {
+                    throw new ValidationException("prepare", "a prepared (two-phase) event cannot also be delayed");
+                }
+                response.onNext(answer(ingest.prepare(caller, topic, event, "")));
+                response.onCompleted();
+                return;
+            }
             ingest.publishAsync(caller, topic, event, due).whenCompleteAsync((r, e) -> {
                 if (e != null) {
                     response.onError(GrpcStatuses.of(e));
@@ -164,6 +178,29 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
         };
     }
 
+    @Override
+    public void commit(TransactionRequest request, StreamObserver<TransactionResponse> response) {
+        decide(request, response, true);
+    }
+
+    @Override
+    public void rollback(TransactionRequest request, StreamObserver<TransactionResponse> response) {
+        decide(request, response, false);
+    }
+
+    private void decide(TransactionRequest request, StreamObserver<TransactionResponse> response, boolean commit) {
+        try {
+            if (request.getId().isEmpty()) {
+                throw new ValidationException("id", "is required");
+            }
+            Transactions.TxView v = transactions.decideManually(CallerInterceptor.CALLER.get(), request.getId(), commit);
+            response.onNext(TransactionResponse.newBuilder().setId(v.messageId()).setState(v.state()).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(GrpcStatuses.of(e));
+        }
+    }
+
     private static EventResult ok(int index, IngestService.EventResult r) {
         EventResult.Builder b = EventResult.newBuilder().setIndex(index).setCode(Code.OK).setId(r.id());
         if (r.partition() != null) {
@@ -191,6 +228,9 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
         }
         if (r.dueAt() != null) {
             b.setDueAt(timestamp(r.dueAt())).setDelayId(r.delayId());
+        }
+        if (r.transaction() != null) {
+            b.setTransaction(r.transaction());
         }
         return b.build();
     }

@@ -63,6 +63,14 @@ class IngestEndpoint {
             String contentType = request.getContentType();
             String delayId = header(request, "Herald-Delay-Id");
             IngestService.Due due = ingest.due(header(request, "Herald-Delay"), header(request, "Herald-Deliver-At"), delayId);
+            String transaction = header(request, "Herald-Transaction");
+            if (transaction != null && !transaction.strip().equalsIgnoreCase("prepare")) {
+                throw new ValidationException("Herald-Transaction", "must be 'prepare' (then commit or roll back with "
+                        + "POST /api/v1/transactions/{id}/commit or /rollback)");
+            }
+            if (transaction != null && (due != null || IncomingEvents.isBatch(contentType))) {
+                throw new ValidationException("Herald-Transaction", "prepares one event at a time, without a delay");
+            }
             if (IncomingEvents.isBatch(contentType)) {
                 if (delayId != null) {
                     throw new ValidationException("Herald-Delay-Id",
@@ -79,9 +87,10 @@ class IngestEndpoint {
             byte[] body = body(request, props.maxEventSize().toBytes() + 64 * 1024, "herald.ingest.max-event-size");
             CloudEvent event = IncomingEvents.single(headers(request), body, request.getParameter("type"), request.getParameter("key"));
             String prefix = contentType != null && contentType.startsWith(IncomingEvents.STRUCTURED) ? "" : "ce-";
-            IngestService.EventResult result = ingest.publishOne(caller, topic, event, due, prefix);
-            String location = result.delayId() == null ? null
-                    : "/api/v1/delayed/" + URLEncoder.encode(result.delayId(), StandardCharsets.UTF_8);
+            IngestService.EventResult result = transaction != null ? ingest.prepare(caller, topic, event, prefix)
+                    : ingest.publishOne(caller, topic, event, due, prefix);
+            String location = transaction != null ? "/api/v1/transactions/" + URLEncoder.encode(result.id(), StandardCharsets.UTF_8)
+                    : result.delayId() == null ? null : "/api/v1/delayed/" + URLEncoder.encode(result.delayId(), StandardCharsets.UTF_8);
             write(request, response, HttpStatus.CREATED.value(), "Location", location, MediaType.APPLICATION_JSON_VALUE, result);
         } catch (Exception e) {
             if (response.isCommitted()) {

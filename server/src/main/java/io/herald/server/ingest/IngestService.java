@@ -40,17 +40,37 @@ public class IngestService {
     private final EventPublisher publisher;
     private final DelayStore delays;
     private final IngestProperties props;
+    private final HalfStore halves;
 
-    IngestService(ProducerCatalog catalog, EventPublisher publisher, DelayStore delays, IngestProperties props) {
+    IngestService(ProducerCatalog catalog, EventPublisher publisher, DelayStore delays, IngestProperties props, HalfStore halves) {
         this.catalog = catalog;
         this.publisher = publisher;
         this.delays = delays;
         this.props = props;
+        this.halves = halves;
+    }
+
+    /**
+     * The first phase of a two-phase message without the SDK: checks the event as {@link #publish}
+     * does and keeps it as a pending half (not delivered) until the producer commits or rolls it
+     * back by id, or Herald's check-back at the app's producer settings decides it.
+     */
+    public EventResult prepare(Caller caller, String topicName, CloudEvent event, String fieldPrefix) {
+        ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
+        String app = producer(caller, topic);
+        Prepared p = prepare(topic, app, event, fieldPrefix);
+        halves.prepare(app, p.id(), p.type(), p.record());
+        return new EventResult(p.id(), topicName, null, null, null, null, "PENDING");
     }
 
     /** What became of one event. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EventResult(String id, String topic, Integer partition, Long offset, Instant dueAt, String delayId) {
+    public record EventResult(String id, String topic, Integer partition, Long offset, Instant dueAt, String delayId,
+                              String transaction) {
+
+        EventResult(String id, String topic, Integer partition, Long offset, Instant dueAt, String delayId) {
+            this(id, topic, partition, offset, dueAt, delayId, null);
+        }
     }
 
     /** One item of a batch answer: its status and either the result or the problem. */

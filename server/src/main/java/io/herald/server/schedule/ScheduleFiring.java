@@ -40,6 +40,7 @@ class ScheduleFiring implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleFiring.class);
     static final String SCHEDULE_HEADER = "herald-schedule";
+    static final String SCHEDULE_COUNT_HEADER = "herald-schedule-count";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -177,6 +178,8 @@ class ScheduleFiring implements SmartLifecycle {
         byte[] key = row.key == null ? null : row.key.getBytes(StandardCharsets.UTF_8);
         ProducerRecord<byte[], byte[]> record = KafkaMessageFactory.createWriter(row.topic, key).writeBinary(b.build());
         record.headers().add(new RecordHeader(SCHEDULE_HEADER, String.valueOf(row.id).getBytes(StandardCharsets.UTF_8)));
+        // the how-many-th firing this is, counted from 1 (a gRPC processor's DispatchRequest.repeat_count)
+        record.headers().add(new RecordHeader(SCHEDULE_COUNT_HEADER, String.valueOf(row.firedCount + 1).getBytes(StandardCharsets.UTF_8)));
         return record;
     }
 

@@ -44,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * offers across the other; we keep the window to milliseconds instead of adding a second store.
  */
 @Service
-public class Transactions {
+public class Transactions implements io.herald.server.ingest.HalfStore {
 
     private static final Logger log = LoggerFactory.getLogger(Transactions.class);
     private static final String COLUMNS = "message_id, app, topic, event_type, record_key, state, checks, created_at,"
@@ -311,6 +311,17 @@ public class Transactions {
         Long n = app == null ? jdbc.queryForObject("SELECT count(*) FROM tx_message WHERE state = 'PENDING' AND half_seen", Long.class)
                 : jdbc.queryForObject("SELECT count(*) FROM tx_message WHERE state = 'PENDING' AND half_seen AND app = ?", Long.class, app);
         return n == null ? 0 : n;
+    }
+
+    /** A half prepared over HTTP or gRPC (no SDK): the same row and state machine as a half read from herald.tx.half. */
+    @Override
+    public void prepare(String app, String messageId, String type, ProducerRecord<byte[], byte[]> record) {
+        Integer known = jdbc.queryForObject("SELECT count(*) FROM tx_message WHERE message_id = ?", Integer.class, messageId);
+        if (known != null && known > 0) {
+            throw new ConflictException("A two-phase message with id '" + messageId + "' exists already; give each one its own id", "id");
+        }
+        storeHalves(List.of(new Half(messageId, app, record.topic(), type, record.key(), record.value(),
+                io.herald.server.common.HeaderCodec.encode(record.headers(), java.util.Set.of()))));
     }
 
     public TxView get(Caller caller, String id) {

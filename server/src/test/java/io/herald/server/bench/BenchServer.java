@@ -25,6 +25,9 @@ final class BenchServer implements AutoCloseable {
                 "--herald.kafka.bootstrap=" + TestInfra.kafkaBootstrap(), "--herald.security.admin-token=" + TOKEN,
                 "--logging.level.root=WARN", "--server.tomcat.threads.max=200"));
         args.addAll(List.of(extra));
+        if (args.stream().noneMatch(a -> a.startsWith("--herald.grpc.port="))) {
+            args.add("--herald.grpc.port=0");
+        }
         context = new SpringApplicationBuilder(HeraldServer.class).run(args.toArray(String[]::new));
         port = ((WebServerApplicationContext) context).getWebServer().getPort();
         api = new Api("http://127.0.0.1:" + port + "/api/v1", TOKEN);

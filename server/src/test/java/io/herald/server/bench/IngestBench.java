@@ -118,7 +118,7 @@ public final class IngestBench {
     }
 
     /** The same acknowledged writes without HTTP: a KafkaProducer with the publisher's settings, as many threads as clients. */
-    private static double raw(int perWait, int seconds, String name) throws Exception {
+    static double raw(int perWait, int seconds, String name) throws Exception {
         byte[] payload = utf8(PAYLOAD);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
                 Map.of("bootstrap.servers", io.herald.server.support.TestInfra.kafkaBootstrap(), "acks", "all", "enable.idempotence", true,
@@ -160,7 +160,7 @@ public final class IngestBench {
         }
     }
 
-    private static double run(int port, Request request, int perRequest, int seconds, String name, int expect) throws Exception {
+    static double run(int port, Request request, int perRequest, int seconds, String name, int expect) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong events = new AtomicLong();

@@ -24,7 +24,11 @@ public final class Endpoint implements AutoCloseable {
     }
 
     /** An answer: status and extra headers; {@code delayMillis} holds it back (a slow endpoint). */
-    public record Answer(int status, Map<String, String> headers, long delayMillis) {
+    public record Answer(int status, Map<String, String> headers, long delayMillis, String body) {
+
+        public Answer(int status, Map<String, String> headers, long delayMillis) {
+            this(status, headers, delayMillis, null);
+        }
 
         public static Answer status(int status) {
             return new Answer(status, Map.of(), 0);
@@ -87,7 +91,13 @@ public final class Endpoint implements AutoCloseable {
         }
         a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         try {
-            exchange.sendResponseHeaders(a.status(), -1);
+            if (a.body() == null) {
+                exchange.sendResponseHeaders(a.status(), -1);
+            } else {
+                byte[] out = a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(a.status(), out.length);
+                exchange.getResponseBody().write(out);
+            }
         } catch (IOException e) {
             // the dispatcher gave up waiting (timeout): nothing to answer to
         }

@@ -43,4 +43,17 @@ class PushClientTest {
         assertThat(TypeFilter.of(BindingKind.REGEX, "order\\..*").accepts("x.order.created")).isFalse();
         assertThat(TypeFilter.of(BindingKind.REGEX, "order\\..*").accepts(null)).isFalse();
     }
+
+    @Test
+    void theRecordKeyReachesTheEndpointAsPartitionKeyAndAsAnAttributeOverGrpc() throws Exception {
+        // a plain Kafka record with a key and no ce_partitionkey header (as the SDK writes them)
+        org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                "orders", 0, 7, "customer 7".getBytes(java.nio.charset.StandardCharsets.UTF_8), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (Endpoint endpoint = new Endpoint(1)) {
+            new PushClient(endpoint.url(), 2000, java.util.List.of()).push(record, 1);
+            assertThat(endpoint.received()).singleElement().satisfies(r -> assertThat(r.header("ce-partitionkey")).isEqualTo("customer%207"));
+        }
+        assertThat(GrpcPushClient.event(record).getAttributesOrThrow("partitionkey").getCeString()).isEqualTo("customer 7");
+        assertThat(GrpcPushClient.event(record).getId()).isEqualTo("orders-0-7");
+    }
 }

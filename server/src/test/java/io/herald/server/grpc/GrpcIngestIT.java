@@ -28,6 +28,8 @@ import io.herald.proto.v1.PublishBatchRequest;
 import io.herald.proto.v1.PublishBatchResponse;
 import io.herald.proto.v1.PublishRequest;
 import io.herald.proto.v1.PublishResponse;
+import io.herald.proto.v1.TransactionRequest;
+import io.herald.proto.v1.TransactionResponse;
 import io.herald.server.ingest.KafkaProbe;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
@@ -258,6 +260,28 @@ class GrpcIngestIT extends ServerTest {
     }
 
     @Test
+    void preparedEventIsDeliveredOnlyOnCommitAndCannotBeDecidedTwice() {
+        PublishResponse prepared = blocking(key).publish(request(event("tx-g1", "order.note", null)).toBuilder().setPrepare(true).build());
+        assertThat(prepared.getTransaction()).isEqualTo("PENDING");
+        assertThat(prepared.hasDueAt()).isFalse();
+        assertThat(admin.get("/transactions/tx-g1").json().get("state").asString()).isEqualTo("PENDING");
+
+        TransactionResponse committed = blocking(key).commit(TransactionRequest.newBuilder().setId("tx-g1").build());
+
+        assertThat(committed.getState()).isIn("COMMITTING", "PUBLISHED");
+        try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
+            assertThat(await().atMost(Duration.ofSeconds(30)).until(() -> probe.matching(KafkaProbe.withId("tx-g1")), l -> !l.isEmpty()))
+                    .hasSize(1);
+        }
+        StatusRuntimeException twice = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> blocking(key).rollback(TransactionRequest.newBuilder().setId("tx-g1").build()));
+        assertThat(twice.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        StatusRuntimeException unknown = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> blocking(key).commit(TransactionRequest.newBuilder().setId("no-such-tx").build()));
+        assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
     void delayedEventIsAnsweredWithItsDueTimeAndCancelId() {
         PublishResponse answer = blocking(key).publish(request(event("d-1", "order.note", null)).toBuilder()
                 .setDelay("PT1H").setDelayId("cancel-me-" + System.nanoTime()).build());
@@ -272,7 +296,7 @@ class GrpcIngestIT extends ServerTest {
 
     static Stream<Arguments> matrix() {
         List<Arguments> out = new ArrayList<>();
-        for (String method : List.of("Publish", "PublishBatch", "PublishStream")) {
+        for (String method : List.of("Publish", "PublishBatch", "PublishStream", "Commit", "Rollback")) {
             out.add(Arguments.of(method, Who.NONE, Code.UNAUTHENTICATED));
             out.add(Arguments.of(method, Who.WRONG, Code.UNAUTHENTICATED));
             out.add(Arguments.of(method, Who.STRANGER, Code.PERMISSION_DENIED));
@@ -301,6 +325,13 @@ class GrpcIngestIT extends ServerTest {
                 case "PublishBatch" -> {
                     PublishBatchResponse r = blocking(token).publishBatch(PublishBatchRequest.newBuilder().setTopic(topic).addEvents(e).build());
                     assertThat(r.getResults(0).getCode()).isEqualTo(Code.OK);
+                }
+                case "Commit", "Rollback" -> {
+                    // the owner prepares; the caller under test decides
+                    blocking(key).publish(request(e).toBuilder().setPrepare(true).build());
+                    TransactionRequest tx = TransactionRequest.newBuilder().setId(e.getId()).build();
+                    TransactionResponse r = method.equals("Commit") ? blocking(token).commit(tx) : blocking(token).rollback(tx);
+                    assertThat(r.getState()).isEqualTo(method.equals("Commit") ? "COMMITTING" : "ROLLED_BACK");
                 }
                 case "PublishStream" -> {
                     CompletableFuture<EventResult> ack = new CompletableFuture<>();
