@@ -33,6 +33,38 @@
     }
   });
 
+  // A form answered with errors: bring its first wrong field (or the form's error) into view and focus it,
+  // so a long form does not leave the user looking at a submit button that seems to do nothing.
+  function focusFirstError(root) {
+    var target = root.querySelector('form [aria-invalid="true"]') || root.querySelector('form .alert.error, .alert.error');
+    if (!target) {
+      return;
+    }
+    if (!target.matches('input, select, textarea, button')) {
+      target.setAttribute('tabindex', '-1');
+    }
+    target.scrollIntoView({ block: 'center' });
+    target.focus({ preventScroll: true });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var main = document.getElementById('main');
+    if (main) {
+      focusFirstError(main);
+    }
+  });
+
+  document.addEventListener('htmx:afterSettle', function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (!xhr || xhr.status < 400 || !e.detail.target) {
+      return;
+    }
+    var root = e.detail.target.isConnected ? e.detail.target : document.getElementById('main');
+    if (root) {
+      focusFirstError(root.closest('form') ? root.closest('form').parentNode : root);
+    }
+  });
+
   // Toasts disappear after a while.
   document.addEventListener('htmx:afterSwap', function (e) {
     if (e.detail && e.detail.target && e.detail.target.id === 'toast') {

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -23,6 +24,7 @@ class AppController {
         this.apps = apps;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     ResponseEntity<CreatedApp> create(Caller caller, @RequestBody AppService.AppRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED).body(apps.create(caller, request));
@@ -43,12 +45,14 @@ class AppController {
         return apps.update(caller, app, request);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{app}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String app) {
         apps.delete(caller, app);
         return ResponseEntity.noContent().build();
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/{app}/keys")
     ResponseEntity<IssuedKey> rotate(Caller caller, @PathVariable String app) {
         return ResponseEntity.status(HttpStatus.CREATED).body(apps.rotateKey(caller, app));

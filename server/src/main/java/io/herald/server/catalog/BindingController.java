@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -24,6 +25,7 @@ class BindingController {
         this.bindings = bindings;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     ResponseEntity<BindingView> create(Caller caller, @RequestBody BindingService.BindingRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED).body(bindings.create(caller, request));
@@ -58,12 +60,14 @@ class BindingController {
         return bindings.update(caller, bindings.idOf(group, topic), request);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{group}/{topic}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String group, @PathVariable String topic) {
         bindings.delete(caller, bindings.idOf(group, topic));
         return ResponseEntity.noContent().build();
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable long id) {
         bindings.delete(caller, id);

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -24,6 +25,7 @@ class ProcessorController {
         this.processors = processors;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     ResponseEntity<ProcessorView> create(Caller caller, @RequestBody ProcessorService.ProcessorRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED).body(processors.create(caller, request));
@@ -44,6 +46,7 @@ class ProcessorController {
         return processors.update(caller, id, request);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable long id) {
         processors.delete(caller, id);

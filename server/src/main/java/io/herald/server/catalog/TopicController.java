@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -43,6 +44,7 @@ class TopicController {
         }
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     ResponseEntity<TopicView> create(Caller caller, @RequestBody TopicBody body) {
         return ResponseEntity.status(HttpStatus.CREATED).body(topics.create(caller, body.toRequest()));
@@ -64,6 +66,7 @@ class TopicController {
         return topics.update(caller, topic, body.toRequest());
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{topic}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String topic) {
         topics.delete(caller, topic);
@@ -75,6 +78,7 @@ class TopicController {
         return topics.types(topic);
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/{topic}/types")
     ResponseEntity<MessageTypeView> addType(Caller caller, @PathVariable String topic, @RequestBody TypeBody body) {
         return ResponseEntity.status(HttpStatus.CREATED).body(topics.addType(caller, topic, body.toRequest()));
@@ -95,6 +99,7 @@ class TopicController {
         return topics.schemaVersion(topic, type, version);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{topic}/types/{type}")
     ResponseEntity<Void> deleteType(Caller caller, @PathVariable String topic, @PathVariable String type) {
         topics.deleteType(caller, topic, type);

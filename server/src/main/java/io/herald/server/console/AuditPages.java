@@ -6,8 +6,6 @@ import io.herald.server.audit.AuditQuery;
 import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.stereotype.Controller;
@@ -69,20 +67,16 @@ class AuditPages {
         }
     }
 
-    /** {@code datetime-local} values are read as UTC, like every time the console shows. */
+    /** Times typed into the filters are UTC, like every time the console shows. */
     private static Instant time(String value, String field, FormErrors errors) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(value.strip());
-            } catch (DateTimeParseException e2) {
-                errors.field(field, "must be a date and time like 2026-01-31T14:00");
-                return null;
-            }
+            return Views.time(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
+            return null;
         }
     }
 

@@ -174,8 +174,12 @@ class BindingPages {
     /** The live preview on the edit page: the topic is the binding's own. */
     @GetMapping("/{id}/preview")
     String previewOf(@PathVariable long id, @RequestParam(required = false) String kind,
-                     @RequestParam(required = false) String typePattern, Caller caller, Model model) {
+                     @RequestParam(required = false) String typePattern, Caller caller, HttpServletRequest request, Model model) {
         BindingView b = bindings.get(caller, id);
+        if (!Views.htmx(request)) {
+            // the preview is a part of the edit page; a browser that opens its address gets the binding's page
+            return "redirect:" + Views.path("bindings", id);
+        }
         model.addAttribute("preview", preview(b.topic(), kind, typePattern));
         return "fragments/bindings :: preview";
     }

@@ -12,7 +12,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.InitBinder;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
@@ -24,6 +26,22 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 class ConsoleAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
+
+    /** The forms' millisecond fields are typed and shown as durations ({@code 7d}, {@code 90s}). */
+    @InitBinder
+    void durations(WebDataBinder binder) {
+        registerDurations(binder);
+    }
+
+    static void registerDurations(org.springframework.beans.PropertyEditorRegistry registry) {
+        registry.registerCustomEditor(Long.class, "retentionMs", new ConsoleDuration.Editor(true));
+        for (String field : DURATION_FIELDS) {
+            registry.registerCustomEditor(Long.class, field, new ConsoleDuration.Editor(false));
+        }
+    }
+
+    static final java.util.List<String> DURATION_FIELDS = java.util.List.of("backoffMillis", "backoffMaxMillis", "expiryMillis",
+            "timeoutMillis", "retryIntervalMillis", "processingDelayMillis", "fixedRateMillis");
 
     @ModelAttribute("me")
     Me me() {

@@ -13,8 +13,6 @@ class ConsoleFormat {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     public String time(Instant t) {
         return t == null ? "" : TIME.format(t);
@@ -24,9 +22,9 @@ class ConsoleFormat {
         return time(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** A value for {@code <input type="datetime-local">} (UTC). */
+    /** A value for a time field, {@code 2026-01-31 14:00:00} (UTC). */
     public String input(Instant t) {
-        return t == null ? "" : INPUT.format(t);
+        return Views.input(t);
     }
 
     /** "12 s ago", "3 min ago", … */

@@ -48,9 +48,21 @@ public final class FormErrors {
     static FormErrors binding(org.springframework.validation.BindingResult result) {
         FormErrors errors = new FormErrors();
         for (org.springframework.validation.FieldError f : result.getFieldErrors()) {
-            errors.byField.putIfAbsent(f.getField(), "must be a number");
+            ConsoleDuration.BadDuration bad = badDuration(f);
+            errors.byField.putIfAbsent(f.getField(), bad != null ? bad.getMessage() : "must be a number");
         }
         return errors;
+    }
+
+    private static ConsoleDuration.BadDuration badDuration(org.springframework.validation.FieldError f) {
+        if (!f.contains(org.springframework.beans.TypeMismatchException.class)) {
+            return null;
+        }
+        Throwable cause = f.unwrap(org.springframework.beans.TypeMismatchException.class);
+        while (cause != null && !(cause instanceof ConsoleDuration.BadDuration)) {
+            cause = cause.getCause();
+        }
+        return (ConsoleDuration.BadDuration) cause;
     }
 
     public FormErrors field(String field, String message) {

@@ -83,6 +83,9 @@ class MessageBrowser {
                     tps.add(new TopicPartition(topic, p));
                 }
             }
+            // Assigned first: a read_committed consumer asked for offsets of partitions it does not hold warns
+            // "Not updating last stable offset ... as it is no longer assigned" once per partition and call.
+            consumer.assign(tps);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, READ_BUDGET);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, READ_BUDGET);
             Map<TopicPartition, Long> start = new HashMap<>();

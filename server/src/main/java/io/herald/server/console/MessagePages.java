@@ -19,8 +19,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -284,9 +282,9 @@ class MessagePages {
             return null;
         }
         try {
-            return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            errors.field("from", "must be a date and time like 2026-01-31T14:00");
+            return Views.time(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            errors.field("from", "must be a date and time in UTC, like 2026-01-31 14:00:00");
             return null;
         }
     }

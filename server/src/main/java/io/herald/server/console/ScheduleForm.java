@@ -17,7 +17,7 @@ import tools.jackson.databind.node.StringNode;
 
 /**
  * Creating or changing a schedule. Start and end are wall-clock times in the schedule's own time
- * zone ({@code <input type="datetime-local">}); the payload is JSON text for a JSON content type,
+ * zone (text such as {@code 2026-01-31 08:00:00}); the payload is JSON text for a JSON content type,
  * else plain text. The schedule's id comes from the URL, never from the form.
  */
 public class ScheduleForm {
@@ -79,7 +79,7 @@ public class ScheduleForm {
     }
 
     private static String local(Instant t, ZoneId zone) {
-        return t == null ? null : LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS).toString();
+        return t == null ? null : Views.INPUT.format(LocalDateTime.ofInstant(t, zone).truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** The request for the schedule service; a value the service cannot even read is refused naming its field. */
@@ -124,9 +124,9 @@ public class ScheduleForm {
             return null;
         }
         try {
-            return LocalDateTime.parse(value.strip()).atZone(zone).toInstant();
+            return Views.localTime(value).atZone(zone).toInstant();
         } catch (DateTimeParseException e) {
-            throw new ValidationException(field, "must be a date and time such as 2030-01-31T08:00");
+            throw new ValidationException(field, "must be a date and time such as 2030-01-31 08:00:00");
         }
     }
 

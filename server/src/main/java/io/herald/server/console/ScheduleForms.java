@@ -94,6 +94,13 @@ class ScheduleForms {
         return form(s, errors, caller, request, model, true);
     }
 
+    @PostMapping("/{id}/delete")
+    String delete(@PathVariable long id, Caller caller, HttpServletRequest request, HttpServletResponse response) {
+        ScheduleView s = schedules.get(caller, id);
+        schedules.delete(caller, id);
+        return Views.redirect(request, response, "/schedules", "Schedule '" + s.name() + "' deleted; it fires no more.");
+    }
+
     private String form(ScheduleView s, FormErrors errors, Caller caller, HttpServletRequest request, Model model, boolean submitted) {
         model.addAttribute("s", s);
         model.addAttribute("errors", errors);

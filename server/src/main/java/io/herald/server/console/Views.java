@@ -80,9 +80,19 @@ public final class Views {
         return redirect(request, response, path, Map.of());
     }
 
+    /** How the console writes a time into a form field (UTC unless the field says otherwise). */
+    public static final java.time.format.DateTimeFormatter INPUT = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
+
+    /** {@link #INPUT} of an instant in UTC; empty for null. */
+    public static String input(Instant t) {
+        return t == null ? "" : INPUT.format(t.atOffset(ZoneOffset.UTC).toLocalDateTime());
+    }
+
     /**
-     * A time from a form: {@code <input type="datetime-local">} in UTC, an ISO-8601 time with offset, or
-     * epoch milliseconds; null when blank. Throws {@link DateTimeParseException} for anything else.
+     * A time from a form, in UTC: {@code 2026-12-02 08:30:00} (seconds and the time optional, {@code T}
+     * for the space, a trailing {@code Z} or {@code UTC} allowed), an ISO-8601 time with offset, or epoch
+     * milliseconds; null when blank. Throws {@link DateTimeParseException} for anything else.
      */
     public static Instant time(String value) {
         if (value == null || value.isBlank()) {
@@ -95,7 +105,23 @@ public final class Views {
         try {
             return OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeParseException e) {
-            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+            return localTime(s).toInstant(ZoneOffset.UTC);
         }
+    }
+
+    /** A date and time without zone as {@link #time} reads it; throws {@link DateTimeParseException}. */
+    public static LocalDateTime localTime(String value) {
+        String s = value.strip();
+        if (s.endsWith("UTC")) {
+            s = s.substring(0, s.length() - 3).strip();
+        } else if (s.endsWith("Z") || s.endsWith("z")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.length() == 10) {
+            s = s + "T00:00";
+        } else if (s.length() > 10 && s.charAt(10) == ' ') {
+            s = s.substring(0, 10) + "T" + s.substring(11).strip();
+        }
+        return LocalDateTime.parse(s);
     }
 }

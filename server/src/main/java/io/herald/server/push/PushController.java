@@ -8,6 +8,7 @@ import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
@@ -43,6 +45,7 @@ class PushController {
         return push.poll(app, since);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @PostMapping("/clients/heartbeat")
     ResponseEntity<Void> heartbeat(Caller caller, @RequestBody Heartbeat heartbeat) {
         if (heartbeat.app() == null || heartbeat.app().isBlank()) {

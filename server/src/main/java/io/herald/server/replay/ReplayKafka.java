@@ -112,6 +112,89 @@ class ReplayKafka {
         }
     }
 
+    /** Size and the oldest and newest time stamps of a topic. */
+    record TopicStats(long total, Instant oldest, Instant newest) {
+    }
+
+    /**
+     * Per topic Kafka knows, how many records it holds and the time stamps of its oldest and newest
+     * record: one metadata request and four offset requests for all topics together. Topics Kafka
+     * does not know are left out.
+     */
+    Map<String, TopicStats> stats(java.util.Collection<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<Integer>> partitions = new HashMap<>();
+        try {
+            var described = admin.describeTopics(topics).topicNameValues();
+            for (var e : described.entrySet()) {
+                try {
+                    partitions.put(e.getKey(), e.getValue().get(timeoutMs + 1000, TimeUnit.MILLISECONDS).partitions().stream()
+                            .map(org.apache.kafka.common.TopicPartitionInfo::partition).toList());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw new KafkaUnavailableException("Kafka did not describe " + e.getKey() + ": " + ex.getMessage(), ex);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while describing dead-letter topics", e);
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not describe the dead-letter topics in time", e);
+        }
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> earliest = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = offsets(partitions, OffsetSpec.latest());
+        // the first record stamped at or after the epoch is the oldest one held; max-timestamp is KIP-734
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> first = offsets(partitions, OffsetSpec.forTimestamp(0));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> max = offsets(partitions, OffsetSpec.maxTimestamp());
+        Map<String, TopicStats> out = new HashMap<>();
+        partitions.forEach((topic, ps) -> {
+            long total = 0;
+            Long oldest = null;
+            Long newest = null;
+            for (int p : ps) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                long n = latest.get(tp).offset() - earliest.get(tp).offset();
+                total += Math.max(0, n);
+                if (n <= 0) {
+                    continue;
+                }
+                long f = first.get(tp).offset() >= 0 ? first.get(tp).timestamp() : -1;
+                long m = max.get(tp).offset() >= 0 ? max.get(tp).timestamp() : -1;
+                if (f >= 0) {
+                    oldest = oldest == null ? f : Math.min(oldest, f);
+                }
+                if (m >= 0) {
+                    newest = newest == null ? m : Math.max(newest, m);
+                }
+            }
+            out.put(topic, new TopicStats(total, oldest == null ? null : Instant.ofEpochMilli(oldest),
+                    newest == null ? null : Instant.ofEpochMilli(newest)));
+        });
+        return out;
+    }
+
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(Map<String, List<Integer>> partitions,
+                                                                                  OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach((t, ps) -> ps.forEach(p -> request.put(new TopicPartition(t, p), spec)));
+        try {
+            return admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("Interrupted while asking Kafka for offsets", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnavailableException("Kafka did not answer the offsets of the dead-letter topics in time: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** A consumer without a group for reading ranges of records. */
     KafkaConsumer<byte[], byte[]> reader(String clientId, int maxPollRecords) {
         Map<String, Object> config = clients.base();

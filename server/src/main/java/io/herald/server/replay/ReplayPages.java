@@ -35,8 +35,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 @ConsoleFrame
 class ReplayPages {
 
-    private static final java.time.format.DateTimeFormatter INPUT = java.time.format.DateTimeFormatter
-            .ofPattern("yyyy-MM-dd'T'HH:mm:ss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private final ReplayService replays;
     private final TopicService topics;
@@ -48,7 +46,7 @@ class ReplayPages {
         this.bindings = bindings;
     }
 
-    /** The replay form as entered; times are UTC ({@code datetime-local}). */
+    /** The replay form as entered; times are UTC text ({@code 2026-01-31 14:00:00}). */
     public static final class ReplayForm {
         private String topic;
         private String from;
@@ -170,7 +168,7 @@ class ReplayPages {
         ReplayForm form = new ReplayForm();
         form.setTopic(topic);
         form.setGroup(group);
-        form.setFrom(INPUT.format(Instant.now().minusSeconds(3600)));
+        form.setFrom(Views.input(Instant.now().minusSeconds(3600)));
         return form(model, request, form, FormErrors.none(), null, "fragments/replays :: create");
     }
 
@@ -264,7 +262,10 @@ class ReplayPages {
         model.addAttribute("bindings", all);
         model.addAttribute("binding", null);
         model.addAttribute("letters", null);
-        if (binding != null) {
+        model.addAttribute("overview", null);
+        if (binding == null) {
+            model.addAttribute("overview", replays.deadLetterOverview(caller, all));
+        } else {
             BindingView b = all.stream().filter(x -> x.id() == binding).findFirst()
                     .orElseThrow(() -> new NotFoundException("Binding", String.valueOf(binding)));
             model.addAttribute("binding", b);
@@ -308,7 +309,7 @@ class ReplayPages {
             Instant t = Views.time(value);
             return t == null ? null : t.toString();
         } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field(field, "must be a date and time (UTC)");
+            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
             return null;
         }
     }

@@ -202,6 +202,23 @@ public class ReplayService {
         return new DeadLetterView(topic, group, dlt, true, total, kafka.read(dlt, partitions.get(), limit));
     }
 
+    /**
+     * Every dead-letter topic of the bindings the caller may read, with its size and the time stamps of
+     * its oldest and newest record; the fullest first, then by group and topic.
+     */
+    public List<DeadLetterSummary> deadLetterOverview(Caller caller, List<BindingView> bindings) {
+        List<BindingView> readable = bindings.stream().filter(b -> caller.readOnly() || caller.actsFor(b.app())).toList();
+        Map<String, ReplayKafka.TopicStats> stats = kafka.stats(readable.stream().map(BindingView::deadLetterTopic)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        return readable.stream().map(b -> {
+            ReplayKafka.TopicStats s = stats.get(b.deadLetterTopic());
+            return s == null ? new DeadLetterSummary(b.id(), b.app(), b.group(), b.topic(), b.deadLetterTopic(), false, 0, null, null)
+                    : new DeadLetterSummary(b.id(), b.app(), b.group(), b.topic(), b.deadLetterTopic(), true, s.total(),
+                    s.oldest(), s.newest());
+        }).sorted(java.util.Comparator.comparingLong(DeadLetterSummary::total).reversed()
+                .thenComparing(DeadLetterSummary::group).thenComparing(DeadLetterSummary::topic)).toList();
+    }
+
     public ReplayPlan planRedrive(Caller caller, RedriveRequest r) {
         return redrive(caller, r).plan();
     }

@@ -34,16 +34,73 @@ final class Timelines {
     private Timelines() {
     }
 
-    /** Drops exact repeats (an SDK that re-sent a batch of timepoints) and sorts in time order. */
+    /**
+     * Drops exact repeats (an SDK that re-sent a batch of timepoints), puts every step on the broker's
+     * clock ({@link #onBrokerClock}) and sorts in time order.
+     */
     static List<TraceRow> normalize(List<TraceRow> rows) {
+        return normalize(rows, new HashMap<>());
+    }
+
+    private static List<TraceRow> normalize(List<TraceRow> rows, Map<TraceRow, Long> shifts) {
         Set<TraceRow> distinct = new LinkedHashSet<>(rows);
-        List<TraceRow> sorted = new ArrayList<>(distinct);
+        List<TraceRow> sorted = onBrokerClock(new ArrayList<>(distinct), shifts);
         sorted.sort(IN_TIME);
         return sorted;
     }
 
+    /**
+     * Every SDK instance stamps its steps with its own clock, and the clocks of two hosts differ: a
+     * consumer whose clock is 40 ms behind the producer's seems to receive a record 40 ms before it was
+     * acknowledged. The record's Kafka timestamp is the one time every step of it shares, and the producer's
+     * acknowledgement is when Kafka had it: no consumer receives a record before Kafka stamped it, nor (on
+     * the first delivery) before that acknowledgement. A consumer instance whose steps break that bound has its clock
+     * moved forward by the smallest amount that satisfies it, all its steps alike, so their order and the
+     * durations between them stay as recorded. {@code shifts} gets, per moved row, by how much.
+     */
+    static List<TraceRow> onBrokerClock(List<TraceRow> rows, Map<TraceRow, Long> shifts) {
+        TraceRow sent = rows.stream().filter(r -> Timepoint.SENT.equals(r.kind())).findFirst().orElse(null);
+        Map<String, Long> skew = new HashMap<>();
+        for (TraceRow r : rows) {
+            if (sent != null && clockOf(r).equals(clockOf(sent))) {
+                continue; // the producer's acknowledgement is the anchor: its clock stays as it is
+            }
+            long bound = Long.MIN_VALUE;
+            if (r.brokerTime() != null) {
+                bound = r.brokerTime();
+            }
+            if (sent != null && Timepoint.RECEIVED.equals(r.kind()) && r.replayJob() == null) {
+                bound = Math.max(bound, sent.at());
+            }
+            if (bound != Long.MIN_VALUE && bound > r.at()) {
+                skew.merge(clockOf(r), bound - r.at(), Math::max);
+            }
+        }
+        if (skew.isEmpty()) {
+            return rows;
+        }
+        List<TraceRow> out = new ArrayList<>(rows.size());
+        for (TraceRow r : rows) {
+            Long by = skew.get(clockOf(r));
+            if (by == null) {
+                out.add(r);
+            } else {
+                TraceRow moved = r.movedTo(r.at() + by);
+                shifts.put(moved, by);
+                out.add(moved);
+            }
+        }
+        return out;
+    }
+
+    /** The clock a step was stamped with: its SDK instance's (or its app and group's when the instance is unknown). */
+    private static String clockOf(TraceRow r) {
+        return r.instance() != null ? r.app() + "\u0000" + r.instance() : r.app() + "\u0000\u0000" + r.group();
+    }
+
     static MessageTrace trace(String messageId, List<TraceRow> stored, boolean truncated) {
-        List<TraceRow> rows = normalize(stored);
+        Map<TraceRow, Long> shifts = new HashMap<>();
+        List<TraceRow> rows = normalize(stored, shifts);
         TraceRow first = rows.get(0);
         TraceRow sent = rows.stream().filter(r -> Timepoint.SENT.equals(r.kind())).findFirst().orElse(null);
         TraceRow position = sent != null && sent.offset() != null ? sent
@@ -58,7 +115,7 @@ final class Timelines {
         for (TraceRow r : rows) {
             timeline.add(new TimepointView(r.kind(), Instant.ofEpochMilli(r.at()), r.topic(), r.app(), r.group(), r.instance(),
                     r.partition(), r.offset(), instant(r.brokerTime()), r.durationMs(), r.attempt(), r.error(), r.replayJob(),
-                    previous == null ? null : r.at() - previous, r.at() - first.at()));
+                    previous == null ? null : r.at() - previous, r.at() - first.at(), shifts.get(r)));
             previous = r.at();
         }
 
@@ -146,7 +203,8 @@ final class Timelines {
         if (attempts == 0 && firstReceived != null) {
             attempts = 1;
         }
-        Long receiveLatency = firstReceived != null && ackedAt != null ? Long.valueOf(firstReceived.at() - ackedAt) : null;
+        // on the broker's clock a first delivery never precedes the acknowledgement (onBrokerClock); a redelivery can
+        Long receiveLatency = firstReceived != null && ackedAt != null ? Long.valueOf(Math.max(0, firstReceived.at() - ackedAt)) : null;
         String app = list.stream().map(TraceRow::app).filter(Objects::nonNull).findFirst().orElse(null);
         return new GroupTrace(group, app, state, attempts, firstReceived == null ? null : Instant.ofEpochMilli(firstReceived.at()),
                 deciding == null || state.equals(IN_PROGRESS) || state.equals(RETRYING) ? null : Instant.ofEpochMilli(deciding.at()),

@@ -12,16 +12,14 @@ public class TraceFormat {
 
     private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     public String time(Instant t) {
         return t == null ? "—" : FULL.format(t);
     }
 
-    /** A value for {@code <input type="datetime-local" step="1">} (UTC). */
+    /** A value for a time field, {@code 2026-01-31 14:00:00} (UTC). */
     public String input(Instant t) {
-        return t == null ? "" : INPUT.format(t);
+        return io.herald.server.console.Views.input(t);
     }
 
     /** Milliseconds, or a dash. */

@@ -30,6 +30,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @ConsoleFrame
 class TracePages {
 
+    /** How far back the Traces page looks when it opens without a search. */
+    static final java.time.Duration RECENT = java.time.Duration.ofHours(1);
+
     private final TraceService traces;
     private final BindingService bindings;
 
@@ -56,12 +59,19 @@ class TracePages {
                   @RequestParam(defaultValue = "0") int page) {
         Me me = Me.current();
         boolean keys = me != null && me.messageView();
+        // The page opened without a question: what went wrong in the last hour.
+        // (the form stays empty: the next search is the user's own, not narrowed to failures of the last hour)
+        boolean recentFailures = request.getParameterMap().isEmpty();
+        model.addAttribute("recentFailures", recentFailures);
         SearchForm form = new SearchForm(id, keys ? key : null, traceparent, topic, from, to, type, failed);
         FormErrors errors = FormErrors.none();
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("results", null);
-        if (!blank(id)) {
+        if (recentFailures) {
+            model.addAttribute("results", traces.search(caller, new TraceSearch(null, null, Instant.now().minus(RECENT), null, null,
+                    true, null), 0, 50));
+        } else if (!blank(id)) {
             if (traces.find(id.strip()).isPresent()) {
                 return Views.redirect(request, response, Views.path("traces", "messages", id.strip()));
             }
@@ -107,7 +117,7 @@ class TracePages {
         try {
             return Views.time(value);
         } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field(field, "must be a date and time (UTC)");
+            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
             return null;
         }
     }

@@ -15,6 +15,12 @@ record TraceRow(long at, String messageId, String kind, String topic, String typ
     private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}.*$");
     private static final Pattern TRACE_ID = Pattern.compile("^[0-9a-f]{32}$");
 
+    /** The same step stamped at another time (moved onto the broker's clock). */
+    TraceRow movedTo(long time) {
+        return new TraceRow(time, messageId, kind, topic, type, key, app, group, instance, partition, offset, brokerTime,
+                durationMs, attempt, error, traceId, traceparent, replayJob);
+    }
+
     static final int KEY_MAX = 512;
     static final int MESSAGE_ID_MAX = 200;
 

@@ -120,7 +120,10 @@ public class TraceService {
         return snapshots.snapshot(app).topics().stream().map(TopicConfig::name).collect(Collectors.toSet());
     }
 
-    /** Messages matching the search, newest activity first. At least a key, a traceparent or a topic is needed. */
+    /**
+     * Messages matching the search, newest activity first. At least a key, a traceparent, a topic or
+     * failures only is needed; a topic or failures alone look at the last hour unless a start is given.
+     */
     public TracePage search(Caller caller, TraceSearch s, int page, int size) {
         Violations v = new Violations();
         if (page < 0) {
@@ -130,8 +133,8 @@ public class TraceService {
             v.add("size", "must be between 1 and " + PAGE_MAX);
         }
         String traceId = null;
-        if (blank(s.traceparent()) == null && blank(s.key()) == null && blank(s.topic()) == null) {
-            v.add("topic", "give a key, a traceparent or a topic to search by");
+        if (blank(s.traceparent()) == null && blank(s.key()) == null && blank(s.topic()) == null && !s.failedOnly()) {
+            v.add("topic", "give a key, a traceparent or a topic to search by, or look for failures only");
         }
         if (blank(s.traceparent()) != null) {
             traceId = TraceRow.traceId(s.traceparent());

@@ -74,6 +74,9 @@ class OpenApiIT extends ServerTest {
         assertThat(doc.at("/components/schemas/Problem/properties").has("errors")).isTrue();
         JsonNode createTopic = doc.at("/paths/~1api~1v1~1topics/post");
         assertThat(createTopic.at("/responses/422/content").has("application/problem+json")).isTrue();
+        assertThat(createTopic.get("responses").has("201")).as("create answers 201").isTrue();
+        assertThat(createTopic.get("responses").has("200")).isFalse();
+        assertThat(doc.at("/paths/~1api~1v1~1topics~1{topic}/delete/responses").has("204")).isTrue();
         assertThat(createTopic.at("/responses/401/content/application~1problem+json/schema/$ref").asString())
                 .isEqualTo("#/components/schemas/Problem");
         JsonNode topic = doc.at("/components/schemas/TopicBody");

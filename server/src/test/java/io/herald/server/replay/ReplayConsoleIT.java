@@ -170,7 +170,7 @@ class ReplayConsoleIT extends ServerTest {
         // errors beside the fields
         MockHttpServletResponse bad = page(mode, post("/replays/plan").with(csrf()).param("topic", s.topic()).param("from", "soon")
                 .param("target", "group").param("group", "nobody"), editor());
-        assertThat(bad.getContentAsString()).contains("must be a date and time (UTC)");
+        assertThat(bad.getContentAsString()).contains("must be a date and time in UTC, like 2026-01-31 14:00:00");
         MockHttpServletResponse noGroup = page(mode, post("/replays/plan").with(csrf()).param("topic", s.topic())
                 .param("from", INPUT.format(Instant.ofEpochMilli(base))).param("target", "group").param("group", "nobody"), editor());
         assertThat(noGroup.getContentAsString()).contains("has no binding on topic");

@@ -3,6 +3,7 @@ package io.herald.server.schedule;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.herald.server.support.Chromium;
@@ -44,8 +45,11 @@ class ScheduleBrowserIT extends BrowserTest {
         page.getByLabel("Payload").fill("{\"report\": \"sales <daily>\"}");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create schedule")).click();
 
-        // then: the error shows beside the cron field and what was typed stays
+        // then: the error shows beside the cron field, which is scrolled to and focused, and what was typed stays
         assertThat(page.locator("#err-cron")).containsText("not a valid cron expression");
+        Locator cron = page.getByLabel("Cron (second minute hour day month weekday)");
+        assertThat(cron).isFocused();
+        assertThat(cron).isInViewport();
         assertThat(page.getByLabel("Topic")).hasValue(topic);
         shot("schedule-01-cron-refused");
 
@@ -65,7 +69,7 @@ class ScheduleBrowserIT extends BrowserTest {
         // and: editing it to a fixed rate shows the new next fire times
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit")).click();
         page.getByLabel("Fixed rate").check();
-        page.getByLabel("Every (ms)").fill("3600000");
+        page.getByLabel("Every", new Page.GetByLabelOptions().setExact(true)).fill("1h");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save schedule")).click();
         page.waitForURL(Pattern.compile(".*/schedules/\\d+$"));
         assertThat(page.getByText("every 1 h")).isVisible();
@@ -74,5 +78,16 @@ class ScheduleBrowserIT extends BrowserTest {
         assertThat(saved.get("fixedRateMillis").asLong()).isEqualTo(3_600_000);
         assertThat(saved.has("cron")).isFalse();
         shot("schedule-03-edited");
+
+        // and: an editor deletes it from its page; it is gone, audited
+        long id = saved.get("id").asLong();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete")).click();
+        page.waitForURL(baseUrl() + "/schedules");
+        assertThat(page.getByText("Schedule '" + name + "' deleted")).isVisible();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name))).hasCount(0);
+        assertThat(admin.get("/schedules/" + id).status()).isEqualTo(404);
+        assertThat(admin.get("/audit?objectType=schedule&objectId=" + id).json().toString()).contains("delete");
+        // the browser notes the refused form's 422 answer as a failed load; nothing else may be there
+        assertThat(consoleProblems).allMatch(p -> p.contains("/schedules/new: Failed to load resource: the server responded with a status of 422"));
     }
 }

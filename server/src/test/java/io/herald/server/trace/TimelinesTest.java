@@ -54,6 +54,40 @@ class TimelinesTest {
         assertThat(Timelines.trace("m-1", List.of(row("SENT", 1, null, null, 1L, null)), false).status()).isEqualTo("SENT");
     }
 
+    private static TraceRow on(String instance, String kind, long at, Long brokerTime, Long duration) {
+        String group = kind.equals("SENT") ? null : "g";
+        return new TraceRow(at, "m-1", kind, "orders", "t", "k", group == null ? "shop" : "billing", group, instance, 0, 5L,
+                brokerTime, duration, group == null ? null : 1, null, null, null, null);
+    }
+
+    @Test
+    void aConsumerWhoseClockIsBehindIsPutOnTheBrokersClockSoNothingIsReceivedBeforeItWasAcknowledged() {
+        // the producer's host stamped the record at 997 and saw the ack at 1000; the consumer's clock is 40 ms behind
+        List<TraceRow> rows = List.of(on("p-1", "SENT", 1000, 997L, 3L), on("c-1", "RECEIVED", 960, 997L, null),
+                on("c-1", "HANDLED", 980, 997L, 20L));
+
+        MessageTrace t = Timelines.trace("m-1", rows, false);
+
+        assertThat(t.timeline()).extracting(TimepointView::kind).containsExactly("SENT", "RECEIVED", "HANDLED");
+        assertThat(t.timeline()).extracting(v -> v.time().toEpochMilli()).containsExactly(1000L, 1000L, 1020L);
+        assertThat(t.timeline()).extracting(TimepointView::clockShiftMs).containsExactly(null, 40L, 40L);
+        assertThat(t.timeline().get(2).sincePreviousMs()).isEqualTo(20); // the consumer's own durations stay as recorded
+        assertThat(t.latency().deliverMs()).isZero();
+        assertThat(t.groups().get(0).receiveLatencyMs()).isZero();
+        assertThat(t.latency().handleMs()).isEqualTo(20);
+    }
+
+    @Test
+    void clocksThatAgreeAreLeftAlone() {
+        List<TraceRow> rows = List.of(on("p-1", "SENT", 1000, 997L, 3L), on("c-1", "RECEIVED", 1004, 997L, null),
+                on("c-1", "HANDLED", 1010, 997L, 6L));
+
+        MessageTrace t = Timelines.trace("m-1", rows, false);
+
+        assertThat(t.timeline()).extracting(TimepointView::clockShiftMs).containsOnlyNulls();
+        assertThat(t.latency().deliverMs()).isEqualTo(4);
+    }
+
     @Test
     void traceIdsComeFromTraceparentsOrBareIds() {
         assertThat(TraceRow.traceId("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
