@@ -50,12 +50,14 @@ public class DispatchSupervisor implements SmartLifecycle {
     private final Map<String, GroupWorker> workers = new HashMap<>();
     private final Map<Long, ProcessorCounters> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final String traceTopic;
     private volatile boolean running;
     private Thread thread;
     private long seenVersion = -1;
 
     DispatchSupervisor(ProcessorService processors, BindingService bindings, ConfigVersions versions, KafkaClientConfig kafka,
-                       EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters) {
+                       EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters,
+                       io.herald.server.trace.TraceProperties trace) {
         this.processors = processors;
         this.bindings = bindings;
         this.versions = versions;
@@ -64,6 +66,7 @@ public class DispatchSupervisor implements SmartLifecycle {
         this.provisioner = provisioner;
         this.props = props;
         this.meters = meters;
+        this.traceTopic = trace.topic();
         Gauge.builder("herald.dispatch.workers", this, s -> s.count()).description("Push workers running on this instance")
                 .register(meters);
         Gauge.builder("herald.dispatch.pushed", this, s -> s.sum(true)).description("Records pushed by this instance's workers")
@@ -175,7 +178,8 @@ public class DispatchSupervisor implements SmartLifecycle {
                     Route first = routes.get(0);
                     log.info("Starting push worker for group {} on topic {} ({} processor(s))", first.group(), first.topic(), routes.size());
                     GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props,
-                            r -> counters.computeIfAbsent(r.processorId(), id -> new ProcessorCounters(meters, id, r.group(), r.topic())));
+                            r -> counters.computeIfAbsent(r.processorId(), id -> new ProcessorCounters(meters, id, r.group(), r.topic())),
+                            traceTopic);
                     workers.put(key, w);
                     w.start();
                 }

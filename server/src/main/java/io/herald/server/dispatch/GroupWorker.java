@@ -73,10 +73,14 @@ final class GroupWorker {
     final AtomicLong cancelled = new AtomicLong();
 
     private final java.util.function.Function<Route, ProcessorCounters> counters;
+    /** Where the dispatcher's timepoints go (herald.trace), so a pushed message's trace shows the processor's group. */
+    private final String traceTopic;
 
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
-                KafkaProvisioner provisioner, DispatchProperties props, java.util.function.Function<Route, ProcessorCounters> counters) {
+                KafkaProvisioner provisioner, DispatchProperties props, java.util.function.Function<Route, ProcessorCounters> counters,
+                String traceTopic) {
         this.counters = counters;
+        this.traceTopic = traceTopic;
         this.group = group;
         this.topic = topic;
         this.routes = List.copyOf(routes);
@@ -435,11 +439,17 @@ final class GroupWorker {
                 }
             }
             int attempt = 1;
+            long receivedAt = System.currentTimeMillis();
+            Tracing trace = new Tracing(record);
             while (true) {
                 if (limiter != null && !limiter.acquire(() -> batch.aborted)) {
                     return false;
                 }
                 PushClient.Outcome outcome;
+                if (attempt == 1) {
+                    trace.add(io.herald.sdk.wire.Timepoint.RECEIVED, 1, null, null, null);
+                }
+                long startedAt = System.currentTimeMillis();
                 stats.inFlight.incrementAndGet();
                 try {
                     outcome = client.push(record, attempt);
@@ -448,33 +458,45 @@ final class GroupWorker {
                 }
                 String status = outcome.status() > 0 ? "HTTP " + outcome.status()
                         : outcome.verdict() == PushClient.Verdict.SUCCESS ? "OK" : outcome.reason();
+                long tookMs = System.currentTimeMillis() - startedAt;
                 switch (outcome.verdict()) {
                     case SUCCESS -> {
                         pushed.incrementAndGet();
                         stats.succeeded(status);
+                        trace.add(io.herald.sdk.wire.Timepoint.HANDLED, attempt, tookMs, null, attempt == 1 ? receivedAt : null);
+                        trace.ship(false);
                         return true;
                     }
                     case FAIL, CANCEL -> {
                         stats.attemptFailed(status, outcome.reason(), 0);
+                        trace.add(io.herald.sdk.wire.Timepoint.FAILED, attempt, tookMs, outcome.reason(), null);
+                        trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, outcome.reason(), null);
+                        trace.ship(true);
                         deadLetter(record, outcome, attempt, outcome.reason());
                         return true;
                     }
                     case DROP -> {
                         stats.cancelled.incrementAndGet();
                         stats.succeeded(status);
+                        trace.add(io.herald.sdk.wire.Timepoint.HANDLED, attempt, tookMs, null, attempt == 1 ? receivedAt : null);
+                        trace.ship(false);
                         cancelled.incrementAndGet();
                         log.debug("Processor {}: {}-{}@{} dropped: {}", route.processorId(), record.topic(), record.partition(),
                                 record.offset(), outcome.reason());
                         return true;
                     }
                     case RETRY -> {
+                        trace.add(io.herald.sdk.wire.Timepoint.FAILED, attempt, tookMs, outcome.reason(), null);
                         if (!retry.mayRetry(attempt)) {
                             stats.attemptFailed(status, outcome.reason(), 0);
+                            trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, outcome.reason(), null);
+                            trace.ship(true);
                             deadLetter(record, outcome, attempt, outcome.reason() + " after " + attempt + " attempt(s)");
                             return true;
                         }
                         long wait = retry.delayAfter(attempt, outcome.retryAfterMillis());
                         stats.attemptFailed(status, outcome.reason(), wait);
+                        trace.add(io.herald.sdk.wire.Timepoint.RETRIED, attempt + 1, null, null, null);
                         long until = System.nanoTime() + wait * 1_000_000L;
                         long left;
                         while ((left = until - System.nanoTime()) > 0) {
@@ -486,6 +508,62 @@ final class GroupWorker {
                         attempt++;
                     }
                     default -> throw new IllegalStateException();
+                }
+            }
+        }
+
+        /**
+         * The timepoints of one record's delivery, shipped once it is done: as the SDK's consumers do,
+         * only for sampled messages (no {@code herald-trace-sampled: 0}), failures always. Never blocks.
+         */
+        private final class Tracing {
+            final ConsumerRecord<byte[], byte[]> record;
+            final List<io.herald.sdk.wire.Timepoint> points = new ArrayList<>(4);
+            final String id;
+            final long receivedAt = System.currentTimeMillis();
+
+            Tracing(ConsumerRecord<byte[], byte[]> record) {
+                this.record = record;
+                String ceId = header(record, HeraldHeaders.CE_ID);
+                this.id = ceId != null ? ceId : record.topic() + "-" + record.partition() + "-" + record.offset();
+            }
+
+            void add(String kind, int attempt, Long durationMs, String error, Long receivedAt) {
+                if (kind.equals(io.herald.sdk.wire.Timepoint.RECEIVED) && points.isEmpty() && receivedAt == null) {
+                    // kept back: a first attempt that succeeds ships RECEIVED inside its HANDLED (receivedAt)
+                    points.add(null);
+                    return;
+                }
+                if (receivedAt != null && !points.isEmpty() && points.get(0) == null) {
+                    points.remove(0);
+                } else if (!points.isEmpty() && points.get(0) == null) {
+                    points.set(0, point(io.herald.sdk.wire.Timepoint.RECEIVED, this.receivedAt, 1, null, null, null));
+                }
+                points.add(point(kind, System.currentTimeMillis(), attempt, durationMs, error, receivedAt));
+            }
+
+            private io.herald.sdk.wire.Timepoint point(String kind, long time, int attempt, Long durationMs, String error,
+                                                       Long receivedAt) {
+                return new io.herald.sdk.wire.Timepoint(id, kind, time, record.topic(),
+                        header(record, HeraldHeaders.CE_TYPE), record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                        route.app(), route.group(), "herald-dispatch", record.partition(), record.offset(),
+                        record.timestamp() >= 0 ? record.timestamp() : null, durationMs, attempt, error,
+                        header(record, HeraldHeaders.TRACEPARENT), null, receivedAt);
+            }
+
+            void ship(boolean failed) {
+                if (traceTopic == null || (!failed && "0".equals(header(record, HeraldHeaders.TRACE_SAMPLED)))) {
+                    return;
+                }
+                points.removeIf(java.util.Objects::isNull);
+                if (points.isEmpty()) {
+                    return;
+                }
+                try {
+                    publisher.send(new ProducerRecord<>(traceTopic, id.getBytes(StandardCharsets.UTF_8),
+                            io.herald.sdk.wire.TimepointCodec.encode(points)));
+                } catch (RuntimeException e) {
+                    log.debug("Timepoints of {} not shipped: {}", id, e.toString());
                 }
             }
         }

@@ -139,6 +139,9 @@ class DispatchGrpcIT extends ServerTest {
             assertThat(scrape).containsPattern("herald_dispatch_processor_pushed_total\\{[^}]*processor=\"" + group + "\"[^}]*} 1\\.0")
                     .containsPattern("herald_dispatch_processor_failed_total\\{[^}]*processor=\"" + group + "\"[^}]*} 2\\.0");
         });
+        // the message's trace shows the processor's group like any SDK group: received, failed twice, retried, handled
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.get("/messages/g-1/trace").body())
+                .contains(group).contains("RECEIVED").contains("RETRIED").contains("FAILED").contains("HANDLED").contains("warming up"));
         assertThat(supervisor.stats(processorId)).hasValueSatisfying(s -> {
             assertThat(s.pushed()).isEqualTo(1);
             assertThat(s.failed()).isEqualTo(2);
