@@ -7,6 +7,7 @@ import io.herald.server.catalog.ProcessorService.ProcessorRequest;
 import io.herald.server.catalog.ProcessorView;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ValidationException;
+import io.herald.server.dispatch.DispatchSupervisor;
 import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,10 +33,12 @@ class ProcessorPages {
 
     private final ProcessorService processors;
     private final BindingService bindings;
+    private final DispatchSupervisor dispatch;
 
-    ProcessorPages(ProcessorService processors, BindingService bindings) {
+    ProcessorPages(ProcessorService processors, BindingService bindings, DispatchSupervisor dispatch) {
         this.processors = processors;
         this.bindings = bindings;
+        this.dispatch = dispatch;
     }
 
     static ProcessorRequest request(Long bindingId, ProcessorForm f) {
@@ -65,6 +68,7 @@ class ProcessorPages {
     @GetMapping("/{id}")
     String detail(@PathVariable long id, Caller caller, HttpServletRequest request, Model model) {
         model.addAttribute("p", processors.get(caller, id));
+        model.addAttribute("stats", dispatch.stats(id).orElse(null));
         return Views.of(request, "processors/detail", "fragments/processors :: detail");
     }
 

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * are shared, so pushing on for the other bindings would move past records the paused one has not had.
  */
 @Component
-class DispatchSupervisor implements SmartLifecycle {
+public class DispatchSupervisor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchSupervisor.class);
 
@@ -48,6 +48,8 @@ class DispatchSupervisor implements SmartLifecycle {
     private final KafkaProvisioner provisioner;
     private final DispatchProperties props;
     private final Map<String, GroupWorker> workers = new HashMap<>();
+    private final Map<Long, ProcessorCounters> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final MeterRegistry meters;
     private volatile boolean running;
     private Thread thread;
     private long seenVersion = -1;
@@ -61,6 +63,7 @@ class DispatchSupervisor implements SmartLifecycle {
         this.publisher = publisher;
         this.provisioner = provisioner;
         this.props = props;
+        this.meters = meters;
         Gauge.builder("herald.dispatch.workers", this, s -> s.count()).description("Push workers running on this instance")
                 .register(meters);
         Gauge.builder("herald.dispatch.pushed", this, s -> s.sum(true)).description("Records pushed by this instance's workers")
@@ -171,12 +174,19 @@ class DispatchSupervisor implements SmartLifecycle {
                 if (!workers.containsKey(key)) {
                     Route first = routes.get(0);
                     log.info("Starting push worker for group {} on topic {} ({} processor(s))", first.group(), first.topic(), routes.size());
-                    GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props);
+                    GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props,
+                            r -> counters.computeIfAbsent(r.processorId(), id -> new ProcessorCounters(meters, id, r.group(), r.topic())));
                     workers.put(key, w);
                     w.start();
                 }
             });
         }
+    }
+
+    /** What the processor's pushes came to on this instance, or empty when this instance has not pushed for it. */
+    public java.util.Optional<ProcessorStats> stats(long processorId) {
+        ProcessorCounters c = counters.get(processorId);
+        return c == null ? java.util.Optional.empty() : java.util.Optional.of(c.stats());
     }
 
     /** Is a worker of this instance pushing for the processor right now? */

@@ -72,8 +72,11 @@ final class GroupWorker {
     /** Events the endpoint cancelled (gRPC CANCEL): neither pushed again nor dead-lettered. */
     final AtomicLong cancelled = new AtomicLong();
 
+    private final java.util.function.Function<Route, ProcessorCounters> counters;
+
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
-                KafkaProvisioner provisioner, DispatchProperties props) {
+                KafkaProvisioner provisioner, DispatchProperties props, java.util.function.Function<Route, ProcessorCounters> counters) {
+        this.counters = counters;
         this.group = group;
         this.topic = topic;
         this.routes = List.copyOf(routes);
@@ -372,9 +375,11 @@ final class GroupWorker {
         final RetryPolicy retry;
         final RateLimiter limiter;
         final ExecutorService pool;
+        final ProcessorCounters stats;
 
         Lanes(Route route) {
             this.route = route;
+            this.stats = counters.apply(route);
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
             this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
                     ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group())
@@ -434,17 +439,29 @@ final class GroupWorker {
                 if (limiter != null && !limiter.acquire(() -> batch.aborted)) {
                     return false;
                 }
-                PushClient.Outcome outcome = client.push(record, attempt);
+                PushClient.Outcome outcome;
+                stats.inFlight.incrementAndGet();
+                try {
+                    outcome = client.push(record, attempt);
+                } finally {
+                    stats.inFlight.decrementAndGet();
+                }
+                String status = outcome.status() > 0 ? "HTTP " + outcome.status()
+                        : outcome.verdict() == PushClient.Verdict.SUCCESS ? "OK" : outcome.reason();
                 switch (outcome.verdict()) {
                     case SUCCESS -> {
                         pushed.incrementAndGet();
+                        stats.succeeded(status);
                         return true;
                     }
                     case FAIL, CANCEL -> {
+                        stats.attemptFailed(status, outcome.reason(), 0);
                         deadLetter(record, outcome, attempt, outcome.reason());
                         return true;
                     }
                     case DROP -> {
+                        stats.cancelled.incrementAndGet();
+                        stats.succeeded(status);
                         cancelled.incrementAndGet();
                         log.debug("Processor {}: {}-{}@{} dropped: {}", route.processorId(), record.topic(), record.partition(),
                                 record.offset(), outcome.reason());
@@ -452,10 +469,12 @@ final class GroupWorker {
                     }
                     case RETRY -> {
                         if (!retry.mayRetry(attempt)) {
+                            stats.attemptFailed(status, outcome.reason(), 0);
                             deadLetter(record, outcome, attempt, outcome.reason() + " after " + attempt + " attempt(s)");
                             return true;
                         }
                         long wait = retry.delayAfter(attempt, outcome.retryAfterMillis());
+                        stats.attemptFailed(status, outcome.reason(), wait);
                         long until = System.nanoTime() + wait * 1_000_000L;
                         long left;
                         while ((left = until - System.nanoTime()) > 0) {
@@ -495,6 +514,7 @@ final class GroupWorker {
             add(headers, HeraldHeaders.ATTEMPT, String.valueOf(attempts));
             publisher.sendAndWait(new ProducerRecord<>(dlt, null, null, record.key(), record.value(), headers));
             deadLettered.incrementAndGet();
+            stats.deadLettered.incrementAndGet();
             log.debug("Processor {}: {}-{}@{} went to {}: {}", route.processorId(), record.topic(), record.partition(),
                     record.offset(), dlt, reason);
         }

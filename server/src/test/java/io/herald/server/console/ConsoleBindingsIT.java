@@ -155,6 +155,9 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
         long id = p.get("id").asLong();
         assertThat(p.get("bindingId").asLong()).isEqualTo(binding);
         assertThat(p.get("retryCount").asInt()).isEqualTo(4);
+        assertThat(mvc.perform(mode.apply(get("/processors/" + id)).with(editor())).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString())
+                .contains("Live on this instance").contains("id=\"processor-live\"").contains("hx-trigger=\"every 2s\"");
 
         mvc.perform(mode.apply(post("/processors/" + id)).with(editor()).with(csrf())
                         .param("protocol", "HTTP").param("address", "https://billing.example/v2").param("timeoutMillis", "3000")

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
 /** gRPC push processors: Herald calls a real grpc-java Dispatcher in the test JVM. */
 class DispatchGrpcIT extends ServerTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    DispatchSupervisor supervisor;
+
     private final List<DispatchRequest> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile BiConsumer<DispatchRequest, StreamObserver<DispatchResponse>> script;
@@ -99,7 +102,7 @@ class DispatchGrpcIT extends ServerTest {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaProbe probe, int atLeast) {
-        return await().atMost(Duration.ofSeconds(30)).until(probe::poll, l -> l.size() >= atLeast);
+        return await().atMost(Duration.ofSeconds(60)).until(probe::poll, l -> l.size() >= atLeast);
     }
 
     @Test
@@ -118,7 +121,7 @@ class DispatchGrpcIT extends ServerTest {
         send("g-1", "{\"orderId\":\"o-1\"}");
 
         // then the third call carries it, the record key as partitionkey, and the processor's pass-back value
-        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 3);
         assertThat(received).extracting(DispatchRequest::getAttempt).containsExactly(1, 2, 3);
         DispatchRequest last = received.get(2);
         assertThat(last.getEvent().getId()).isEqualTo("g-1");
@@ -128,6 +131,20 @@ class DispatchGrpcIT extends ServerTest {
         assertThat(last.getEvent().getAttributesOrThrow("datacontenttype").getCeString()).isEqualTo("application/json");
         assertThat(last.getPassBack()).isEqualTo("tenant-42");
         assertThat(last.getProcessor()).startsWith("g-");
+
+        // and the processor's own metrics, labelled with its group, count one push and two failed attempts
+        String group = last.getProcessor();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String scrape = new io.herald.server.support.Api(baseUrl() + "/actuator", ADMIN_TOKEN).get("/prometheus").body();
+            assertThat(scrape).containsPattern("herald_dispatch_processor_pushed_total\\{[^}]*processor=\"" + group + "\"[^}]*} 1\\.0")
+                    .containsPattern("herald_dispatch_processor_failed_total\\{[^}]*processor=\"" + group + "\"[^}]*} 2\\.0");
+        });
+        assertThat(supervisor.stats(processorId)).hasValueSatisfying(s -> {
+            assertThat(s.pushed()).isEqualTo(1);
+            assertThat(s.failed()).isEqualTo(2);
+            assertThat(s.lastStatus()).isEqualTo("OK");
+            assertThat(s.lastError()).contains("UNAVAILABLE").contains("warming up");
+        });
     }
 
     @Test

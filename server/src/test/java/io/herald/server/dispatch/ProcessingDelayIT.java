@@ -68,7 +68,7 @@ class ProcessingDelayIT extends ServerTest {
         send("d-1", "k");
         send("d-2", "k");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> prompt.received().size() >= 2 && delayed.received().size() >= 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> prompt.received().size() >= 2 && delayed.received().size() >= 2);
         long promptMs = (prompt.received().get(0).atNanos() - sentAt) / 1_000_000;
         long delayedMs = (delayed.received().get(0).atNanos() - sentAt) / 1_000_000;
         assertThat(delayedMs).as("delayed processor, ms after the write").isGreaterThanOrEqualTo(2000);
@@ -82,7 +82,7 @@ class ProcessingDelayIT extends ServerTest {
         send("old-1", "k");
         processor(unique("latest"), prompt, Map.of("startPosition", "latest"));
         // the group joins asynchronously: keep writing fresh events until one arrives
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
             send(unique("new"), "k");
             return !prompt.received().isEmpty();
         });

@@ -270,7 +270,7 @@ class GrpcIngestIT extends ServerTest {
 
         assertThat(committed.getState()).isIn("COMMITTING", "PUBLISHED");
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
-            assertThat(await().atMost(Duration.ofSeconds(30)).until(() -> probe.matching(KafkaProbe.withId("tx-g1")), l -> !l.isEmpty()))
+            assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> probe.matching(KafkaProbe.withId("tx-g1")), l -> !l.isEmpty()))
                     .hasSize(1);
         }
         StatusRuntimeException twice = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,

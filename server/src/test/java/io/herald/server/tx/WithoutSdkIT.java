@@ -66,11 +66,11 @@ class WithoutSdkIT extends ServerTest {
         assertThat(admin.as(app.key()).post("/transactions/tx-commit/commit", Map.of()).status()).isEqualTo(200);
 
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), app.topic())) {
-            var records = await().atMost(Duration.ofSeconds(30)).until(probe::poll, l -> !l.isEmpty());
+            var records = await().atMost(Duration.ofSeconds(60)).until(probe::poll, l -> !l.isEmpty());
             assertThat(records).extracting(r -> KafkaProbe.header(r, "ce_id")).containsExactly("tx-commit");
             assertThat(KafkaProbe.header(records.get(0), "ce_source")).isEqualTo(app.name());
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> state("tx-commit").equals("PUBLISHED"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state("tx-commit").equals("PUBLISHED"));
         assertThat(state("tx-rollback")).isEqualTo("ROLLED_BACK");
     }
 
@@ -81,10 +81,10 @@ class WithoutSdkIT extends ServerTest {
             // the endpoint answers 200 with an empty body first: Herald asks again until the producer says COMMIT
             App app = app("HTTP", checker.url(), 300, 20);
             assertThat(prepare(app, "tx-check").status()).isEqualTo(201);
-            await().atMost(Duration.ofSeconds(30)).until(() -> checker.received().size() >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> checker.received().size() >= 1);
             assertThat(new String(checker.received().get(0).body(), StandardCharsets.UTF_8)).contains("tx-check");
             checker.script((n, r) -> new Endpoint.Answer(200, Map.of("Content-Type", "text/plain"), 0, "COMMIT"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> state("tx-check").equals("PUBLISHED"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> state("tx-check").equals("PUBLISHED"));
         }
     }
 }
