@@ -288,7 +288,8 @@ class TopicPages {
     String addType(@PathVariable String name, @ModelAttribute("typeForm") TypeForm form, Caller caller,
                    HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            topics.addType(caller, name, new TypeRequest(trim(form.getName()), form.getDescription(), form.getJsonSchema()));
+            topics.addType(caller, name, new TypeRequest(trim(form.getName()), form.getDescription(), form.getJsonSchema(),
+                    form.getCompatibility() == null || form.getCompatibility().isBlank() ? null : form.getCompatibility()));
             return Views.redirect(request, response, Views.path("topics", name), "Type " + trim(form.getName()) + " added.");
         } catch (ValidationException | ConflictException e) {
             response.setStatus(statusOf(e));

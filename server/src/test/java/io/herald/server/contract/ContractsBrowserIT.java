@@ -86,4 +86,30 @@ class ContractsBrowserIT extends BrowserTest {
         assertThat(page.getByText("schema version 2")).isVisible();
         shot("schema-history");
     }
+
+    @Test
+    void aTypeAddedInTheConsoleTakesTheCompatibilityModeChosenInItsForm() {
+        String app = unique("sm");
+        admin.post("/apps", Map.of("name", app));
+        String topic = unique("sm-topic");
+        admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1));
+        page.navigate(baseUrl() + "/topics/" + topic);
+
+        page.getByText("Add a message type").click();
+        Locator form = page.locator("#type-form");
+        form.getByLabel("Type name").fill("refunded");
+        form.getByLabel("Compatibility of new schema versions").selectOption("FULL");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add type")).click();
+        assertThat(page.getByText("Type refunded added.")).isVisible();
+
+        JsonNode types = admin.get("/topics/" + topic).json().get("types");
+        JsonNode refunded = null;
+        for (JsonNode t : types) {
+            if ("refunded".equals(t.get("name").asString())) {
+                refunded = t;
+            }
+        }
+        assertThat(refunded).as("type refunded in %s", types).isNotNull();
+        assertThat(refunded.get("compatibility").asString()).isEqualTo("FULL");
+    }
 }
