@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * gRPC ingestion and gRPC push throughput (on demand, not part of the test suite):
  * <pre>
- * mvn -q -pl server test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.herald.server.bench.GrpcBench
+ * mvn -q -pl server -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/herald-cp.txt -Dmdep.includeScope=test
+ * (cd server &amp;&amp; java -cp target/test-classes:target/classes:$(cat /tmp/herald-cp.txt) io.herald.server.bench.GrpcBench)
  * </pre>
  * In one run against one server: gRPC unary {@code Publish} ({@code -Dclients=64} threads), gRPC
  * {@code PublishStream} ({@code -Dstreams=4}, each with {@code -Dwindow=1000} events under way),
