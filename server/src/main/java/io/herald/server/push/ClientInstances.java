@@ -49,7 +49,8 @@ public class ClientInstances {
                         + " ON CONFLICT (app_id, instance_id) DO UPDATE SET host = excluded.host,"
                         + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version,"
                         + " tx_checker = excluded.tx_checker, last_seen = now()",
-                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(), hb.transactionChecker(), hb.app());
+                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(),
+                Boolean.TRUE.equals(hb.transactionChecker()), hb.app());
         if (n == 0) {
             throw new NotFoundException("App", hb.app(), "app");
         }

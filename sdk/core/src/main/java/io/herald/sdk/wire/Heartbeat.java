@@ -10,11 +10,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param host                 host name
  * @param sdkVersion           Herald SDK version
  * @param appliedConfigVersion config version the instance runs
- * @param transactionChecker   whether the instance answers two-phase check-backs (has a {@code TransactionChecker})
+ * @param transactionChecker   whether the instance answers two-phase check-backs (has a {@code TransactionChecker});
+ *                             absent (null) from SDKs that predate it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Heartbeat(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion,
-                        boolean transactionChecker) {
+                        Boolean transactionChecker) {
 
     /** A heartbeat of an instance without a transaction checker. */
     public Heartbeat(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion) {
