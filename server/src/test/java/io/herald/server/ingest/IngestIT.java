@@ -164,7 +164,9 @@ class IngestIT extends ServerTest {
                 Arguments.of("bad delay", withHeader(binary("x", "order.note"), "Herald-Delay", "soon"), "1", 422, "Herald-Delay"),
                 Arguments.of("delay beyond the maximum", withHeader(binary("x", "order.note"), "Herald-Delay", "P31D"), "1", 422,
                         "Herald-Delay"),
-                Arguments.of("negative delay", withHeader(binary("x", "order.note"), "Herald-Delay", "-PT5S"), "1", 422, "Herald-Delay"));
+                Arguments.of("negative delay", withHeader(binary("x", "order.note"), "Herald-Delay", "-PT5S"), "1", 422, "Herald-Delay"),
+                Arguments.of("expiry, not honoured yet", withHeader(binary("x", "order.note"), "Herald-Expires-At",
+                        "2030-01-01T00:00:00Z"), "1", 422, "Herald-Expires-At"));
     }
 
     private static Map<String, String> withHeader(Map<String, String> h, String name, String value) {

@@ -56,6 +56,7 @@ public class HeraldProperties {
         put(s, HeraldSettings.PRODUCER_COMPRESSION, producer.compression);
         put(s, HeraldSettings.PRODUCER_VALIDATE, producer.validate);
         put(s, HeraldSettings.PRODUCER_DEFAULT_TYPE, producer.defaultType);
+        put(s, HeraldSettings.PRODUCER_DATASCHEMA, producer.dataschema);
         put(s, HeraldSettings.CONSUMER_POLL_TIMEOUT_MS, consumer.pollTimeoutMs);
         put(s, HeraldSettings.CONSUMER_MAX_POLL_RECORDS, consumer.maxPollRecords);
         put(s, HeraldSettings.CONSUMER_AUTO_OFFSET_RESET, consumer.autoOffsetReset);
@@ -174,6 +175,8 @@ public class HeraldProperties {
         private Boolean validate;
         /** Type used by send(topic, payload) when no catalog is known. Default "message". */
         private String defaultType;
+        /** Write the CloudEvents dataschema attribute (ce_dataschema) naming the type's schema version. Default false. */
+        private Boolean dataschema;
         /** Longest delay sendDelayed/sendAt accept (ms); later due times fail with DelayTooLongException. Default 30 days. */
         private Long maxDelayMs;
 
@@ -198,6 +201,8 @@ public class HeraldProperties {
         public void setValidate(Boolean v) { this.validate = v; }
         public String getDefaultType() { return defaultType; }
         public void setDefaultType(String v) { this.defaultType = v; }
+        public Boolean getDataschema() { return dataschema; }
+        public void setDataschema(Boolean v) { this.dataschema = v; }
     }
 
     public static class Consumer {
