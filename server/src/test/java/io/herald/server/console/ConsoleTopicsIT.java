@@ -72,7 +72,7 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
         } else {
             assertShape(body, mode);
         }
-        assertThat(admin.get("/topics?q=bad").json().get("total").asLong()).isZero();
+        assertThat(admin.get("/topics?q=bad%20name").json().get("total").asLong()).isZero();
     }
 
     @ParameterizedTest
