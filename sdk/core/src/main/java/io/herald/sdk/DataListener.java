@@ -2,6 +2,7 @@ package io.herald.sdk;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -15,11 +16,17 @@ import java.lang.annotation.Target;
  * method of the data object fails registration, naming the method.
  */
 @Documented
+@Inherited // a class proxy (CGLIB subclass) of a listener bean keeps it
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface DataListener {
 
-    /** The DAO or repository type, annotated with {@link DataObject}. */
+    /**
+     * The data object: the DAO or repository type annotated with {@link DataObject}, or a class
+     * implementing or extending one (Koper names the implementation, e.g. {@code OrderDaoImpl}):
+     * both listen to the annotated type's topic. A class that is no data object and implements none
+     * fails registration naming it. Koper's string form is {@link io.herald.sdk.koper.DataListener}.
+     */
     Class<?> dataObject();
 
     /** Consumer group; default: the app name. */

@@ -80,6 +80,7 @@ public final class Herald implements AutoCloseable {
     private final ConfigAgent agent;
     private final ListenScanner scanner;
     private final DataEvents dataEvents;
+    private final io.herald.sdk.internal.data.DataEventFailures dataFailures;
     private final TwoPhaseSender twoPhase;
     private final TransactionChecker transactionChecker;
     private volatile Subscription checkSubscription;
@@ -110,7 +111,8 @@ public final class Herald implements AutoCloseable {
         sender.maxDelay(config.getLong(PRODUCER_MAX_DELAY_MS));
         registry.tracer(tracer);
         this.scanner = new ListenScanner(codec);
-        this.dataEvents = new DataEvents(sender, codec.mapper());
+        this.dataFailures = new io.herald.sdk.internal.data.DataEventFailures(metrics, tracer, app, instanceId);
+        this.dataEvents = new DataEvents(sender, codec.mapper(), dataFailures);
         ObjectMapper wire = PayloadCodec.defaultMapper();
         String url = config.getString(CONTROL_PLANE_URL);
         ControlPlaneClient client = url == null ? null : new ControlPlaneClient(url, app,
@@ -202,7 +204,15 @@ public final class Herald implements AutoCloseable {
      * outbox's, so they are published only when the DAO's transaction commits).
      */
     public <T> T dataObject(Class<T> daoInterface, T dao, DataEventSink sink) {
-        return new DataEvents(sink, codec.mapper()).proxy(daoInterface, dao);
+        return new DataEvents(sink, codec.mapper(), dataFailures).proxy(daoInterface, dao);
+    }
+
+    /**
+     * Not API (its type is internal): the data-event publisher of this client, for frameworks that
+     * intercept DAOs themselves (the Spring starter); {@code sink} null means this client's sender.
+     */
+    public DataEvents dataEventPublisher(DataEventSink sink) {
+        return sink == null ? dataEvents : new DataEvents(sink, codec.mapper(), dataFailures);
     }
 
     /**

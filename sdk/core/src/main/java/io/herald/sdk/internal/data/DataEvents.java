@@ -9,6 +9,9 @@ import io.herald.sdk.DataEventSink;
 import io.herald.sdk.DataObject;
 import io.herald.sdk.Message;
 import io.herald.sdk.MessageSender;
+import io.herald.sdk.SendOptions;
+import io.herald.sdk.internal.codec.MessageIds;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -31,16 +34,34 @@ public final class DataEvents {
     public static final String FAILED_SUFFIX = "_X";
     public static final String BEFORE_PREFIX = "before";
 
-    private final DataEventSink sink;
+    /** Writes one event; {@code messageId} is the id it should carry when the sink can give it one. */
+    @FunctionalInterface
+    private interface Publisher {
+        void publish(String topic, String type, String messageId, Object payload);
+    }
+
+    private final Publisher publisher;
     private final ObjectMapper mapper;
+    private final DataEventFailures failures;
 
     public DataEvents(MessageSender sender, ObjectMapper mapper) {
-        this((topic, type, payload) -> sender.send(topic, type, null, payload), mapper);
+        this(sender, mapper, DataEventFailures.LOG_ONLY);
+    }
+
+    public DataEvents(MessageSender sender, ObjectMapper mapper, DataEventFailures failures) {
+        this.publisher = (topic, type, id, payload) -> sender.send(topic, type, null, payload, SendOptions.defaults().withMessageId(id));
+        this.mapper = mapper;
+        this.failures = failures;
     }
 
     public DataEvents(DataEventSink sink, ObjectMapper mapper) {
-        this.sink = sink;
+        this(sink, mapper, DataEventFailures.LOG_ONLY);
+    }
+
+    public DataEvents(DataEventSink sink, ObjectMapper mapper, DataEventFailures failures) {
+        this.publisher = (topic, type, id, payload) -> sink.send(topic, type, payload);
         this.mapper = mapper;
+        this.failures = failures;
     }
 
     /** The data object's name: {@link DataObject#name()} or the simple class name in kebab case. */
@@ -71,8 +92,14 @@ public final class DataEvents {
         return null;
     }
 
-    /** The class or interface carrying {@link DataObject} among the type and its interfaces, or {@code null}. */
+    /**
+     * The class or interface carrying {@link DataObject} among the type, its interfaces (and theirs)
+     * and its superclasses, nearest first, or {@code null}.
+     */
     public static Class<?> annotatedType(Class<?> type) {
+        if (type == null || type == Object.class) {
+            return null;
+        }
         if (type.isAnnotationPresent(DataObject.class)) {
             return type;
         }
@@ -81,8 +108,54 @@ public final class DataEvents {
                 return i;
             }
         }
-        Class<?> parent = type.getSuperclass();
-        return parent == null || parent == Object.class ? null : annotatedType(parent);
+        for (Class<?> i : type.getInterfaces()) {
+            Class<?> found = annotatedType(i);
+            if (found != null) {
+                return found;
+            }
+        }
+        return annotatedType(type.getSuperclass());
+    }
+
+    /**
+     * The data object a listener names: the {@link DataObject} type itself, or the one an
+     * implementation class implements or extends (Koper names the implementation).
+     *
+     * @throws IllegalArgumentException naming the class when it is no data object and implements none
+     */
+    public static Class<?> resolve(Class<?> named, String listener) {
+        Class<?> found = annotatedType(named);
+        if (found == null) {
+            throw new IllegalArgumentException("@DataListener " + listener + ": dataObject " + named.getName()
+                    + " is not a @DataObject and implements or extends none; put @DataObject on the DAO's interface or class");
+        }
+        return found;
+    }
+
+    /**
+     * Like {@link #resolve(Class, String)} for a fully qualified class name (Koper's
+     * {@code @DataListener(dataObject = "koper.demo.dataevent.dao.impl.OrderDaoImpl")}).
+     */
+    public static Class<?> resolve(String className, ClassLoader loader, String listener) {
+        if (className == null || className.isBlank()) {
+            throw new IllegalArgumentException("@DataListener " + listener + ": dataObject is blank; name the DAO's class");
+        }
+        Class<?> named;
+        try {
+            named = Class.forName(className.trim(), false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            try {
+                named = context == null || context == loader ? null : Class.forName(className.trim(), false, context);
+            } catch (ClassNotFoundException | LinkageError again) {
+                named = null;
+            }
+            if (named == null) {
+                throw new IllegalArgumentException("@DataListener " + listener + ": dataObject \"" + className
+                        + "\" names no class on the class path (give the fully qualified name of the DAO or its implementation)");
+            }
+        }
+        return resolve(named, listener);
     }
 
     /** Whether calls of the method publish events after they return or throw. */
@@ -112,16 +185,18 @@ public final class DataEvents {
     }
 
     /**
-     * Publishes the "before" event of a call that is about to run (synchronously: when it cannot be
-     * written the exception reaches the caller and the method does not run).
+     * Publishes the "before" event of a call that is about to run. A failure to write it is counted,
+     * recorded and logged ({@link DataEventFailures}), never thrown: the method runs all the same.
      */
     public void before(Class<?> type, Method method, Object[] args) {
-        sink.send(topic(type), beforeEvent(method.getName()), body(type, method, args));
+        String event = beforeEvent(method.getName());
+        publish(type, event, () -> body(type, method, args));
     }
 
     /**
      * Runs one intercepted call: the "before" event when the method opted in, the call, then the
-     * event of its outcome when the method is intercepted.
+     * event of its outcome when the method is intercepted. The caller always gets exactly what the
+     * call did, its result or its own exception: an event that cannot be written changes neither.
      */
     public Object around(Class<?> type, Method method, Object[] args, Call call) throws Throwable {
         String name = method.getName();
@@ -140,6 +215,16 @@ public final class DataEvents {
         }
         published(type, method, args, result, null);
         return result;
+    }
+
+    private void publish(Class<?> type, String event, java.util.function.Supplier<ObjectNode> body) {
+        String topic = topic(type);
+        String id = new String(MessageIds.next(System.currentTimeMillis()), StandardCharsets.ISO_8859_1);
+        try {
+            publisher.publish(topic, event, id, body.get());
+        } catch (RuntimeException | LinkageError e) {
+            failures.failed(type, topic, event, id, e);
+        }
     }
 
     /** The intercepted call itself. */
@@ -166,18 +251,23 @@ public final class DataEvents {
         return body;
     }
 
-    /** Publishes the event of one call (synchronously, so a failing publish is seen by the caller). */
+    /**
+     * Publishes the event of one call (synchronously). A failure to write it is counted, recorded and
+     * logged ({@link DataEventFailures}), never thrown: the call's outcome stays the caller's.
+     */
     public void published(Class<?> type, Method method, Object[] args, Object result, Throwable error) {
-        ObjectNode body = body(type, method, args);
-        if (error == null) {
-            body.set("result", method.getReturnType() == void.class ? null : mapper.valueToTree(result));
-        } else {
-            ObjectNode e = body.putObject("error");
-            e.put("type", error.getClass().getName());
-            e.put("message", error.getMessage());
-        }
         String event = error == null ? method.getName() : method.getName() + FAILED_SUFFIX;
-        sink.send(topic(type), event, body);
+        publish(type, event, () -> {
+            ObjectNode body = body(type, method, args);
+            if (error == null) {
+                body.set("result", method.getReturnType() == void.class ? null : mapper.valueToTree(result));
+            } else {
+                ObjectNode e = body.putObject("error");
+                e.put("type", error.getClass().getName());
+                e.put("message", error.getMessage());
+            }
+            return body;
+        });
     }
 
     /** A JDK proxy of {@code target} publishing the events of its intercepted methods. */

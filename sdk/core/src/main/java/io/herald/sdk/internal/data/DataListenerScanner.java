@@ -38,10 +38,17 @@ public final class DataListenerScanner {
     public Found scan(Object listener) {
         Class<?> type = listener.getClass();
         DataListener a = type.getAnnotation(DataListener.class);
-        if (a == null) {
+        io.herald.sdk.koper.DataListener koper = type.getAnnotation(io.herald.sdk.koper.DataListener.class);
+        if (a == null && koper == null) {
             throw new IllegalArgumentException(type.getName() + " is not annotated with @DataListener");
         }
-        Class<?> dao = a.dataObject();
+        if (a != null && koper != null) {
+            throw new IllegalArgumentException(type.getName() + " carries both io.herald.sdk.DataListener and"
+                    + " io.herald.sdk.koper.DataListener; keep one");
+        }
+        Class<?> dao = a != null ? DataEvents.resolve(a.dataObject(), type.getName())
+                : DataEvents.resolve(koper.dataObject(), type.getClassLoader(), type.getName());
+        String group = a != null ? a.group() : koper.group();
         List<String> known = DataEvents.interceptedMethods(dao);
         List<String> knownBefore = DataEvents.beforeMethods(dao);
         Map<String, Method> byEvent = new HashMap<>();
@@ -71,7 +78,7 @@ public final class DataListenerScanner {
             throw new IllegalArgumentException("@DataListener " + type.getName() + " has no on<Method> listener method");
         }
         MessageHandler<byte[]> handler = message -> dispatch(listener, byEvent, message);
-        return new Found(DataEvents.topic(dao), a.group().isBlank() ? null : a.group(), handler);
+        return new Found(DataEvents.topic(dao), group.isBlank() ? null : group, handler);
     }
 
     /** {@code BeforeDeleteOrder} → {@code deleteOrder}; null when the name does not start with "Before" and a capital. */

@@ -35,6 +35,7 @@ public final class HeraldMetrics {
     public static final String RETRIED = "herald.messages.retried";
     public static final String DEAD_LETTERED = "herald.messages.dead-lettered";
     public static final String CONSUMER_LAG = "herald.consumer.lag";
+    public static final String DATA_EVENTS_FAILED = "herald.data-events.failed";
 
     private final MeterRegistry registry;
     private final String app;
@@ -64,6 +65,14 @@ public final class HeraldMetrics {
     public ConsumeMeters consume(String topic, String type, String group) {
         return registry == null ? ConsumeMeters.NOOP
                 : new ConsumeMeters(registry, Tags.of("app", app, "topic", topic, "type", type, "group", group));
+    }
+
+    /** A data event that could not be published (the DAO call kept its own outcome). */
+    public void dataEventFailed(String topic, String type, Throwable error) {
+        if (registry != null) {
+            registry.counter(DATA_EVENTS_FAILED, Tags.of("app", app, "topic", topic, "type", type, "exception",
+                    error.getClass().getSimpleName())).increment();
+        }
     }
 
     public <T> void lagGauge(String topic, String group, T obj, ToDoubleFunction<T> lag) {

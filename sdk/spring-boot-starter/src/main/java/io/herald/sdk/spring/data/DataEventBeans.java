@@ -27,12 +27,19 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * names no intercepted method fails the start-up with a message naming it. A {@link DataEventSink}
  * bean (e.g. the outbox's) receives the events instead of Herald's sender.
  */
-public final class DataEventBeans implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
+public final class DataEventBeans implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware,
+        org.springframework.context.EnvironmentAware {
 
     private final List<Object> listeners = new ArrayList<>();
     private ObjectProvider<Herald> herald;
     private ObjectProvider<DataEventSink> sink;
     private volatile DataEvents events;
+    private boolean proxyTargetClass = true;
+
+    @Override
+    public void setEnvironment(org.springframework.core.env.Environment environment) {
+        proxyTargetClass = environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true);
+    }
 
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {
@@ -43,7 +50,7 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> target = AopUtils.getTargetClass(bean);
-        if (target.isAnnotationPresent(DataListener.class)) {
+        if (target.isAnnotationPresent(DataListener.class) || target.isAnnotationPresent(io.herald.sdk.koper.DataListener.class)) {
             synchronized (listeners) {
                 listeners.add(bean);
             }
@@ -65,7 +72,13 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
             return bean;
         }
         ProxyFactory factory = new ProxyFactory(bean);
-        factory.setProxyTargetClass(!dataObject.isInterface());
+        // Spring Boot's default (spring.aop.proxy-target-class=true): a class proxy, so the bean can be
+        // injected as its class (@Autowired OrderDaoImpl) as well as its interface. JDK proxies and final
+        // classes cannot be subclassed: they get an interface proxy.
+        Class<?> beanClass = bean.getClass();
+        boolean classProxy = proxyTargetClass && !java.lang.reflect.Proxy.isProxyClass(beanClass)
+                             && !java.lang.reflect.Modifier.isFinal(beanClass.getModifiers());
+        factory.setProxyTargetClass(classProxy || !dataObject.isInterface());
         factory.addAdvice(interceptor);
         return factory.getProxy(bean.getClass().getClassLoader());
     }
@@ -84,15 +97,14 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
     private DataEvents events() {
         DataEvents e = events;
         if (e == null) {
+            Herald h = herald.getIfAvailable();
             DataEventSink custom = sink.getIfAvailable();
-            if (custom != null) {
+            if (h != null) {
+                e = h.dataEventPublisher(custom);
+            } else if (custom != null) {
                 e = new DataEvents(custom, PayloadCodec.defaultMapper());
             } else {
-                Herald h = herald.getIfAvailable();
-                if (h == null) {
-                    return null;
-                }
-                e = new DataEvents(h.sender(), PayloadCodec.defaultMapper());
+                return null;
             }
             events = e;
         }
