@@ -103,6 +103,6 @@ class KoperDataEventsIT extends ServerTest {
         Class<?> listenerClass = listener.endsWith("PlainClass") ? ListenerOfPlainClass.class : ListenerOfMissingClass.class;
 
         assertThatThrownBy(() -> run(BadListenerApp.class, listenerClass))
-                .rootCause().hasMessageContaining(message).hasMessageContaining(listener);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message).hasMessageContaining(listener);
     }
 }
