@@ -75,7 +75,7 @@ class ConsoleFindingThingsIT extends BrowserTest {
         r.headers().add(HeraldHeaders.CE_ID, id.getBytes(StandardCharsets.UTF_8));
         r.headers().add(HeraldHeaders.CE_TYPE, "order.created".getBytes(StandardCharsets.UTF_8));
         headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        return TraceFixtures.producer().send(r).get(10, TimeUnit.SECONDS);
+        return TraceFixtures.producer().send(r).get(60, TimeUnit.SECONDS);
     }
 
     @Test
@@ -128,7 +128,7 @@ class ConsoleFindingThingsIT extends BrowserTest {
                 TraceFixtures.tp(handled, Timepoint.SENT, now - 30_000, s.topic(), "k2", null, null, null),
                 TraceFixtures.tp(handled, Timepoint.HANDLED, now - 29_000, s.topic(), "k2", s.group(), 1, null),
                 TraceFixtures.tp(old, Timepoint.FAILED, now - 7_200_000, s.topic(), "k3", s.group(), 1, "boom"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/messages/" + handled + "/trace").status() == 200
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + handled + "/trace").status() == 200
                 && admin.get("/messages/" + failed + "/trace").status() == 200 && admin.get("/messages/" + old + "/trace").status() == 200);
 
         // when: the user opens Traces from the navigation
@@ -188,7 +188,7 @@ class ConsoleFindingThingsIT extends BrowserTest {
                         "consumer-1", m.partition(), m.offset(), stamped, null, 1, null, null, null),
                 new Timepoint(id, Timepoint.HANDLED, stamped - 25, s.topic(), "order.created", "k", s.app(), s.group(),
                         "consumer-1", m.partition(), m.offset(), stamped, 12L, 1, null, null, null));
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/messages/" + id + "/trace").json().path("timeline").size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + id + "/trace").json().path("timeline").size() == 3);
 
         // when
         page.navigate(baseUrl() + "/traces/messages/" + id);
@@ -254,7 +254,7 @@ class ConsoleFindingThingsIT extends BrowserTest {
         long at = System.currentTimeMillis() - 30 * 60_000;
         String failed = unique("late");
         TraceFixtures.ship(TraceFixtures.tp(failed, Timepoint.FAILED, at, s.topic(), "k", s.group(), 1, "boom"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/messages/" + failed + "/trace").status() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + failed + "/trace").status() == 200);
 
         // then: no time field of the console is a datetime-local one
         for (String url : List.of("/traces", "/audit", "/topics/" + s.topic() + "/messages", "/schedules/new",
@@ -326,7 +326,7 @@ class ConsoleFindingThingsIT extends BrowserTest {
         MatrixFixtures.delayed(s.app(), s.topic());
         long job = io.herald.server.replay.ReplayFixtures.heldJob(s.app(), s.topic());
         io.herald.server.tx.TxFixtures.pending(s.app(), s.topic());
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/messages/" + messageId + "/trace").status() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/messages/" + messageId + "/trace").status() == 200);
 
         Map<String, String> values = new LinkedHashMap<>();
         values.put("/topics/{name}", "/topics/" + s.topic());

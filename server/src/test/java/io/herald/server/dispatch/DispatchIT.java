@@ -79,7 +79,7 @@ class DispatchIT extends ServerTest {
 
         String id = send("a", "{\"n\":1}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 3);
         List<Endpoint.Received> got = endpoint.received();
         assertThat(got).allSatisfy(r -> {
             assertThat(r.header("ce-id")).isEqualTo(id);
@@ -117,7 +117,7 @@ class DispatchIT extends ServerTest {
             producer.send(record).get();
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 1);
         Endpoint.Received got = endpoint.received().get(0);
         assertThat(got.header("ce-id")).isEqualTo("sdk-1");
         assertThat(got.header("ce-time")).isEqualTo("2026-11-23T08:00:00.123Z");
@@ -131,7 +131,7 @@ class DispatchIT extends ServerTest {
         String id = send("a", "{\"n\":2}");
 
         try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> dlt.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(KafkaProbe.header(r, "herald-dlt-reason")).contains("HTTP 503").contains("3 attempt");
             assertThat(KafkaProbe.header(r, "herald-dlt-original-topic")).isEqualTo(topic);
@@ -149,7 +149,7 @@ class DispatchIT extends ServerTest {
 
         send("a", "{}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 2);
         List<Endpoint.Received> got = endpoint.received();
         // the second attempt came after the timeout, long before the slow answer would have
         assertThat(millisBetween(got.get(0), got.get(1))).isBetween(550L, 2500L);
@@ -163,7 +163,7 @@ class DispatchIT extends ServerTest {
         String id = send("a", "{}");
 
         try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> dlt.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(KafkaProbe.header(r, "herald-dlt-reason")).contains("no answer within 300 ms");
         }
@@ -176,7 +176,7 @@ class DispatchIT extends ServerTest {
 
         send("a", "{}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 2);
         assertThat(millisBetween(endpoint.received().get(0), endpoint.received().get(1))).isBetween(1950L, 4000L);
     }
 
@@ -188,7 +188,7 @@ class DispatchIT extends ServerTest {
         String id = send("a", "{}");
 
         try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> dlt.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(KafkaProbe.header(r, "herald-dlt-reason")).contains("HTTP 400 (not retried)");
         }
@@ -221,7 +221,7 @@ class DispatchIT extends ServerTest {
 
         String id = send("a", "{}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 3);
         List<Endpoint.Received> got = endpoint.received();
         assertThat(got.stream().map(r -> r.header("Herald-Attempt")).toList()).startsWith("1", "2", "3");
         assertThat(got).allSatisfy(r -> assertThat(r.header("ce-id")).isEqualTo(id));
@@ -237,7 +237,7 @@ class DispatchIT extends ServerTest {
         String id = send("a", "{}");
 
         try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
-            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30))
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
                     .until(() -> dlt.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(KafkaProbe.header(r, "herald-dlt-reason")).contains("HTTP 400 (not retried)");
         }
@@ -263,7 +263,7 @@ class DispatchIT extends ServerTest {
         processor(Map.of("retryIntervalMillis", 50));
         send("b", "{\"skip\":true}");
         String first = send("a", "{}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 1);
         assertThat(endpoint.received()).extracting(r -> r.header("ce-id")).containsExactly(first);
 
         assertThat(admin.patch("/processors/" + processorId, Map.of("paused", true)).status()).isEqualTo(200);
@@ -272,7 +272,7 @@ class DispatchIT extends ServerTest {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() == 1);
 
         assertThat(admin.patch("/processors/" + processorId, Map.of("paused", false)).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.count() >= 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 2);
         assertThat(endpoint.received().get(1).header("ce-id")).isEqualTo(whilePaused);
     }
 

@@ -159,15 +159,15 @@ class SdkAgainstServerIT {
 
         server.close();
         server = null;
-        await().atMost(Duration.ofSeconds(30)).until(() -> !herald.isControlPlaneReachable());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !herald.isControlPlaneReachable());
         herald.sender().send(topic, "order-created", "k", "while-down");
         await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("order-created:while-down"));
 
         server = start();
         long bindingId = admin.get("/bindings?app=" + appKey[0]).json().at("/0/id").asLong();
         admin.patch("/bindings/" + bindingId, Map.of("kind", "REGEX", "typePattern", "order-.*"));
-        await().atMost(Duration.ofSeconds(30)).until(herald::isControlPlaneReachable);
+        await().atMost(Duration.ofSeconds(60)).until(herald::isControlPlaneReachable);
         herald.sender().send(topic, "order-paid", "k", "after-return");
-        await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("order-paid:after-return"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("order-paid:after-return"));
     }
 }

@@ -395,7 +395,7 @@ class GrpcIngestIT extends ServerTest {
         });
         ask.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         ask.onCompleted();
-        assertThat(listed.get(5, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
+        assertThat(listed.get(30, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
                 .extracting(s -> s.getName()).contains("herald.v1.Ingest", "grpc.health.v1.Health");
     }
 }

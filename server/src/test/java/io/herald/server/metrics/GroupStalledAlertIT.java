@@ -65,7 +65,7 @@ class GroupStalledAlertIT extends ServerTest {
         herald.listen(Binding.direct(topic, "order-created").withGroup(group), String.class,
                 (Message<String> m) -> received.add(m.payload()));
         herald.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(group, topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening(group, topic));
 
         // and a Prometheus scraping the server every second, with the shipped rule in seconds
         try (Prometheus prometheus = Prometheus.start("""
@@ -86,7 +86,7 @@ class GroupStalledAlertIT extends ServerTest {
             // when messages flow and the consumer commits them, the server's own figures say so: no lag, a fresh commit
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 String payload = send(topic, key, sent);
-                await().atMost(Duration.ofSeconds(30)).until(() -> received.contains(payload));
+                await().atMost(Duration.ofSeconds(60)).until(() -> received.contains(payload));
                 JsonNode result = prometheus.query(lag);
                 assertThat(result.size()).as("%s scraped", lag).isEqualTo(1);
                 assertThat(value(result)).isZero();
@@ -105,7 +105,7 @@ class GroupStalledAlertIT extends ServerTest {
             long live = Duration.between(flowing, Instant.now()).toSeconds() + 1;
             assertThat(prometheus.query("ALERTS{alertname=\"" + ALERT + "\",group=\"" + group + "\"}[" + live + "s]"))
                     .as("pending or firing while the consumer ran").isEmpty();
-            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == sent.get());
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == sent.get());
 
             // when the group's only consumer stops and messages keep arriving
             herald.close();

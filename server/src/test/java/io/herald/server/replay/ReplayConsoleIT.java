@@ -157,7 +157,7 @@ class ReplayConsoleIT extends ServerTest {
         String location = mode == Mode.HTMX ? started.getHeader("HX-Location") : started.getRedirectedUrl();
         assertThat(location).contains("/replays/");
         long id = Long.parseLong(location.replaceAll(".*/replays/(\\d+).*", "$1"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("DONE"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("DONE"));
 
         MockHttpServletResponse job = page(mode, get("/replays/" + id), editor());
         shape(job.getContentAsString(), mode);
@@ -183,7 +183,7 @@ class ReplayConsoleIT extends ServerTest {
         ReplayIT.produce(s.topic(), "k", 60, base);
         long id = admin.post("/replays", Map.of("topic", s.topic(), "from", String.valueOf(base), "target", Map.of("group", s.groupA()),
                 "ratePerSecond", 5)).json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("RUNNING"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("RUNNING"));
         String running = page(Mode.PLAIN, get("/replays/" + id), editor()).getContentAsString();
         assertThat(running).contains("hx-trigger=\"every 1s\"").contains("Cancel replay");
 
@@ -209,7 +209,7 @@ class ReplayConsoleIT extends ServerTest {
         MockHttpServletResponse redrive = page(Mode.PLAIN, post("/dead-letters/redrive").with(csrf())
                 .param("binding", String.valueOf(binding)).param("records", meta.partition() + ":" + meta.offset()), editor());
         long id = Long.parseLong(redrive.getRedirectedUrl().replaceAll(".*/replays/(\\d+).*", "$1"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("DONE"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/replays/" + id).json().get("state").asString().equals("DONE"));
         assertThat(page(Mode.PLAIN, get("/replays/" + id), editor()).getContentAsString()).contains("dead-1").contains("COPIED");
         assertThat(ReplayIT.ids(ReplayFixtures.readAll(HeraldTopics.replay(s.groupA())))).containsExactly("dead-1");
     }

@@ -98,7 +98,7 @@ class ReplayIT extends ServerTest {
     }
 
     JsonNode awaitState(Api api, long id, String state) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api.get("/replays/" + id).json().get("state").asString().equals(state));
         return api.get("/replays/" + id).json();
     }
@@ -119,7 +119,7 @@ class ReplayIT extends ServerTest {
             t.start();
             consumers.add(t);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(s.groupA()).size() >= 30 && seen.get(s.groupB()).size() >= 30);
+        await().atMost(Duration.ofSeconds(60)).until(() -> seen.get(s.groupA()).size() >= 30 && seen.get(s.groupB()).size() >= 30);
 
         Map<String, Object> request = new HashMap<>(Map.of("topic", s.topic(), "from", Instant.ofEpochMilli(base + 10_000).toString(),
                 "to", Instant.ofEpochMilli(base + 20_000).toString(), "target", Map.of("group", s.groupA())));
@@ -158,7 +158,7 @@ class ReplayIT extends ServerTest {
         assertThat(ReplayFixtures.readAll(HeraldTopics.replay(s.groupB()))).isEmpty();
         assertThat(ReplayFixtures.readAll(s.topic())).hasSize(35);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(s.groupA()).size() >= 45 && seen.get(s.groupB()).size() >= 35);
+        await().atMost(Duration.ofSeconds(60)).until(() -> seen.get(s.groupA()).size() >= 45 && seen.get(s.groupB()).size() >= 35);
         stop.set(true);
         for (Thread t : consumers) {
             t.join(10_000);
@@ -233,7 +233,7 @@ class ReplayIT extends ServerTest {
         Api.Response started = admin.post("/replays", Map.of("topic", s.topic(), "from", String.valueOf(base),
                 "target", Map.of("group", s.groupA()), "ratePerSecond", 20));
         long id = started.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/replays/" + id).json().get("copied").asLong() >= 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/replays/" + id).json().get("copied").asLong() >= 5);
 
         Api.Response cancelled = admin.post("/replays/" + id + "/cancel", null);
         assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);

@@ -93,7 +93,7 @@ class ReplayResumeIT {
         try (ConfigurableApplicationContext first = server(db)) {
             Api api = api(first);
             id = startJob(api, name, n, 60);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
             copiedBefore = api.get("/replays/" + id).json().get("copied").asLong();
         }
         // the stopped server handed the job back with its progress
@@ -129,7 +129,7 @@ class ReplayResumeIT {
                 assertThat(api.get("/apps").status()).isEqualTo(200);
             });
             id = startJob(api, name, n, 60);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 40);
             copiedBefore = api.get("/replays/" + id).json().get("copied").asLong();
         } finally {
             victim.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-over, the lease is simply left behind
@@ -159,7 +159,7 @@ class ReplayResumeIT {
         try (ConfigurableApplicationContext a = server(db); ConfigurableApplicationContext b = server(db)) {
             Api api = api(a);
             long id = startJob(api, name, n, 80);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 30);
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("copied").asLong() >= 30);
             String owner = api.get("/replays/" + id).json().get("owner").asString();
             // the owner stalls (a long pause, a lost network): here its lease is handed to an instance that never
             // comes, so the owner finds at its next progress step that it lost the job and must stop

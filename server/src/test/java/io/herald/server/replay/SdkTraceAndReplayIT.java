@@ -83,7 +83,7 @@ class SdkTraceAndReplayIT extends ServerTest {
         Herald herald = sdk(app);
         herald.listen(Binding.fanout(app.topic()).withGroup(group), String.class, (Message<String> m) -> handled.add(m.id()));
         herald.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(group, app.topic()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening(group, app.topic()));
 
         // the trace path is up: a first message's trace is complete, however long the SDK's trace producer and the
         // server's ingester took to start
@@ -125,7 +125,7 @@ class SdkTraceAndReplayIT extends ServerTest {
             handled.add(m.id());
         });
         herald.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(group, app.topic()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening(group, app.topic()));
 
         SendResult sent = herald.sender().send(app.topic(), "order-created", "k", "{}");
         await().atMost(Duration.ofSeconds(60)).until(() -> kinds(sent.messageId()).contains("DEAD_LETTERED"));
@@ -144,7 +144,7 @@ class SdkTraceAndReplayIT extends ServerTest {
                 "all", true));
         assertThat(redrive.status()).as(redrive.toString()).isEqualTo(201);
         long job = redrive.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(sent.messageId()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains(sent.messageId()));
         await().atMost(Duration.ofSeconds(60)).until(() -> "HANDLED".equals(admin.get("/replays/" + job).json()
                 .at("/records/0/handling").asString()));
         await().atMost(Duration.ofSeconds(60)).until(() -> "HANDLED".equals(admin.get("/messages/" + sent.messageId() + "/trace")
@@ -165,7 +165,7 @@ class SdkTraceAndReplayIT extends ServerTest {
         herald.listen(Binding.fanout(app.topic()).withGroup(groupA), String.class, a::add);
         herald.listen(Binding.fanout(app.topic()).withGroup(groupB), String.class, b::add);
         herald.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(groupA, app.topic()) && herald.isListening(groupB, app.topic()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening(groupA, app.topic()) && herald.isListening(groupB, app.topic()));
 
         List<SendResult> sent = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -185,7 +185,7 @@ class SdkTraceAndReplayIT extends ServerTest {
         // both groups keep consuming new messages meanwhile
         SendResult during = herald.sender().send(app.topic(), "order-created", "k-new", "{\"n\":99}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> replayed(a).size() == window.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> replayed(a).size() == window.size());
         await().atMost(Duration.ofSeconds(60)).until(() -> ids(a).contains(during.messageId()) && ids(b).contains(during.messageId()));
         assertThat(replayed(a)).containsExactlyInAnyOrderElementsOf(window);
         assertThat(a.stream().filter(m -> m.header(HeraldHeaders.REPLAY_JOB) != null))
@@ -220,12 +220,12 @@ class SdkTraceAndReplayIT extends ServerTest {
         sdks.add(herald);
         herald.listen(Binding.fanout(app.topic()).withGroup(group), String.class, got::add);
         herald.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> herald.isListening(group, app.topic()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> herald.isListening(group, app.topic()));
         SendResult sent = herald.sender().send(app.topic(), "order-created", "k-replay", "{\"n\":1}");
         await().atMost(Duration.ofSeconds(60)).until(() -> ids(got).contains(sent.messageId()));
         // running: the group's replay consumer has joined and holds the replay topic's partitions
         try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()))) {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> kafka
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kafka
                     .describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
                     .anyMatch(m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(HeraldTopics.replay(group)))));
         }

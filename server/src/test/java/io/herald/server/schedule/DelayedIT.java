@@ -145,7 +145,7 @@ class DelayedIT extends ServerTest {
             header(r, HeraldHeaders.TARGET_TOPIC, topic);
             producer.send(r).get();
 
-            ConsumerRecord<byte[], byte[]> fired = await().atMost(Duration.ofSeconds(30))
+            ConsumerRecord<byte[], byte[]> fired = await().atMost(Duration.ofSeconds(60))
                     .until(() -> probe.matching(KafkaProbe.withId(id)), l -> !l.isEmpty()).get(0);
             assertThat(fired.timestamp()).isGreaterThanOrEqualTo(due);
             assertThat(new String(fired.key())).isEqualTo("key-1");

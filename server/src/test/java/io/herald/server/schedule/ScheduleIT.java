@@ -171,7 +171,7 @@ class ScheduleIT extends ServerTest {
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
             long id = created.json().get("id").asLong();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe.poll().size() >= 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() >= 8);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> probe.poll().size() == 8);
             Set<String> ids = new HashSet<>();
             probe.poll().forEach(r -> ids.add(KafkaProbe.header(r, "ce_id")));

@@ -132,7 +132,7 @@ class SpringTransactionCheckerIT extends ServerTest {
                 messageId -> TransactionState.UNKNOWN);
 
         // then: the check-back asks the app's TransactionChecker bean, which settles both
-        await().atMost(Duration.ofSeconds(30)).until(() -> state(committed.messageId()).equals("PUBLISHED")
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(committed.messageId()).equals("PUBLISHED")
                                                            && state(rolledBack.messageId()).equals("ROLLED_BACK"));
         assertThat(admin.get("/transactions/" + committed.messageId()).json().get("decidedBy").asString()).isEqualTo("check");
         await().atMost(Duration.ofSeconds(60)).until(() -> RECEIVED.contains(committed.messageId()));

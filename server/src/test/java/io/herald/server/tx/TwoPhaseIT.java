@@ -191,7 +191,7 @@ class TwoPhaseIT extends ServerTest {
                 return TransactionState.COMMIT;
             }).messageId());
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> state(id).equals("PUBLISHED")));
         // later decisions find the row decided and change nothing: each message is on the topic once, and stays so
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(PendingTransactions.idsOn(app.topic())).containsExactlyInAnyOrderElementsOf(ids));
@@ -229,7 +229,7 @@ class TwoPhaseIT extends ServerTest {
         String id = producer.sendTransactional(app.topic(), "order-created", null, "lost", messageId -> TransactionState.UNKNOWN)
                 .messageId();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("DISCARDED"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(id).equals("DISCARDED"));
         assertThat(admin.get("/transactions/" + id).json().get("checks").asInt()).isEqualTo(15);
         assertThat(meters.counter("herald.tx.discarded", "app", app.name()).count()).isEqualTo(1.0);
         String audit = admin.get("/audit?objectType=transaction&objectId=" + id).body();
@@ -266,7 +266,7 @@ class TwoPhaseIT extends ServerTest {
         String rollback = producer.sendTransactional(app.topic(), "order-created", "drop-me", "r", id -> TransactionState.UNKNOWN)
                 .messageId();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> state(commit).equals("PUBLISHED") && state(rollback).equals("ROLLED_BACK"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(commit).equals("PUBLISHED") && state(rollback).equals("ROLLED_BACK"));
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
         assertThat(PendingTransactions.idsOn(app.topic())).containsExactly(commit);
     }

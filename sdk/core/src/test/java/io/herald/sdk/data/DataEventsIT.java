@@ -108,7 +108,7 @@ class DataEventsIT {
         dao.findOrder("o-1");   // not intercepted
 
         // then
-        await().atMost(Duration.ofSeconds(30)).until(() -> listener.failedUpdates.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> listener.failedUpdates.size() == 1);
         assertThat(listener.inserted).containsExactly(new Order("o-1", 10));
         assertThat(listener.updated).containsExactly(new Order("o-1", 12));
         DataEvent failed = listener.failedUpdates.get(0);
@@ -193,7 +193,7 @@ class DataEventsIT {
         assertThatThrownBy(() -> dao.deleteOrder("locked")).hasMessage("order is locked");
 
         // then: before, then the outcome, in call order on the one partition
-        await().atMost(Duration.ofSeconds(30)).until(() -> listener.seen.size() == 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> listener.seen.size() == 5);
         assertThat(listener.seen).containsExactly("insertOrder:o-1", "beforeDeleteOrder:o-1", "deleteOrder:o-1",
                 "beforeDeleteOrder:locked", "deleteOrder_X:locked");
         assertThat(ranWhen).containsExactly("o-1", "locked");

@@ -106,7 +106,7 @@ class LiveConfigIT {
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(60)).until(received::isEmpty);
 
         controlPlane.updateBinding(b.id(), old -> withPaused(old, false));
-        await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("while paused"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("while paused"));
     }
 
     private static BindingConfig withPushedByServer(BindingConfig b, boolean pushed) {
@@ -172,10 +172,10 @@ class LiveConfigIT {
         BindingConfig b = controlPlane.binding("inventory", topic);
         controlPlane.updateBinding(b.id(), old -> withPattern(old, "REGEX", "added|counted"));
         // the SDK polls again within its retry back-off (at most 15 s by default) once the control plane is back
-        await().atMost(Duration.ofSeconds(30)).until(() -> second.configVersion() == controlPlane.version());
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.configVersion() == controlPlane.version());
         assertThat(second.isControlPlaneReachable()).isTrue();
         second.sender().send(topic, "counted", null, "after return");
-        await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("counted"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.contains("counted"));
         assertThat(Files.readString(cache.resolve("inventory-config.json"))).contains("added|counted");
     }
 }

@@ -90,7 +90,7 @@ class ReplayIT {
         }
 
         // then: A receives the pay-succ again, with its id, as a message of the original topic; B nothing more
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.size() == 2);
         Message<String> again = a.get(1);
         assertThat(again.payload()).isEqualTo("again");
         assertThat(again.id()).isEqualTo(replayedId);

@@ -150,7 +150,7 @@ class TracingIT {
         for (int i = 0; i < 200; i++) {
             sends.add(herald.sender().sendAsync(topic, "pay-succ", "order-" + i, "paid"));
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
         await().atMost(Duration.ofSeconds(60)).until(() -> received.size() == 200);
 

@@ -193,7 +193,7 @@ class OutboxIT {
             int seq = i;
             tx.executeWithoutResult(s -> (seq % 2 == 0 ? first : second).send(topic, "step", "k" + (seq % 7), String.valueOf(seq)));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.pending() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.pending() == 0);
         List<ConsumerRecord<byte[], byte[]>> got = records(topic, n, Duration.ofSeconds(1));
         assertThat(got).hasSize(n);
         Map<String, Integer> last = new HashMap<>();
@@ -217,7 +217,7 @@ class OutboxIT {
                     expected.add(outbox.send(topic, "step", "k" + (i % 13), String.valueOf(i)));
                 }
             });
-            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() < 15_000); // the relay is past the open row's id
+            await().atMost(Duration.ofSeconds(60)).until(() -> outbox.pending() < 15_000); // the relay is past the open row's id
 
             // when: it commits while the relay is still busy with the others
             slow.commit();

@@ -195,7 +195,7 @@ class DataEventsJpaIT {
             assertThat(orders.findAll()).extracting(ShopOrder::getId).containsExactly(run + "-2");
             List<String> mine = List.of("save:" + run + "-1:10:10", "save:" + run + "-2:20:20", "save_X:" + run + "-3:-5",
                     "deleteById:" + run + "-1");
-            await().atMost(Duration.ofSeconds(30)).until(() -> events.seen.stream().filter(s -> s.contains(run)).count() == 4);
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.seen.stream().filter(s -> s.contains(run)).count() == 4);
             assertThat(events.seen.stream().filter(s -> s.contains(run)).toList()).containsExactlyElementsOf(mine);
             DataEvent failed = events.failed.stream().filter(e -> e.args().get(0).get("id").asText().startsWith(run)).findFirst()
                     .orElseThrow();
