@@ -10,7 +10,10 @@ import java.lang.annotation.Target;
  * Marks a listener. On a method, that method receives the messages; on a class, its method named
  * {@code onMessage} does. The listener method takes one parameter: the payload as a POJO (read
  * from JSON), {@code String}, {@code byte[]}, or a {@link Message Message&lt;T&gt;} for the
- * payload plus id, type, key, headers, partition, offset and timestamps.
+ * payload plus id, type, key, headers, partition, offset and timestamps. It returns {@code void}, or
+ * {@code boolean} / {@code Boolean} as KiteQ's {@code OnMessage(msg) bool}: {@code false} means "not
+ * consumed", retried under the binding's back-off and delivery limit like a thrown exception and
+ * finally dead-lettered with reason {@code rejected}.
  *
  * <pre>{@code
  * @Listen(topic = "trade", type = "pay-succ", group = "billing")

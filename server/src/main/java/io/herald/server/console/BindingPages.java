@@ -90,11 +90,12 @@ class BindingPages {
     @GetMapping("/preview")
     String preview(@ModelAttribute("form") BindingForm form, BindingResult ignored, Caller caller,
                    HttpServletRequest request, Model model) {
+        // the role first, for the fragment too: only who may create a binding runs its pattern here
+        caller.requireWrite();
         model.addAttribute("preview", preview(form.getTopic(), form.getKind(), form.getTypePattern()));
         if (Views.htmx(request)) {
             return "fragments/bindings :: preview";
         }
-        caller.requireWrite();
         return createForm(request, model, form, FormErrors.none(), caller, "create");
     }
 

@@ -37,6 +37,9 @@ public final class BindingDispatcher implements RecordProcessor {
     static final String REASON_NON_RETRYABLE = "non-retryable";
     static final String REASON_EXPIRED = "expired";
     static final String REASON_UNREADABLE = "unreadable";
+    /** The listener answered {@code false}: it did not consume the message. */
+    static final String REASON_REJECTED = "rejected";
+    private static final String NOT_CONSUMED = "listener returned false: not consumed";
 
     private final String group;
     private final String topic;
@@ -277,52 +280,58 @@ public final class BindingDispatcher implements RecordProcessor {
             // Sends made by the handler continue this message's trace.
             TraceContext.Scope scope = trace != null && trace.traceparentHeader != null
                     ? TraceContext.withHeader(trace.traceparentHeader) : null;
+            Throwable failure = null;
             try {
-                invoker.invoke(payload, message);
-                long nanos = System.nanoTime() - start;
-                meters.handled(nanos);
-                if (trace != null && trace.sampled) {
-                    timepoint(trace, Timepoint.HANDLED, record, type, attempt, nanos / 1_000_000, null);
+                if (invoker.invoke(payload, message)) {
+                    long nanos = System.nanoTime() - start;
+                    meters.handled(nanos);
+                    if (trace != null && trace.sampled) {
+                        timepoint(trace, Timepoint.HANDLED, record, type, attempt, nanos / 1_000_000, null);
+                    }
+                    return;
                 }
-                return;
-            } catch (Throwable failure) {
+            } catch (Throwable thrown) {
                 if (context.isStopping()) {
                     // Interrupted by shutdown: leave it uncommitted, another consumer gets it again.
                     throw new AbortDeliveryException("stopping while handling " + record.topic() + "-"
                                                       + record.partition() + "@" + record.offset());
                 }
-                if (failure instanceof Error error && !(failure instanceof AssertionError)) {
+                if (thrown instanceof Error error && !(thrown instanceof AssertionError)) {
                     throw error;
                 }
-                meters.failed();
-                if (trace != null) {
-                    timepoint(trace, Timepoint.FAILED, record, type, attempt, (System.nanoTime() - start) / 1_000_000,
-                            error(failure));
-                }
-                EffectiveBinding current = endpoint.effective() != null ? endpoint.effective() : binding;
-                boolean nonRetryable = failure instanceof NonRetryableHeraldException;
-                if (nonRetryable || attempt >= current.deliveryLimit()) {
-                    log.warn("Listener {} failed on {}-{}@{} (attempt {}), dead-lettering to {}: {}", invoker,
-                            record.topic(), record.partition(), record.offset(), attempt, current.deadLetterTopic(),
-                            failure.toString());
-                    deadLetter(current, record, nonRetryable ? REASON_NON_RETRYABLE : REASON_EXHAUSTED, failure,
-                            attempt, meters, context, trace, type);
-                    return;
-                }
-                long wait = current.backoffFor(attempt);
-                log.debug("Listener {} failed on {}-{}@{} (attempt {}), retrying in {} ms", invoker, record.topic(),
-                        record.partition(), record.offset(), attempt, wait, failure);
-                meters.retried();
-                if (trace != null) {
-                    timepoint(trace, Timepoint.RETRIED, record, type, attempt + 1, wait, error(failure));
-                }
-                if (!context.awaitBackoff(wait)) {
-                    throw new AbortDeliveryException("stopping during back-off");
-                }
+                failure = thrown;
             } finally {
                 if (scope != null) {
                     scope.close();
                 }
+            }
+            // Thrown, or answered false ("not consumed", KiteQ's OnMessage bool): retried alike.
+            boolean rejected = failure == null;
+            String error = rejected ? NOT_CONSUMED : error(failure);
+            meters.failed();
+            if (trace != null) {
+                timepoint(trace, Timepoint.FAILED, record, type, attempt, (System.nanoTime() - start) / 1_000_000, error);
+            }
+            EffectiveBinding current = endpoint.effective() != null ? endpoint.effective() : binding;
+            boolean nonRetryable = failure instanceof NonRetryableHeraldException;
+            if (nonRetryable || attempt >= current.deliveryLimit()) {
+                log.warn("Listener {} {} {}-{}@{} (attempt {}), dead-lettering to {}{}", invoker,
+                        rejected ? "did not consume" : "failed on", record.topic(), record.partition(), record.offset(),
+                        attempt, current.deadLetterTopic(), rejected ? "" : ": " + failure);
+                deadLetter(current, record, nonRetryable ? REASON_NON_RETRYABLE : rejected ? REASON_REJECTED : REASON_EXHAUSTED,
+                        failure, attempt, meters, context, trace, type);
+                return;
+            }
+            long wait = current.backoffFor(attempt);
+            log.debug("Listener {} {} {}-{}@{} (attempt {}), retrying in {} ms", invoker,
+                    rejected ? "did not consume" : "failed on", record.topic(), record.partition(), record.offset(), attempt,
+                    wait, failure);
+            meters.retried();
+            if (trace != null) {
+                timepoint(trace, Timepoint.RETRIED, record, type, attempt + 1, wait, error);
+            }
+            if (!context.awaitBackoff(wait)) {
+                throw new AbortDeliveryException("stopping during back-off");
             }
         }
     }

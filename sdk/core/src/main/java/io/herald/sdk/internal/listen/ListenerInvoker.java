@@ -30,8 +30,14 @@ public abstract class ListenerInvoker {
     /** Whether the listener takes a {@link Message} (else only the payload). */
     abstract boolean wantsMessage();
 
-    /** Calls the listener with the payload or the message; throws what the listener threw. */
-    abstract void invoke(Object payload, DeliveredMessage<Object> message) throws Exception;
+    /**
+     * Calls the listener with the payload or the message; throws what the listener threw.
+     *
+     * @return whether the listener consumed the message: {@code false} only when a listener method
+     *         declared to return {@code boolean} / {@code Boolean} answered {@code false} (KiteQ's
+     *         {@code OnMessage(msg) bool}); void methods and handlers consume by returning
+     */
+    abstract boolean invoke(Object payload, DeliveredMessage<Object> message) throws Exception;
 
     @Override
     public String toString() {
@@ -46,8 +52,9 @@ public abstract class ListenerInvoker {
                 return true;
             }
 
-            void invoke(Object payload, DeliveredMessage<Object> message) throws Exception {
+            boolean invoke(Object payload, DeliveredMessage<Object> message) throws Exception {
                 h.onMessage(message);
+                return true;
             }
         };
     }
@@ -69,14 +76,17 @@ public abstract class ListenerInvoker {
             }
         }
         String description = bean.getClass().getName() + "." + method.getName();
+        // boolean onMessage(..): false means "not consumed", retried and finally dead-lettered as rejected
+        boolean answers = method.getReturnType() == boolean.class || method.getReturnType() == Boolean.class;
         return new ListenerInvoker(codec.readerFor(payloadType), description) {
             boolean wantsMessage() {
                 return message;
             }
 
-            void invoke(Object payload, DeliveredMessage<Object> msg) throws Exception {
+            boolean invoke(Object payload, DeliveredMessage<Object> msg) throws Exception {
                 try {
-                    method.invoke(bean, message ? msg : payload);
+                    Object result = method.invoke(bean, message ? msg : payload);
+                    return !answers || !Boolean.FALSE.equals(result);
                 } catch (InvocationTargetException e) {
                     if (e.getCause() instanceof Exception ex) {
                         throw ex;
