@@ -101,9 +101,9 @@ public final class Herald implements AutoCloseable {
         this.transport = b.transport != null ? b.transport : new KafkaTransport(config, instanceId);
         this.sender = new DefaultMessageSender(transport, () -> catalog, codec, metrics, app,
                 config.getBoolean(PRODUCER_VALIDATE), config.getString(PRODUCER_DEFAULT_TYPE),
-                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
+                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS));
         this.twoPhase = new TwoPhaseSender(transport, () -> catalog, codec, app, config.getBoolean(PRODUCER_VALIDATE),
-                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS) + 5_000);
+                config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS) + config.getLong(PRODUCER_MAX_BLOCK_MS));
         this.transactionChecker = b.transactionChecker;
         this.registry = new ListenerRegistry(transport, metrics, config, instanceId);
         this.tracer = tracer(b);

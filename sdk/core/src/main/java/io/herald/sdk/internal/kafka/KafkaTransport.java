@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -36,6 +37,13 @@ public final class KafkaTransport implements Transport {
     private final HeraldConfig config;
     private final KafkaProducer<byte[], byte[]> producer;
     private final long maxBlockMs;
+    private final long deliveryTimeoutMs;
+    /**
+     * Whether a record timed out since the last acknowledgement: the first timeout of an outage is
+     * logged, the others are not (one dead broker used to log a line per record), and the first
+     * acknowledgement after it says Kafka is back.
+     */
+    private final AtomicBoolean outage = new AtomicBoolean();
 
     public KafkaTransport(HeraldConfig config, String clientId) {
         this.config = config;
@@ -44,6 +52,7 @@ public final class KafkaTransport implements Transport {
                                             + "' (the Kafka transport needs it; or pass another transport)");
         }
         this.maxBlockMs = config.getLong(PRODUCER_MAX_BLOCK_MS);
+        this.deliveryTimeoutMs = config.getLong(PRODUCER_DELIVERY_TIMEOUT_MS);
         this.producer = new KafkaProducer<>(producerProperties(config, clientId), new ByteArraySerializer(),
                 new ByteArraySerializer());
     }
@@ -88,10 +97,13 @@ public final class KafkaTransport implements Transport {
     public void publish(OutgoingRecord record, PublishCallback callback) {
         ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(),
                 record.value(), new RecordHeaders(record.headers()));
+        KafkaCallback kc = new KafkaCallback(callback, record.topic(), record.timestamp());
         try {
-            producer.send(pr, new KafkaCallback(callback, record.topic(), record.timestamp()));
+            producer.send(pr, kc);
         } catch (RuntimeException e) {
-            callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), e));
+            callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), e, true));
+        } finally {
+            kc.inSend = false;
         }
     }
 
@@ -100,6 +112,12 @@ public final class KafkaTransport implements Transport {
         private final PublishCallback callback;
         private final String topic;
         private final long timestamp;
+        /**
+         * True while {@code producer.send} runs: a failure reported then comes from the wait for
+         * metadata or buffer space ({@code max.block.ms}); later ones from the record's expiry
+         * ({@code delivery.timeout.ms}). Only the calling thread reads it while it is true.
+         */
+        boolean inSend = true;
 
         KafkaCallback(PublishCallback callback, String topic, long timestamp) {
             this.callback = callback;
@@ -110,18 +128,30 @@ public final class KafkaTransport implements Transport {
         @Override
         public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
             if (error == null) {
+                if (outage.get() && outage.compareAndSet(true, false)) {
+                    log.info("Kafka acknowledges records again (topic {})", topic);
+                }
                 callback.onComplete(metadata.partition(), metadata.offset(), metadata.timestamp(), null);
             } else {
-                callback.onComplete(-1, -1, timestamp, translate(topic, error));
+                callback.onComplete(-1, -1, timestamp, translate(topic, error, inSend));
             }
         }
     }
 
-    private RuntimeException translate(String topic, Exception error) {
+    /** {@code duringSend}: the failure came while {@code producer.send} ran (so from max.block.ms). */
+    private RuntimeException translate(String topic, Exception error, boolean duringSend) {
         if (error instanceof TimeoutException) {
-            log.warn("Kafka unreachable or too slow for topic {}: {}", topic, error.getMessage());
-            return new BrokerUnavailableException("Kafka did not take or acknowledge the record for topic '" + topic
-                                                  + "' in time (max.block.ms=" + maxBlockMs + "): " + error.getMessage(), error);
+            String limit = duringSend ? BrokerUnavailableException.MAX_BLOCK : BrokerUnavailableException.DELIVERY_TIMEOUT;
+            String what = duringSend
+                    ? "Kafka did not take the record for topic '" + topic + "' within max.block.ms=" + maxBlockMs
+                      + " (" + PRODUCER_MAX_BLOCK_MS + "): no metadata or no buffer space"
+                    : "Kafka did not acknowledge the record for topic '" + topic + "' within delivery.timeout.ms="
+                      + deliveryTimeoutMs + " (" + PRODUCER_DELIVERY_TIMEOUT_MS + ")";
+            if (outage.compareAndSet(false, true)) {
+                log.warn("{}: {}; further records failing the same way are not logged until Kafka acknowledges one again",
+                        what, error.getMessage());
+            }
+            return new BrokerUnavailableException(what + ": " + error.getMessage(), error, null, limit);
         }
         if (error instanceof RetriableException) {
             return new SendFailedException("Kafka refused the record for topic '" + topic + "' (transient): "

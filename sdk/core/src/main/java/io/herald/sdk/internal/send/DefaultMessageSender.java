@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.sdk.DelayTooLongException;
 import io.herald.sdk.DelayedSendResult;
 import io.herald.sdk.MessageSender;
+import io.herald.sdk.RetryableHeraldException;
 import io.herald.sdk.SchemaViolationException;
 import io.herald.sdk.SendOptions;
 import io.herald.sdk.SendResult;
@@ -257,8 +258,17 @@ public final class DefaultMessageSender implements MessageSender {
                 complete(new SendResult(messageId, topic, partition, offset, Instant.ofEpochMilli(timestamp)));
             } else {
                 meters.error(error);
+                if (error instanceof RetryableHeraldException r && r.messageId() == null) {
+                    // the caller retries with this id (SendOptions.withMessageId): a record Kafka wrote
+                    // after all and its repeat then carry the same ce_id
+                    error = r.forMessage(messageId());
+                }
                 completeExceptionally(error);
             }
+        }
+
+        String messageId() {
+            return chosenId != null ? chosenId : new String(id, StandardCharsets.ISO_8859_1);
         }
 
         @Override
@@ -332,6 +342,6 @@ public final class DefaultMessageSender implements MessageSender {
     }
 
     private <R> R await(CompletableFuture<R> future) {
-        return Acks.await(future, blockingTimeoutMillis);
+        return Acks.await(future, blockingTimeoutMillis, future instanceof PendingSend p ? p.messageId() : null);
     }
 }
