@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 /**
  * Console users, for admins only (the security chain guards {@code /users/**}; the role is checked
  * here again): create with a role and the message-view permission, change role, permission,
- * password, or disable. Changes take effect at the user's next sign-in.
+ * password, or disable. A role, permission or enabled change applies to the user's live sessions at their next
+ * request (see the security package's ConsoleSessionCheck); a new password applies at the next sign-in.
  */
 @Controller
 @RequestMapping("/users")
@@ -140,7 +141,7 @@ class UserPages {
             }
             auditor.record(caller, "update", "console-user", username,
                     audited(username, before.role(), before.messageView(), before.enabled()), after);
-            return Views.redirect(request, response, "/users", "User " + username + " saved. Changes apply at the next sign-in.");
+            return Views.redirect(request, response, "/users", "User " + username + " saved. Role and status apply to their open sessions at once.");
         } catch (ValidationException e) {
             response.setStatus(422);
             form.setPassword(null);

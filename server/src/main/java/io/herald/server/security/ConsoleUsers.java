@@ -3,6 +3,7 @@ package io.herald.server.security;
 import java.io.PrintStream;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -32,19 +33,19 @@ public class ConsoleUsers implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String username) {
         List<UserDetails> users = jdbc.query("SELECT username, password_hash, role, message_view, enabled FROM console_user WHERE username = ?",
-                (rs, i) -> {
-                    var authorities = new java.util.ArrayList<SimpleGrantedAuthority>();
-                    authorities.add(new SimpleGrantedAuthority("ROLE_" + rs.getString(3)));
-                    if (rs.getBoolean(4)) {
-                        authorities.add(new SimpleGrantedAuthority(MESSAGE_VIEW));
-                    }
-                    return User.withUsername(rs.getString(1)).password(rs.getString(2)).authorities(authorities)
-                            .disabled(!rs.getBoolean(5)).build();
-                }, username);
+                (rs, i) -> User.withUsername(rs.getString(1)).password(rs.getString(2))
+                        .authorities(authorities(rs.getString(3), rs.getBoolean(4))).disabled(!rs.getBoolean(5)).build(),
+                username);
         if (users.isEmpty()) {
             throw new UsernameNotFoundException("No console user " + username);
         }
         return users.get(0);
+    }
+
+    /** The authorities of a role and the message-view permission: {@code ROLE_<role>} and {@link #MESSAGE_VIEW}. */
+    static List<GrantedAuthority> authorities(String role, boolean messageView) {
+        return messageView ? List.of(new SimpleGrantedAuthority("ROLE_" + role), new SimpleGrantedAuthority(MESSAGE_VIEW))
+                : List.of(new SimpleGrantedAuthority("ROLE_" + role));
     }
 
     /** A console user as the users page shows it: never the password hash. */

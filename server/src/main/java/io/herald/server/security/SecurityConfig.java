@@ -33,7 +33,7 @@ class SecurityConfig implements WebMvcConfigurer {
      */
     @Bean
     @Order(0)
-    SecurityFilterChain apiDocs(HttpSecurity http, ApiCallers callers) throws Exception {
+    SecurityFilterChain apiDocs(HttpSecurity http, ApiCallers callers, ConsoleUsers users) throws Exception {
         http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml")
                 .csrf(csrf -> csrf.disable())
                 // NEVER: reads a console session, never creates one
@@ -41,6 +41,7 @@ class SecurityConfig implements WebMvcConfigurer {
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
                 .addFilterBefore(new BearerTokenFilter(callers), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
                     res.setHeader("WWW-Authenticate", "Bearer");
@@ -74,7 +75,7 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(2)
-    SecurityFilterChain actuator(HttpSecurity http, ApiCallers callers, MetricsProperties metrics) throws Exception {
+    SecurityFilterChain actuator(HttpSecurity http, ApiCallers callers, MetricsProperties metrics, ConsoleUsers users) throws Exception {
         http.securityMatcher("/actuator/**")
                 .csrf(csrf -> csrf.disable())
                 // NEVER, not STATELESS: a signed-in console user's session is read (health then shows its
@@ -83,6 +84,7 @@ class SecurityConfig implements WebMvcConfigurer {
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
                 .addFilterBefore(new ActuatorTokenFilter(callers, metrics.token()), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
                 // health answers everyone, with details only for a signed-in user or a token
                 // (management.endpoint.health.show-details: when-authorized)
                 .authorizeHttpRequests(a -> {
@@ -107,9 +109,11 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(3)
-    SecurityFilterChain console(HttpSecurity http) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users) throws Exception {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
-        http.authorizeHttpRequests(a -> a
+        // a disabled or demoted user loses the session's rights on the next request, before it is authorized
+        http.addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/users/**").hasRole("ADMIN")
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
@@ -137,6 +141,15 @@ class SecurityConfig implements WebMvcConfigurer {
                             && ex instanceof org.springframework.security.web.csrf.CsrfException) {
                         res.setHeader("HX-Refresh", "true");
                         res.setStatus(403);
+                    } else if (req.getHeader("HX-Request") != null) {
+                        // a toast, as the console's own refusals show: Spring Boot's error page would answer
+                        // htmx's "Accept: */*" with JSON, swapped raw into the form
+                        res.setStatus(403);
+                        res.setHeader("HX-Retarget", "#toast");
+                        res.setHeader("HX-Reswap", "innerHTML");
+                        res.setContentType("text/html;charset=UTF-8");
+                        res.getWriter().write("<div class=\"alert error\" role=\"alert\"><strong>Not allowed</strong>"
+                                + "<div>Your role does not allow this action. Reload the page to see what you may do.</div></div>");
                     } else {
                         new org.springframework.security.web.access.AccessDeniedHandlerImpl().handle(req, res, ex);
                     }

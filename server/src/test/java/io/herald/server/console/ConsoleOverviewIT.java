@@ -123,7 +123,7 @@ class ConsoleOverviewIT extends ConsoleTestSupport {
     void adminCannotLockThemselvesOut(Mode mode) throws Exception {
         String name = unique("boss");
         users.create(name, "long-enough-secret", "ADMIN", true);
-        var self = user(name).authorities(new SimpleGrantedAuthority("ROLE_ADMIN"));
+        var self = io.herald.server.support.MockConsoleUsers.signedIn(name, "ADMIN", true);
 
         String body = mvc.perform(mode.apply(post("/users/" + name)).with(self).with(csrf())
                         .param("role", "VIEWER").param("enabled", "true").param("_enabled", "on"))

@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 
 import io.herald.server.support.Api;
+import io.herald.server.support.MockConsoleUsers;
 import io.herald.server.support.ServerTest;
 import java.util.List;
 import java.util.Map;
@@ -49,19 +50,19 @@ abstract class ConsoleTestSupport extends ServerTest {
     }
 
     static RequestPostProcessor adminUser() {
-        return user("admin").authorities(new SimpleGrantedAuthority("ROLE_ADMIN"), new SimpleGrantedAuthority("MESSAGE_VIEW"));
+        return MockConsoleUsers.signedIn("admin", "ADMIN", true);
     }
 
     static RequestPostProcessor editor() {
-        return user("editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR"), new SimpleGrantedAuthority("MESSAGE_VIEW"));
+        return MockConsoleUsers.signedIn("editor", "EDITOR", true);
     }
 
     static RequestPostProcessor editorWithoutMessageView() {
-        return user("blind-editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR"));
+        return MockConsoleUsers.signedIn("blind-editor", "EDITOR", false);
     }
 
     static RequestPostProcessor viewer() {
-        return user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER"));
+        return MockConsoleUsers.signedIn("viewer", "VIEWER", false);
     }
 
     String newApp() {

@@ -60,11 +60,11 @@ class ReplayConsoleIT extends ServerTest {
     }
 
     static RequestPostProcessor editor() {
-        return user("editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR"), new SimpleGrantedAuthority("MESSAGE_VIEW"));
+        return io.herald.server.support.MockConsoleUsers.signedIn("editor", "EDITOR", true);
     }
 
     static RequestPostProcessor blindViewer() {
-        return user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER"));
+        return io.herald.server.support.MockConsoleUsers.signedIn("viewer", "VIEWER", false);
     }
 
     private MockHttpServletResponse page(Mode mode, MockHttpServletRequestBuilder b, RequestPostProcessor who) throws Exception {

@@ -7,6 +7,7 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import io.herald.server.support.MockConsoleUsers;
 import io.herald.server.support.ServerTest;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class SchedulePagesIT extends ServerTest {
         if (htmx) {
             request.header("HX-Request", "true");
         }
-        MvcResult r = mvc.perform(request.with(user("editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR")))).andReturn();
+        MvcResult r = mvc.perform(request.with(MockConsoleUsers.signedIn("editor", "EDITOR", false))).andReturn();
         assertThat(r.getResponse().getStatus()).isEqualTo(200);
         return r.getResponse().getContentAsString();
     }
@@ -87,7 +88,7 @@ class SchedulePagesIT extends ServerTest {
     @Test
     void viewerMayLookButNotPause() throws Exception {
         MvcResult r = mvc.perform(post("/schedules/" + id + "/pause").with(csrf())
-                .with(user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER")))).andReturn();
+                .with(MockConsoleUsers.signedIn("viewer", "VIEWER", false))).andReturn();
         assertThat(r.getResponse().getStatus()).isEqualTo(403);
     }
 
@@ -96,7 +97,7 @@ class SchedulePagesIT extends ServerTest {
             request.header("HX-Request", "true");
         }
         fields.forEach(request::param);
-        return mvc.perform(request.with(csrf()).with(user("editor").authorities(new SimpleGrantedAuthority("ROLE_EDITOR")))).andReturn();
+        return mvc.perform(request.with(csrf()).with(MockConsoleUsers.signedIn("editor", "EDITOR", false))).andReturn();
     }
 
     private Map<String, String> fields(String scheduleName) {
@@ -182,7 +183,7 @@ class SchedulePagesIT extends ServerTest {
 
     @Test
     void viewerGetsNoScheduleForm() throws Exception {
-        MvcResult r = mvc.perform(get("/schedules/new").with(user("viewer").authorities(new SimpleGrantedAuthority("ROLE_VIEWER"))))
+        MvcResult r = mvc.perform(get("/schedules/new").with(MockConsoleUsers.signedIn("viewer", "VIEWER", false)))
                 .andReturn();
         assertThat(r.getResponse().getStatus()).isEqualTo(403);
     }
