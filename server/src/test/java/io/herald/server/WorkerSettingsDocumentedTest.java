@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.server.dispatch.DispatchProperties;
 import io.herald.server.grpc.GrpcProperties;
 import io.herald.server.ingest.IngestProperties;
+import io.herald.server.push.PushProperties;
 import io.herald.server.schedule.ScheduleProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,8 @@ import org.yaml.snakeyaml.Yaml;
 class WorkerSettingsDocumentedTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class})
+    @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
+            PushProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;

@@ -62,7 +62,8 @@ import static io.herald.sdk.HeraldSettings.*;
  * control plane, waits up to {@code herald.control-plane.startup-timeout-ms} for the current
  * snapshot, starts the listeners and then follows the control plane live (long-poll, heartbeat).
  * The control plane being down never stops sending or listening. {@link #close()} stops
- * polling, lets in-flight handlers finish, commits and closes. Sending works as soon as the
+ * polling, lets in-flight handlers finish, commits, deregisters the instance from the control
+ * plane (so the console no longer counts it as online) and closes. Sending works as soon as the
  * client is built.
  */
 public final class Herald implements AutoCloseable {
@@ -290,7 +291,10 @@ public final class Herald implements AutoCloseable {
         return this;
     }
 
-    /** Graceful stop: listeners finish in-flight messages and commit, buffered sends are flushed. Idempotent. */
+    /**
+     * Graceful stop: listeners finish in-flight messages and commit, the instance leaves the control
+     * plane's registry (at most 5 s more when the control plane is slow), buffered sends are flushed. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -303,6 +307,8 @@ public final class Herald implements AutoCloseable {
             checks.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
         }
         registry.close(Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS)));
+        // the listeners have stopped: leave the control plane's registry now rather than turn stale later
+        agent.deregister();
         tracer.close(Duration.ofSeconds(5));
         if (ownsTransport) {
             transport.close();

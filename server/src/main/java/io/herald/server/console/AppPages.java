@@ -78,7 +78,7 @@ class AppPages {
         model.addAttribute("keys", apps.keys(caller, name));
         model.addAttribute("topics", topics.summaries(null, name, Paging.of(0, 100)));
         model.addAttribute("bindings", bindings.list(caller, name, null, null));
-        model.addAttribute("instances", stats.instances(name));
+        model.addAttribute("instances", stats.instanceSummary(name));
         return Views.of(request, "apps/detail", "fragments/apps :: detail");
     }
 

@@ -1,6 +1,7 @@
 package io.herald.server.console;
 
 import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.push.ClientInstances;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,15 +17,41 @@ import org.springframework.stereotype.Component;
 @Component
 class ConsoleStats {
 
-    /** An instance not seen for this long is stale. */
-    static final Duration STALE_AFTER = Duration.ofSeconds(60);
-
     private final JdbcTemplate jdbc;
     private final ConfigVersions versions;
+    private final ClientInstances clientInstances;
 
-    ConsoleStats(JdbcTemplate jdbc, ConfigVersions versions) {
+    ConsoleStats(JdbcTemplate jdbc, ConfigVersions versions, ClientInstances clientInstances) {
         this.jdbc = jdbc;
         this.versions = versions;
+        this.clientInstances = clientInstances;
+    }
+
+    /** Which instances a list shows: online ones by default. */
+    enum InstanceFilter {
+        ONLINE, STALE, ALL;
+
+        /** The filter a request parameter names; online when absent or unknown. */
+        static InstanceFilter of(String status) {
+            if (status == null) {
+                return ONLINE;
+            }
+            for (InstanceFilter f : values()) {
+                if (f.name().equalsIgnoreCase(status.strip())) {
+                    return f;
+                }
+            }
+            return ONLINE;
+        }
+
+        String param() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** An instance without heartbeat for this long is stale ({@code herald.push.stale-after}). */
+    Duration staleAfter() {
+        return clientInstances.staleAfter();
     }
 
     record Counts(long apps, long topics, long bindings, long pausedBindings, long processors, long users) {
@@ -63,28 +90,32 @@ class ConsoleStats {
         return versions.current();
     }
 
-    /** Instances of one app, or of every app when {@code app} is null; newest first. */
-    List<Instance> instances(String app) {
+    /** Instances of one app, or of every app when {@code app} is null, that pass the filter; newest first. */
+    List<Instance> instances(String app, InstanceFilter filter) {
         long latest = versions.current();
-        Instant staleBefore = Instant.now().minus(STALE_AFTER);
+        Instant staleBefore = Instant.now().minus(staleAfter());
+        Timestamp before = Timestamp.from(staleBefore);
         return jdbc.query("SELECT a.name, c.instance_id, c.host, c.sdk_version, c.applied_version, c.first_seen, c.last_seen"
                         + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (?::text IS NULL OR a.name = ?)"
+                        + " AND (?::text = 'ALL' OR (?::text = 'ONLINE') = (c.last_seen >= ?))"
                         + " ORDER BY a.name, c.last_seen DESC, c.instance_id LIMIT 2000",
                 (rs, i) -> {
                     Instant lastSeen = rs.getTimestamp(7).toInstant();
                     long applied = rs.getLong(5);
                     return new Instance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), applied,
                             rs.getTimestamp(6).toInstant(), lastSeen, lastSeen.isBefore(staleBefore), applied >= latest);
-                }, app, app);
+                }, app, app, filter.name(), filter.name(), before);
     }
 
-    InstanceSummary instanceSummary() {
+    /** Online and stale instances, of one app or of every app when {@code app} is null. */
+    InstanceSummary instanceSummary(String app) {
         long latest = versions.current();
-        Timestamp staleBefore = Timestamp.from(Instant.now().minus(STALE_AFTER));
-        return jdbc.queryForObject("SELECT count(*) FILTER (WHERE last_seen >= ?),"
-                        + " count(*) FILTER (WHERE last_seen >= ? AND applied_version >= ?),"
-                        + " count(*) FILTER (WHERE last_seen < ?) FROM client_instance",
+        Timestamp staleBefore = Timestamp.from(Instant.now().minus(staleAfter()));
+        return jdbc.queryForObject("SELECT count(*) FILTER (WHERE c.last_seen >= ?),"
+                        + " count(*) FILTER (WHERE c.last_seen >= ? AND c.applied_version >= ?),"
+                        + " count(*) FILTER (WHERE c.last_seen < ?)"
+                        + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (?::text IS NULL OR a.name = ?)",
                 (rs, i) -> new InstanceSummary(rs.getLong(1), rs.getLong(2), rs.getLong(3), latest),
-                staleBefore, staleBefore, latest, staleBefore);
+                staleBefore, staleBefore, latest, staleBefore, app, app);
     }
 }

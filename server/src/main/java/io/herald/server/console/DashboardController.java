@@ -21,7 +21,8 @@ class DashboardController {
     @GetMapping("/")
     String dashboard(HttpServletRequest request, Model model) {
         model.addAttribute("counts", stats.counts());
-        model.addAttribute("instances", stats.instanceSummary());
+        model.addAttribute("instances", stats.instanceSummary(null));
+        model.addAttribute("staleAfterMillis", stats.staleAfter().toMillis());
         return Views.of(request, "dashboard/index", "fragments/dashboard :: index");
     }
 

@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** SDK instances seen by heartbeat: per app or all; stale ones (no heartbeat for 60 s) marked. */
+/**
+ * SDK instances seen by heartbeat, per app or all: online ones by default; {@code ?status=stale} shows
+ * those without heartbeat for {@code herald.push.stale-after}, {@code ?status=all} both.
+ */
 @Controller
 class InstancePages {
 
@@ -22,25 +25,30 @@ class InstancePages {
     }
 
     @GetMapping("/instances")
-    String all(@RequestParam(required = false) String app, Caller caller, HttpServletRequest request, Model model) {
+    String all(@RequestParam(required = false) String app, @RequestParam(required = false) String status, Caller caller,
+               HttpServletRequest request, Model model) {
         String a = TopicPages.blankToNull(app);
         if (a != null) {
             apps.get(caller, a);
         }
-        return render(a, request, model);
+        return render(a, status, request, model);
     }
 
     @GetMapping("/apps/{name}/instances")
-    String ofApp(@PathVariable String name, Caller caller, HttpServletRequest request, Model model) {
+    String ofApp(@PathVariable String name, @RequestParam(required = false) String status, Caller caller,
+                 HttpServletRequest request, Model model) {
         apps.get(caller, name);
-        return render(name, request, model);
+        return render(name, status, request, model);
     }
 
-    private String render(String app, HttpServletRequest request, Model model) {
+    private String render(String app, String status, HttpServletRequest request, Model model) {
+        ConsoleStats.InstanceFilter filter = ConsoleStats.InstanceFilter.of(status);
         model.addAttribute("app", app);
-        model.addAttribute("instances", stats.instances(app));
+        model.addAttribute("status", filter.param());
+        model.addAttribute("instances", stats.instances(app, filter));
+        model.addAttribute("summary", stats.instanceSummary(app));
         model.addAttribute("latest", stats.latestVersion());
-        model.addAttribute("staleSeconds", ConsoleStats.STALE_AFTER.getSeconds());
+        model.addAttribute("staleAfterMillis", stats.staleAfter().toMillis());
         return Views.of(request, "instances/list", "fragments/instances :: list");
     }
 }

@@ -86,8 +86,24 @@ public class ClientInstances {
         return without;
     }
 
+    /** How long an instance may go without heartbeat before it is stale ({@code herald.push.stale-after}). */
+    public Duration staleAfter() {
+        return props.staleAfter();
+    }
+
+    /**
+     * Removes one instance (its SDK closed).
+     *
+     * @return whether it was registered
+     */
+    boolean deregister(String app, String instanceId) {
+        return jdbc.update("DELETE FROM client_instance c USING app a WHERE a.id = c.app_id AND a.name = ? AND c.instance_id = ?",
+                app, instanceId) > 0;
+    }
+
     /** Forgets instances silent for longer than {@code age}. */
     public int forget(Duration age) {
-        return jdbc.update("DELETE FROM client_instance WHERE last_seen < now() - make_interval(secs => ?)", age.toSeconds());
+        return jdbc.update("DELETE FROM client_instance WHERE last_seen < now() - make_interval(secs => ?)",
+                age.toMillis() / 1000.0);
     }
 }

@@ -2,14 +2,19 @@ package io.herald.server.push;
 
 import io.herald.sdk.wire.ConfigSnapshot;
 import io.herald.sdk.wire.Heartbeat;
+import io.herald.server.audit.Auditor;
 import io.herald.server.catalog.AppService;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,14 +29,18 @@ import org.springframework.web.context.request.async.DeferredResult;
 @RequestMapping("/api/v1")
 class PushController {
 
+    private static final Logger log = LoggerFactory.getLogger(PushController.class);
+
     private final ConfigPush push;
     private final ClientInstances instances;
     private final AppService apps;
+    private final Auditor auditor;
 
-    PushController(ConfigPush push, ClientInstances instances, AppService apps) {
+    PushController(ConfigPush push, ClientInstances instances, AppService apps, Auditor auditor) {
         this.push = push;
         this.instances = instances;
         this.apps = apps;
+        this.auditor = auditor;
     }
 
     /** SDK long-poll: 200 with the snapshot once the version is newer than {@code since}, else 304 after the hold time. */
@@ -60,6 +69,25 @@ class PushController {
     List<ClientInstances.Instance> instances(Caller caller, @PathVariable String app) {
         requireFor(caller, app);
         return instances.list(app);
+    }
+
+    /**
+     * An SDK instance leaves the registry: its {@code close()} calls this, so a closed client is not
+     * counted as online until {@code herald.push.stale-after} passes. The app's own SDK doing so is
+     * routine (logged, like its heartbeats not audited); anyone else removing it is audited.
+     */
+    @DeleteMapping("/apps/{app}/instances/{instanceId}")
+    ResponseEntity<Void> deregister(Caller caller, @PathVariable String app, @PathVariable String instanceId) {
+        requireFor(caller, app);
+        caller.requireWrite();
+        if (!instances.deregister(app, instanceId)) {
+            throw new NotFoundException("Instance", instanceId, "instanceId");
+        }
+        log.info("SDK instance {} of app {} deregistered by {}", instanceId, app, caller.name());
+        if (!app.equals(caller.app())) {
+            auditor.record(caller, "delete", "instance", app + "/" + instanceId, Map.of("app", app, "instanceId", instanceId), null);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     private void requireFor(Caller caller, String app) {

@@ -54,8 +54,13 @@ class ConsoleOverviewIT extends ConsoleTestSupport {
         jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
                 appId, "old-1", "host-<b>", "0.0.9", 0, Timestamp.from(Instant.now().minusSeconds(600)));
 
-        String page = mvc.perform(mode.apply(get("/apps/" + app + "/instances")).with(viewer())).andExpect(status().isOk())
+        String online = mvc.perform(mode.apply(get("/apps/" + app + "/instances")).with(viewer())).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
+        assertShape(online, mode);
+        assertThat(online).contains("fresh-1").doesNotContain("old-1");
+
+        String page = mvc.perform(mode.apply(get("/apps/" + app + "/instances")).param("status", "all").with(viewer()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
         assertShape(page, mode);
         assertThat(page).contains("fresh-1").contains("old-1").contains(">stale<").contains(">online<").contains(">behind<");

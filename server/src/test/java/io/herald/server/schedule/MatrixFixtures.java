@@ -25,6 +25,14 @@ public final class MatrixFixtures {
         return id;
     }
 
+    /** An SDK instance of the app that has just sent its heartbeat; returns its id. */
+    public static String instance(String app) {
+        String id = "mx-" + UUID.randomUUID();
+        update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version)"
+                + " SELECT id, ?, 'h', '1', 0 FROM app WHERE name = ?", id, app);
+        return id;
+    }
+
     /** A paused hourly schedule of the app publishing type t1 to the topic; returns its id. */
     public static long schedule(String app, String topic) {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO schedule (app_id, name, cron, topic,"

@@ -50,6 +50,8 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/apps/{app}/keys", Needs.OWNER, f -> "/apps/" + f.appA() + "/keys", f -> null);
         row("DELETE", "/api/v1/apps/{app}/keys/{id}", Needs.OWNER, f -> "/apps/" + f.appA() + "/keys/" + f.keyIdA(), f -> null);
         row("GET", "/api/v1/apps/{app}/instances", Needs.OWNER, f -> "/apps/" + f.appA() + "/instances", f -> null);
+        row("DELETE", "/api/v1/apps/{app}/instances/{instanceId}", Needs.OWNER,
+                f -> "/apps/" + f.appA() + "/instances/" + io.herald.server.schedule.MatrixFixtures.instance(f.appA()), f -> null);
         row("GET", "/api/v1/apps/{app}/asyncapi", Needs.OWNER, f -> "/apps/" + f.appA() + "/asyncapi", f -> null);
         row("GET", "/api/v1/asyncapi", Needs.ANY, f -> "/asyncapi", f -> null);
         row("POST", "/api/v1/topics", Needs.OWNER, f -> "/topics",

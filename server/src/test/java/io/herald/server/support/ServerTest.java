@@ -15,6 +15,8 @@ public abstract class ServerTest {
 
     public static final String ADMIN_TOKEN = "it-admin-token-0123456789";
     public static final String ADMIN_PASSWORD = "it-admin-password";
+    /** The shared server's {@code herald.push.stale-after}. */
+    public static final int STALE_AFTER_SECONDS = 45;
 
     /** The shared server's gRPC port: a free one, as the default 9090 may be taken on a developer's machine. */
     protected static final int GRPC_PORT = unusedPort();
@@ -34,6 +36,8 @@ public abstract class ServerTest {
         registry.add("herald.security.admin-token", () -> ADMIN_TOKEN);
         registry.add("herald.security.admin-password", () -> ADMIN_PASSWORD);
         registry.add("herald.push.long-poll-timeout", () -> "3s");
+        // not the 60 s default, so a console test can tell the setting from a hard-coded minute
+        registry.add("herald.push.stale-after", () -> STALE_AFTER_SECONDS + "s");
         registry.add("herald.metrics.catalog-refresh", () -> "1s");
         registry.add("herald.metrics.lag-refresh", () -> "1s");
         registry.add("herald.grpc.port", () -> GRPC_PORT);

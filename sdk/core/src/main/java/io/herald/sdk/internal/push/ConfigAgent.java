@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
+    /** Bounds what close() waits for the control plane: a heartbeat under way, then the deregistration. */
+    private static final Duration DEREGISTER_TIMEOUT = Duration.ofSeconds(5);
 
     private final ControlPlaneClient client;
     private final SnapshotCache cache;
@@ -292,6 +294,10 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops polling and heartbeats. A heartbeat already on its way is let finish (bounded), so it cannot
+     * reach the control plane after {@link #deregister()} and register the instance again.
+     */
     @Override
     public void close() {
         running = false;
@@ -299,7 +305,15 @@ public final class ConfigAgent implements AutoCloseable {
             wakeLock.notifyAll();
         }
         if (heartbeats != null) {
-            heartbeats.shutdownNow();
+            heartbeats.shutdown();
+            try {
+                if (!heartbeats.awaitTermination(DEREGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    heartbeats.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                heartbeats.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
         if (pollThread != null) {
             pollThread.interrupt();
@@ -308,6 +322,27 @@ public final class ConfigAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Leaves the control plane's instance registry (after {@link #close()}), so the console stops
+     * counting this instance as online at once. Unreachable: logged; the control plane then forgets
+     * the instance after {@code herald.push.forget-after}.
+     */
+    public void deregister() {
+        if (client == null || pollThread == null) {
+            return;
+        }
+        try {
+            if (client.deregister(instanceId, DEREGISTER_TIMEOUT)) {
+                log.info("Instance {} deregistered from the control plane", instanceId);
+            } else {
+                log.debug("Instance {} was not registered with the control plane", instanceId);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Instance {} could not deregister ({}); the control plane shows it as stale until it forgets it",
+                    instanceId, e.getMessage());
         }
     }
 }

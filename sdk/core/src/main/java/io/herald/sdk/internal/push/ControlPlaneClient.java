@@ -81,6 +81,26 @@ public final class ControlPlaneClient {
     }
 
     /**
+     * Removes this instance from the control plane's registry ({@code DELETE /apps/{app}/instances/{id}}).
+     *
+     * @return false when the control plane did not know it (never heartbeated, or forgotten already)
+     * @throws ControlPlaneException when it cannot be reached or answers another error
+     */
+    public boolean deregister(String instanceId, Duration timeout) {
+        HttpRequest request = request("/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/instances/" + URLEncoder.encode(instanceId, StandardCharsets.UTF_8).replace("+", "%20"))
+                .timeout(timeout).DELETE().build();
+        HttpResponse<byte[]> response = send(request);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw failure("DELETE instance", response);
+        }
+        return true;
+    }
+
+    /**
      * Registers a binding declared in code; an existing one (409) is fine: the control plane's settings win.
      * A 409 on the group itself means another app owns that consumer group.
      */
