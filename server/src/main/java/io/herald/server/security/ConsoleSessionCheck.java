@@ -50,10 +50,21 @@ final class ConsoleSessionCheck extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        if (auth instanceof UsernamePasswordAuthenticationToken && auth.isAuthenticated()) {
+        if (auth instanceof UsernamePasswordAuthenticationToken && auth.isAuthenticated() && fromSession(auth, request)) {
             check(auth, request, response);
         }
         chain.doFilter(request, response);
+    }
+
+    /** Only a console sign-in kept in the session is re-read; a token's caller (actuator, API) has no user row. */
+    private static boolean fromSession(Authentication auth, HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return false;
+        }
+        Object kept = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        return kept instanceof SecurityContext context && context.getAuthentication() != null
+                && auth.getName().equals(context.getAuthentication().getName());
     }
 
     private void check(Authentication auth, HttpServletRequest request, HttpServletResponse response) {
