@@ -26,6 +26,8 @@ public class ApiKeyCache {
     private static final int QUERY_CHUNK = 1_000;
 
     private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
+    /** Keys the catalog refused (revoked, their app deleted, never issued) at their last check, so an outage does not let them in. */
+    private final Map<String, Boolean> refused = new ConcurrentHashMap<>();
     private final ApiKeyRepository keys;
 
     ApiKeyCache(ApiKeyRepository keys) {
@@ -57,6 +59,11 @@ public class ApiKeyCache {
         return c == null ? Optional.empty() : Optional.of(c.app());
     }
 
+    /** Whether the catalog refused this key when it was last asked (it still is refused while PostgreSQL is down). */
+    public boolean refusedWhileDown(String apiKey) {
+        return apiKey == null || !apiKey.startsWith(AppService.KEY_PREFIX) || refused.containsKey(Secrets.sha256(apiKey));
+    }
+
     /** Checks every key held against the catalog: still active ones are fresh again, the others forgotten. */
     @org.springframework.scheduling.annotation.Scheduled(fixedDelay = REVALIDATE_MILLIS, initialDelay = REVALIDATE_MILLIS)
     void revalidate() {
@@ -80,7 +87,9 @@ public class ApiKeyCache {
         held.forEach((hash, was) -> {
             String app = active.get(hash);
             if (app == null) {
-                byHash.remove(hash, was);
+                if (byHash.remove(hash, was)) {
+                    refuse(hash);
+                }
             } else {
                 // only entries nobody changed meanwhile: a key forgotten while the query ran stays forgotten
                 byHash.replace(hash, was, new Cached(app, asOf));
@@ -93,13 +102,28 @@ public class ApiKeyCache {
             byHash.clear();
         }
         byHash.put(hash, new Cached(app, System.nanoTime()));
+        refused.remove(hash);
     }
 
     void forget(String hash) {
         byHash.remove(hash);
+        refuse(hash);
     }
 
     void forgetApp(String app) {
-        byHash.values().removeIf(c -> c.app().equals(app));
+        byHash.entrySet().removeIf(e -> {
+            if (e.getValue().app().equals(app)) {
+                refuse(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void refuse(String hash) {
+        if (refused.size() > MAX_KEYS) {
+            refused.clear();
+        }
+        refused.put(hash, Boolean.TRUE);
     }
 }

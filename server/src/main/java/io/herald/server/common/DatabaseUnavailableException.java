@@ -55,6 +55,14 @@ public class DatabaseUnavailableException extends HeraldException {
     /** Set on a console request answered with the "database unavailable" page, for the error page to tell. */
     public static final String REQUEST_ATTRIBUTE = DatabaseUnavailableException.class.getName();
 
+    /**
+     * The level a retrying worker logs its failure at: DEBUG when it is a database outage (the
+     * database probe logs that once, when it starts and when it ends), else WARN.
+     */
+    public static org.slf4j.event.Level logLevel(Throwable e) {
+        return in(e).isPresent() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN;
+    }
+
     /** What a caller is told. */
     public static final String DETAIL = "PostgreSQL cannot be reached; nothing was read or changed. Try again in a moment.";
 

@@ -43,6 +43,8 @@ public class DatabaseProbe implements SmartLifecycle {
     private volatile long downSinceNanos;
     private volatile ScheduledExecutorService executor;
     private Connection connection;
+    /** The pool's own minimum of idle connections while the outage has it at 0, else -1. */
+    private int minimumIdle = -1;
 
     DatabaseProbe(DatabaseProperties props, DataSource dataSource, MeterRegistry meters) {
         this.props = props;
@@ -96,7 +98,7 @@ public class DatabaseProbe implements SmartLifecycle {
             if (!up) {
                 long ms = (System.nanoTime() - downSinceNanos) / 1_000_000;
                 up = true;
-                evictPool();
+                refillPool();
                 log.info("PostgreSQL answers again after {} ms: database-backed requests are served again", ms);
             }
         } else if (up) {
@@ -104,7 +106,7 @@ public class DatabaseProbe implements SmartLifecycle {
             downSinceNanos = System.nanoTime();
             up = false;
             outages.increment();
-            evictPool();
+            drainPool();
             log.warn("PostgreSQL does not answer ({}): database-backed requests are answered 503 and readiness is DOWN "
                     + "until it does; HTTP ingestion goes on with the API keys and topics already known", failure);
         } else {
@@ -143,15 +145,42 @@ public class DatabaseProbe implements SmartLifecycle {
         }
     }
 
-    /** Connections opened before the outage are closed when idle, so that none is handed out broken afterwards. */
-    private void evictPool() {
+    /**
+     * The pool's connections (broken now) are closed, and the pool stops opening new ones while the
+     * outage lasts: Hikari retries with a back-off of up to 5 s, which would keep the first requests
+     * after the outage waiting for a connection nobody tries to open.
+     */
+    private void drainPool() {
         try {
             HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+            if (minimumIdle < 0) {
+                minimumIdle = hikari.getMinimumIdle();
+            }
+            hikari.setMinimumIdle(0);
             if (hikari.getHikariPoolMXBean() != null) {
                 hikari.getHikariPoolMXBean().softEvictConnections();
             }
         } catch (SQLException | RuntimeException e) {
-            log.debug("Could not evict the pool's connections: {}", e.toString());
+            log.debug("Could not drain the pool: {}", e.toString());
+        }
+    }
+
+    /** The pool fills again at once: connections kept from before the outage are replaced, one is opened now. */
+    private void refillPool() {
+        try {
+            HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+            if (minimumIdle >= 0) {
+                hikari.setMinimumIdle(minimumIdle);
+                minimumIdle = -1;
+            }
+            if (hikari.getHikariPoolMXBean() != null) {
+                hikari.getHikariPoolMXBean().softEvictConnections();
+            }
+            try (Connection c = hikari.getConnection()) {
+                c.isValid(1);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Could not refill the pool: {}", e.toString());
         }
     }
 

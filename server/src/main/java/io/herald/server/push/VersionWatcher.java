@@ -91,7 +91,7 @@ class VersionWatcher {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    log.warn("Config change listener lost its database connection ({}); reconnecting", e.getMessage());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Config change listener lost its database connection ({}); reconnecting", e.getMessage());
                     sleepQuietly(1000);
                 }
             }

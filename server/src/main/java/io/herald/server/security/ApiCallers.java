@@ -58,7 +58,8 @@ public class ApiCallers {
     /**
      * The key looked up in the catalog; while PostgreSQL cannot be reached, a key the cache still
      * holds (kept up to date with the catalog, revocations included, until the outage began) is
-     * taken, so that HTTP ingestion goes on. Any other key cannot be checked: the outage is thrown.
+     * taken, so that HTTP ingestion goes on, and a key it refused (revoked, say) stays refused. Any
+     * other key cannot be checked: the outage is thrown.
      */
     private Optional<String> checked(String token) {
         try {
@@ -66,6 +67,9 @@ public class ApiCallers {
         } catch (RuntimeException e) {
             if (DatabaseUnavailableException.in(e).isEmpty()) {
                 throw e;
+            }
+            if (keyCache.refusedWhileDown(token)) {
+                return Optional.empty();
             }
             Optional<String> known = keyCache.rememberedWhileDown(token);
             if (known.isEmpty()) {

@@ -1,7 +1,10 @@
 package io.herald.server.security;
 
 import io.herald.server.common.DatabaseUnavailableException;
+import io.herald.server.database.DatabaseProbe;
 import io.herald.server.metrics.MetricsProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -110,8 +113,19 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(3)
-    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users, DatabaseProbe database) throws Exception {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
+        // while PostgreSQL is known to be down a sign-in cannot be checked: say so at once (the failure handler
+        // below says it too when the outage is found by the sign-in itself)
+        http.addFilterBefore((req, res, chain) -> {
+            HttpServletRequest request = (HttpServletRequest) req;
+            if (!database.up() && "POST".equals(request.getMethod())
+                    && request.getRequestURI().equals(request.getContextPath() + "/login")) {
+                ((HttpServletResponse) res).sendRedirect(request.getContextPath() + "/login?unavailable");
+            } else {
+                chain.doFilter(req, res);
+            }
+        }, org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter.class);
         // a disabled or demoted user loses the session's rights on the next request, before it is authorized
         http.addFilterBefore(new ConsoleSessionCheck(users, false), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
