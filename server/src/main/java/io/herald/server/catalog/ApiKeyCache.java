@@ -8,13 +8,21 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
- * Valid API keys remembered for {@link #TTL_NANOS} by their hash, so that busy callers (SDK polls,
- * HTTP ingestion) cost neither a database read nor a transaction per request. A plain component,
- * not a transactional proxy: looking a key up here costs a hash and a map read. Revoking a key or
- * deleting its app forgets it at once on this instance; every {@link #REVALIDATE_MILLIS} the keys
- * held are checked against the catalog in one query (a key revoked through another instance is
- * forgotten, the others stay fresh), so while PostgreSQL is down the keys held are the catalog's
- * as it was just before ({@link #rememberedWhileDown}): ingestion goes on, revocations hold.
+ * Valid API keys remembered by their hash, so that busy callers (SDK polls, HTTP ingestion) cost
+ * neither a database read nor a transaction per request. A plain component, not a transactional
+ * proxy: looking a key up here costs a hash and a map read.
+ *
+ * <p>An entry is trusted only while the config version it was read at is still the newest this
+ * instance has heard ({@link HeardVersion}) and the change listener is connected, and for at most
+ * {@link #TTL_NANOS}. Revoking a key, rotating keys or deleting an app bumps the version, so every
+ * instance stops trusting its entries as soon as it hears the change (milliseconds after the
+ * commit), and the instance that made the change has heard it before its API call returns.
+ *
+ * <p>While PostgreSQL is down (nothing can be read, so nothing is trusted the usual way), a key is
+ * taken when its entry was read at the newest version heard before the outage ({@link
+ * #rememberedWhileDown}): no key change had committed since, so HTTP ingestion goes on with the keys
+ * in use and a revoked key stays refused ({@link #refusedWhileDown}). After a change, the entries
+ * held are read again in one query ({@link #revalidate}), so that rarely used keys are current too.
  */
 @Component
 public class ApiKeyCache {
@@ -22,58 +30,71 @@ public class ApiKeyCache {
     static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_KEYS = 10_000;
 
-    static final long REVALIDATE_MILLIS = 5_000;
+    static final long REVALIDATE_MILLIS = 1_000;
     private static final int QUERY_CHUNK = 1_000;
 
     private final Map<String, Cached> byHash = new ConcurrentHashMap<>();
-    /** Keys the catalog refused (revoked, their app deleted, never issued) at their last check, so an outage does not let them in. */
+    /** Keys the catalog refused (revoked, their app deleted, never issued): they never become valid again. */
     private final Map<String, Boolean> refused = new ConcurrentHashMap<>();
+    private final HeardVersion heard;
     private final ApiKeyRepository keys;
 
-    ApiKeyCache(ApiKeyRepository keys) {
+    ApiKeyCache(HeardVersion heard, ApiKeyRepository keys) {
+        this.heard = heard;
         this.keys = keys;
     }
 
-    private record Cached(String app, long at) {
+    private record Cached(String app, long version, long at) {
     }
 
-    /** The app of a key remembered and still fresh, else empty (then ask {@link AppService#authenticate}). */
+    /** The app of a key remembered and still trusted, else empty (then ask {@link AppService#authenticate}). */
     public Optional<String> remembered(String apiKey) {
         if (apiKey == null || !apiKey.startsWith(AppService.KEY_PREFIX)) {
             return Optional.empty();
         }
         Cached c = byHash.get(Secrets.sha256(apiKey));
-        return c != null && System.nanoTime() - c.at() < TTL_NANOS ? Optional.of(c.app()) : Optional.empty();
+        if (c == null || !heard.listening() || c.version() != heard.version() || System.nanoTime() - c.at() >= TTL_NANOS) {
+            return Optional.empty();
+        }
+        return Optional.of(c.app());
     }
 
     /**
-     * The app of a key held however long ago it was confirmed: only for when the catalog cannot be
-     * asked (PostgreSQL is down). What is held was checked against the catalog every
-     * {@link #REVALIDATE_MILLIS} until the outage, so a revoked key is not among it.
+     * The app of a key read at the newest config version this instance heard, however long ago: only
+     * for when the catalog cannot be asked (PostgreSQL is down). Every key change bumps the version,
+     * so none had committed since the entry was read.
      */
     public Optional<String> rememberedWhileDown(String apiKey) {
         if (apiKey == null || !apiKey.startsWith(AppService.KEY_PREFIX)) {
             return Optional.empty();
         }
         Cached c = byHash.get(Secrets.sha256(apiKey));
-        return c == null ? Optional.empty() : Optional.of(c.app());
+        return c == null || c.version() != heard.version() ? Optional.empty() : Optional.of(c.app());
     }
 
-    /** Whether the catalog refused this key when it was last asked (it still is refused while PostgreSQL is down). */
+    /** Whether the catalog refused this key when it was asked (it stays refused while PostgreSQL is down). */
     public boolean refusedWhileDown(String apiKey) {
         return apiKey == null || !apiKey.startsWith(AppService.KEY_PREFIX) || refused.containsKey(Secrets.sha256(apiKey));
     }
 
-    /** Checks every key held against the catalog: still active ones are fresh again, the others forgotten. */
+    /** Reads again, in one query, the keys held that were read at an older version than the newest heard. */
     @org.springframework.scheduling.annotation.Scheduled(fixedDelay = REVALIDATE_MILLIS, initialDelay = REVALIDATE_MILLIS)
     void revalidate() {
-        Map<String, Cached> held = Map.copyOf(byHash);
-        if (held.isEmpty()) {
+        long version = heard.version();
+        if (!heard.listening()) {
             return;
         }
-        long asOf = System.nanoTime();
+        Map<String, Cached> stale = new java.util.HashMap<>();
+        byHash.forEach((hash, c) -> {
+            if (c.version() != version) {
+                stale.put(hash, c);
+            }
+        });
+        if (stale.isEmpty()) {
+            return;
+        }
         Map<String, String> active = new java.util.HashMap<>();
-        java.util.List<String> hashes = java.util.List.copyOf(held.keySet());
+        java.util.List<String> hashes = java.util.List.copyOf(stale.keySet());
         try {
             for (int i = 0; i < hashes.size(); i += QUERY_CHUNK) {
                 for (Object[] row : keys.findActiveApps(hashes.subList(i, Math.min(hashes.size(), i + QUERY_CHUNK)))) {
@@ -81,10 +102,11 @@ public class ApiKeyCache {
                 }
             }
         } catch (RuntimeException e) {
-            // PostgreSQL is down (or busy): what is held stays as it was confirmed last
+            // PostgreSQL is down or busy: the entries stay as they are, trusted only as before
             return;
         }
-        held.forEach((hash, was) -> {
+        long now = System.nanoTime();
+        stale.forEach((hash, was) -> {
             String app = active.get(hash);
             if (app == null) {
                 if (byHash.remove(hash, was)) {
@@ -92,16 +114,20 @@ public class ApiKeyCache {
                 }
             } else {
                 // only entries nobody changed meanwhile: a key forgotten while the query ran stays forgotten
-                byHash.replace(hash, was, new Cached(app, asOf));
+                byHash.replace(hash, was, new Cached(app, version, now));
             }
         });
     }
 
-    void remember(String hash, String app) {
+    /**
+     * Remembers a key found valid by a read that started after this instance had heard {@code version}
+     * (the caller reads {@link HeardVersion#version()} first, then the key).
+     */
+    void remember(String hash, String app, long version) {
         if (byHash.size() > MAX_KEYS) {
             byHash.clear();
         }
-        byHash.put(hash, new Cached(app, System.nanoTime()));
+        byHash.put(hash, new Cached(app, version, System.nanoTime()));
         refused.remove(hash);
     }
 
