@@ -1,6 +1,5 @@
 package io.herald.server.security;
 
-import io.herald.server.common.DatabaseUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,15 +36,8 @@ final class ActuatorTokenFilter extends OncePerRequestFilter {
                 SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                         "metrics-token", "", List.of(new SimpleGrantedAuthority("ROLE_METRICS"))));
             } else {
-                try {
-                    callers.authenticate(authorization)
-                            .ifPresent(c -> SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(c)));
-                } catch (RuntimeException e) {
-                    // an app key that cannot be checked while PostgreSQL is down: health answers it as anyone else
-                    if (DatabaseUnavailableException.in(e).isEmpty()) {
-                        throw e;
-                    }
-                }
+                callers.authenticate(authorization)
+                        .ifPresent(c -> SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(c)));
             }
         }
         chain.doFilter(request, response);

@@ -1,6 +1,5 @@
 package io.herald.server.security;
 
-import io.herald.server.common.DatabaseUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,18 +34,10 @@ final class ConsoleSessionCheck extends OncePerRequestFilter {
     private static final List<String> STATIC = List.of("/css/", "/js/", "/webjars/", "/favicon.ico");
 
     private final ConsoleUsers users;
-    private final boolean anonymousWhileDatabaseDown;
     private final SecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
 
-    /**
-     * @param anonymousWhileDatabaseDown when the user cannot be re-read (PostgreSQL is down): {@code true}
-     *                                   lets the request go on as anonymous (health still answers, without
-     *                                   details), {@code false} fails it with the outage (the console's
-     *                                   "database unavailable" page)
-     */
-    ConsoleSessionCheck(ConsoleUsers users, boolean anonymousWhileDatabaseDown) {
+    ConsoleSessionCheck(ConsoleUsers users) {
         this.users = users;
-        this.anonymousWhileDatabaseDown = anonymousWhileDatabaseDown;
     }
 
     @Override
@@ -60,15 +51,7 @@ final class ConsoleSessionCheck extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth instanceof UsernamePasswordAuthenticationToken && auth.isAuthenticated() && fromSession(auth, request)) {
-            try {
-                check(auth, request, response);
-            } catch (RuntimeException e) {
-                if (!anonymousWhileDatabaseDown || DatabaseUnavailableException.in(e).isEmpty()) {
-                    throw e;
-                }
-                // for this request only: the session stays, its user could not be checked
-                SecurityContextHolder.clearContext();
-            }
+            check(auth, request, response);
         }
         chain.doFilter(request, response);
     }
