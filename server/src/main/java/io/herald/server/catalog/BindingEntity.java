@@ -57,6 +57,10 @@ class BindingEntity {
 
     int concurrency;
 
+    /** Messages per second per SDK instance; null = no limit. */
+    @Column(name = "rate_per_second")
+    Double ratePerSecond;
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt = Instant.now();
 
@@ -69,6 +73,6 @@ class BindingEntity {
 
     BindingView view() {
         return new BindingView(id, app.name, groupName, topic.name, kind, typePattern, deliveryLimit, backoffMs,
-                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, deadLetterTopic(), createdAt, updatedAt);
+                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, ratePerSecond, deadLetterTopic(), createdAt, updatedAt);
     }
 }

@@ -27,6 +27,7 @@ public class BindingService {
     public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
     private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
+    private static final double MAX_RATE_PER_SECOND = 1_000_000;
     private static final long MAX_EXPIRY_MS = Duration.ofDays(365).toMillis();
     static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
     /** As herald.replay.replay-topic-partitions and -retention default for the topics a replay job creates. */
@@ -53,7 +54,8 @@ public class BindingService {
     /** Create or change a binding; on update, null fields stay as they are and app, group, topic cannot change. */
     public record BindingRequest(String app, String group, String topic, String kind, String typePattern,
                                  Integer deliveryLimit, Long backoffMillis, Double backoffMultiplier,
-                                 Long backoffMaxMillis, Long expiryMillis, Boolean paused, Integer concurrency) {
+                                 Long backoffMaxMillis, Long expiryMillis, Boolean paused, Integer concurrency,
+                                 Double ratePerSecond) {
     }
 
     public BindingView create(Caller caller, BindingRequest r) {
@@ -92,6 +94,7 @@ public class BindingService {
         b.expiryMs = r.expiryMillis() == null || r.expiryMillis() == 0 ? null : r.expiryMillis();
         b.paused = Boolean.TRUE.equals(r.paused());
         b.concurrency = r.concurrency() != null ? r.concurrency() : 1;
+        b.ratePerSecond = r.ratePerSecond() == null || r.ratePerSecond() == 0 ? null : r.ratePerSecond();
         checkBackoffMax(b);
         bindings.saveAndFlush(b);
         // The SDK dead-letters into this topic; it must exist even where brokers do not auto-create topics.
@@ -193,6 +196,9 @@ public class BindingService {
         if (r.concurrency() != null) {
             b.concurrency = r.concurrency();
         }
+        if (r.ratePerSecond() != null) {
+            b.ratePerSecond = r.ratePerSecond() == 0 ? null : r.ratePerSecond();
+        }
         checkBackoffMax(b);
         b.updatedAt = Instant.now();
         bindings.saveAndFlush(b);
@@ -279,6 +285,11 @@ public class BindingService {
             CatalogRules.range(v, "expiryMillis", r.expiryMillis(), 1000, MAX_EXPIRY_MS);
         }
         CatalogRules.range(v, "concurrency", r.concurrency() == null ? null : r.concurrency().longValue(), 1, 256);
+        if (r.ratePerSecond() != null && (!Double.isFinite(r.ratePerSecond()) || r.ratePerSecond() < 0
+                || r.ratePerSecond() > MAX_RATE_PER_SECOND)) {
+            v.add("ratePerSecond", "must be between 0 (no limit) and " + (long) MAX_RATE_PER_SECOND
+                    + " messages per second, not " + r.ratePerSecond());
+        }
     }
 
     private static void checkBackoffMax(BindingEntity b) {

@@ -17,6 +17,7 @@ public class BindingForm {
     private Long backoffMaxMillis;
     private Long expiryMillis;
     private Integer concurrency;
+    private Double ratePerSecond;
     private boolean paused;
 
     public String getApp() { return app; }
@@ -41,6 +42,8 @@ public class BindingForm {
     public void setExpiryMillis(Long expiryMillis) { this.expiryMillis = expiryMillis; }
     public Integer getConcurrency() { return concurrency; }
     public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
+    public Double getRatePerSecond() { return ratePerSecond; }
+    public void setRatePerSecond(Double ratePerSecond) { this.ratePerSecond = ratePerSecond; }
     public boolean isPaused() { return paused; }
     public void setPaused(boolean paused) { this.paused = paused; }
 }

@@ -21,10 +21,21 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param pushedByServer    the binding has a push processor: the server's dispatcher consumes it as
  *                          this group and posts each message to an HTTP endpoint, so SDK instances
  *                          do not join the group for this topic (they would take partitions from it)
+ * @param ratePerSecond     messages per second each SDK instance hands to this group's listeners
+ *                          (KiteQ's watermark); 0 = no limit
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BindingConfig(long id, String group, String topic, String kind, String typePattern,
                             int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
                             Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
-                            boolean pushedByServer) {
+                            boolean pushedByServer, double ratePerSecond) {
+
+    /** A binding without a rate limit. */
+    public BindingConfig(long id, String group, String topic, String kind, String typePattern,
+                         int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
+                         Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
+                         boolean pushedByServer) {
+        this(id, group, topic, kind, typePattern, deliveryLimit, backoffMillis, backoffMultiplier, backoffMaxMillis,
+                expiryMillis, paused, concurrency, deadLetterTopic, pushedByServer, 0);
+    }
 }

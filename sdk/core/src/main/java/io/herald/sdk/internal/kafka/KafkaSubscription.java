@@ -38,10 +38,14 @@ import org.slf4j.LoggerFactory;
 final class KafkaSubscription implements Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSubscription.class);
+    /** The longest a rate-limited batch holds the poll loop before the rest is polled again. */
+    private static final long RATE_BATCH_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final SubscriptionSpec spec;
     private final List<Worker> workers = new ArrayList<>();
     private volatile boolean paused;
+    /** The binding's rate limit, shared by this subscription's consumers; null = none. */
+    private volatile RateLimiter limiter;
 
     KafkaSubscription(SubscriptionSpec spec, RecordProcessor processor, HeraldConfig config, Map<String, Object> props) {
         this.spec = spec;
@@ -70,6 +74,19 @@ final class KafkaSubscription implements Subscription {
     @Override
     public boolean isPaused() {
         return paused;
+    }
+
+    @Override
+    public void rateLimit(double perSecond) {
+        RateLimiter current = limiter;
+        if (perSecond <= 0) {
+            limiter = null;
+        } else if (current == null || current.perSecond() != perSecond) {
+            limiter = new RateLimiter(perSecond);
+        }
+        for (Worker w : workers) {
+            w.throttledUntil = 0;
+        }
     }
 
     @Override
@@ -117,6 +134,8 @@ final class KafkaSubscription implements Subscription {
         volatile long lag = -1;
         boolean consumerPaused;
         boolean dirty;
+        /** System.nanoTime() until which the rate limit holds every partition paused; 0 = not throttled. */
+        volatile long throttledUntil;
 
         Worker(KafkaConsumer<byte[], byte[]> consumer, RecordProcessor processor, Duration pollTimeout) {
             this.consumer = consumer;
@@ -171,7 +190,8 @@ final class KafkaSubscription implements Subscription {
         }
 
         private void applyPause() {
-            boolean want = paused;
+            long throttled = throttledUntil;
+            boolean want = paused || throttled != 0 && System.nanoTime() - throttled < 0;
             if (want != consumerPaused) {
                 if (want) {
                     consumer.pause(consumer.assignment());
@@ -183,12 +203,17 @@ final class KafkaSubscription implements Subscription {
         }
 
         private void process(ConsumerRecords<byte[], byte[]> records) {
+            long batchStart = System.nanoTime();
             for (TopicPartition tp : records.partitions()) {
                 List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
                 long next = -1;
                 try {
                     for (ConsumerRecord<byte[], byte[]> r : batch) {
                         if (!running) {
+                            break;
+                        }
+                        RateLimiter rate = limiter;
+                        if (rate != null && !permit(rate, batchStart)) {
                             break;
                         }
                         processor.process(new KafkaRecord(r), this);
@@ -215,6 +240,39 @@ final class KafkaSubscription implements Subscription {
                     return;
                 }
             }
+        }
+
+        /**
+         * Waits for the rate limit's next permit in this thread when it comes within one poll timeout
+         * and this batch has not run for {@link #RATE_BATCH_BUDGET_NANOS}; otherwise answers false, and
+         * the rest of the batch is read again by the next poll, with every partition paused meanwhile
+         * when the permit is further away. So a low rate never holds the poll loop anywhere near
+         * {@code max.poll.interval.ms}, and the group's membership and commits go on.
+         */
+        private boolean permit(RateLimiter rate, long batchStart) {
+            long wait;
+            while ((wait = rate.tryAcquire()) > 0) {
+                if (rate != limiter) {
+                    // changed live: the new limit (or none) decides
+                    RateLimiter now = limiter;
+                    if (now == null) {
+                        return true;
+                    }
+                    rate = now;
+                    continue;
+                }
+                if (wait > pollTimeout.toNanos()) {
+                    throttledUntil = System.nanoTime() + wait;
+                    return false;
+                }
+                if (System.nanoTime() + wait - batchStart > RATE_BATCH_BUDGET_NANOS) {
+                    return false;
+                }
+                if (!awaitBackoff(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void commitAsync() {

@@ -15,7 +15,8 @@ import static io.herald.sdk.HeraldSettings.*;
  */
 public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pattern regex, int deliveryLimit,
                                long backoffMillis, double backoffMultiplier, long backoffMaxMillis, Long expiryMillis,
-                               boolean paused, int concurrency, String deadLetterTopic, boolean fromControlPlane) {
+                               boolean paused, int concurrency, String deadLetterTopic, boolean fromControlPlane,
+                               double ratePerSecond) {
 
     public static String deadLetterTopic(String topic, String group) {
         return topic + "." + group + ".dlt";
@@ -29,7 +30,7 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 b.backoffMaxMillis() != null ? b.backoffMaxMillis() : config.getLong(CONSUMER_BACKOFF_MAX_MS),
                 b.expiryMillis(), false,
                 b.concurrency() != null ? b.concurrency() : config.getInt(CONSUMER_CONCURRENCY),
-                deadLetterTopic(b.topic(), group), false);
+                deadLetterTopic(b.topic(), group), false, 0);
     }
 
     public static EffectiveBinding fromControlPlane(BindingConfig c) {
@@ -40,7 +41,7 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 Math.max(c.backoffMillis(), c.backoffMaxMillis()), c.expiryMillis(), c.paused(),
                 Math.max(1, c.concurrency()),
                 c.deadLetterTopic() != null && !c.deadLetterTopic().isBlank() ? c.deadLetterTopic()
-                        : deadLetterTopic(c.topic(), c.group()), true);
+                        : deadLetterTopic(c.topic(), c.group()), true, Math.max(0, c.ratePerSecond()));
     }
 
     private static Pattern regex(BindingKind kind, String pattern) {

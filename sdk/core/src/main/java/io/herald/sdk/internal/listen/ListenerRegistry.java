@@ -65,6 +65,10 @@ public final class ListenerRegistry {
         Subscription subscription;
         int concurrency;
         boolean paused;
+        /** The rate limit the subscription applies; 0 = none. */
+        double rate;
+        /** A new subscription, whose rate limit is still to be set. */
+        boolean rateUnapplied;
 
         Container(BindingDispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -292,6 +296,7 @@ public final class ListenerRegistry {
                 log.info("{} {}/{}", paused ? "Paused" : "Resumed", key.group(), key.topic());
             }
             c.paused = paused;
+            applyRate(key, c, eps);
         }
         for (Key key : new ArrayList<>(containers.keySet())) {
             if (!active.containsKey(key)) {
@@ -341,11 +346,34 @@ public final class ListenerRegistry {
         }
     }
 
+    /**
+     * The strictest positive rate of the (group, topic)'s bindings, applied live; a subscription made
+     * anew (or the first) gets it before its first poll matters.
+     */
+    private void applyRate(Key key, Container c, List<Endpoint> eps) {
+        double rate = eps.stream().mapToDouble(e -> e.effective().ratePerSecond()).filter(r -> r > 0).min().orElse(0);
+        if (c.subscription == null) {
+            return;
+        }
+        if (rate != c.rate || c.rateUnapplied) {
+            try {
+                c.subscription.rateLimit(rate);
+                log.info("Rate limit of {}/{}: {}", key.group(), key.topic(), rate > 0 ? rate + " messages/s" : "none");
+            } catch (UnsupportedOperationException e) {
+                log.error("Rate limit of {}/{} ({} messages/s) cannot be applied: {}", key.group(), key.topic(), rate,
+                        e.getMessage());
+            }
+            c.rate = rate;
+            c.rateUnapplied = false;
+        }
+    }
+
     private void subscribe(Key key, Container c, int concurrency) {
         Subscription s = transport.subscribe(new SubscriptionSpec(key.group(), key.topic(), concurrency,
                 instanceId + "-" + key.group() + "-" + key.topic()), c.dispatcher);
         c.subscription = s;
         c.concurrency = concurrency;
+        c.rateUnapplied = true;
         metrics.lagGauge(key.topic(), key.group(), s, Subscription::lag);
         log.info("Listening on {} as group {} ({} thread(s))", key.topic(), key.group(), concurrency);
     }
