@@ -62,6 +62,7 @@ class ConsumerRateLimitIT extends ServerTest {
         sendAll(topic, 200);
         await().atMost(Duration.ofSeconds(60)).until(() -> handledAt.size() == 201);
         double seconds = (handledAt.get(200) - handledAt.get(1)) / 1e9;
+        System.out.printf("ConsumerRateLimitIT: 200 messages at 20/s took %.2f s%n", seconds);
         assertThat(seconds).as("200 messages at 20/s on one instance").isBetween(9.0, 11.0);
 
         // the next 200 start at 20/s; lifting the limit lets the rest through at once
@@ -73,6 +74,7 @@ class ConsumerRateLimitIT extends ServerTest {
         long liftedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> handledAt.size() == 401);
         double rest = (handledAt.get(400) - liftedAt) / 1e9;
+        System.out.printf("ConsumerRateLimitIT: the last 180 arrived %.2f s after the limit was lifted%n", rest);
         assertThat(rest).as("what was left, after the limit was lifted (at 20/s it would take %.1f s)",
                 (401 - 221) / 20.0).isLessThan(4.0);
 
