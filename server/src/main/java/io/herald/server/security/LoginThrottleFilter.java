@@ -1,5 +1,6 @@
 package io.herald.server.security;
 
+import io.herald.server.common.DatabaseUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +31,17 @@ class LoginThrottleFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<LoginThrottle.Refusal> refusal = throttle.check(request.getParameter("username"), request.getRemoteAddr());
+        Optional<LoginThrottle.Refusal> refusal;
+        try {
+            refusal = throttle.check(request.getParameter("username"), request.getRemoteAddr());
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailableException.in(e).isEmpty()) {
+                throw e;
+            }
+            // PostgreSQL is down: the password cannot be checked either, and the sign-in says so
+            chain.doFilter(request, response);
+            return;
+        }
         if (refusal.isEmpty()) {
             chain.doFilter(request, response);
             return;
