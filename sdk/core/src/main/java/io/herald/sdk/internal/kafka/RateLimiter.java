@@ -1,13 +1,15 @@
 package io.herald.sdk.internal.kafka;
 
 /**
- * Spaces permits evenly at a rate per second, shared by the consumers of one subscription: no burst
- * after an idle spell, so {@code n} records in a row take {@code (n - 1) / rate} seconds.
+ * Spaces permits evenly at a rate per second, shared by the consumers of one subscription, so
+ * {@code n} records in a row take {@code (n - 1) / rate} seconds; a late permit keeps the schedule
+ * (catching up at most a second's worth), an idle spell starts it anew.
  */
 final class RateLimiter {
 
     private final double perSecond;
     private final long intervalNanos;
+    private final long catchUpNanos;
     private long next = System.nanoTime();
 
     RateLimiter(double perSecond) {
@@ -16,6 +18,7 @@ final class RateLimiter {
         }
         this.perSecond = perSecond;
         this.intervalNanos = Math.max(1, (long) (1_000_000_000L / perSecond));
+        this.catchUpNanos = Math.max(intervalNanos, 1_000_000_000L);
     }
 
     double perSecond() {
@@ -26,9 +29,10 @@ final class RateLimiter {
     synchronized long tryAcquire() {
         long now = System.nanoTime();
         if (now - next >= 0) {
-            // a permit taken a little late keeps the schedule (the rate holds on a busy machine); one
-            // taken after an idle spell starts it anew (no burst)
-            next = now - next < intervalNanos ? next + intervalNanos : now + intervalNanos;
+            // a permit taken late keeps the schedule, so the rate holds on average over a second on a
+            // busy machine (or across the re-poll of a long batch); one taken after a longer idle spell
+            // starts it anew, so there is no burst beyond a second's worth
+            next = now - next < catchUpNanos ? next + intervalNanos : now + intervalNanos;
             return 0;
         }
         return next - now;
