@@ -86,7 +86,9 @@ final class GrpcStatuses {
                 && e.getCause() != null) {
             e = e.getCause();
         }
-        return e;
+        // PostgreSQL out of reach, however wrapped: UNAVAILABLE (retry), not INTERNAL
+        return e instanceof io.herald.server.common.HeraldException ? e
+                : io.herald.server.common.DatabaseUnavailableException.in(e).<Throwable>map(d -> d).orElse(e);
     }
 
     static StatusRuntimeException unauthenticated() {

@@ -1,7 +1,19 @@
 package io.herald.server.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+
+import io.cloudevents.v1.proto.CloudEvent;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.herald.proto.v1.IngestGrpc;
+import io.herald.proto.v1.PublishRequest;
+import io.herald.proto.v1.PublishResponse;
 
 import io.herald.server.ingest.Http;
 import io.herald.server.ingest.KafkaProbe;
@@ -26,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +64,7 @@ class DatabaseOutageIT {
     private static ConfigurableApplicationContext server;
     private static String base;
     private static Api admin;
+    private static int grpcPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,8 +73,11 @@ class DatabaseOutageIT {
         assertThat(hostPort.find()).as(direct).isTrue();
         proxy = new TcpProxy(hostPort.group(1), hostPort.group(2) == null ? 5432 : Integer.parseInt(hostPort.group(2)));
         String proxied = direct.substring(0, hostPort.start()) + "//127.0.0.1:" + proxy.port() + "/" + direct.substring(hostPort.end());
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            grpcPort = free.getLocalPort();
+        }
         server = TestServers.start(proxied, TestInfra.kafkaBootstrap(), TOKEN, "--herald.security.admin-password=" + PASSWORD,
-                "--herald.dispatch.enabled=false");
+                "--herald.dispatch.enabled=false", "--herald.grpc.port=" + grpcPort);
         base = "http://127.0.0.1:" + TestServers.port(server);
         admin = new Api(base + "/api/v1", TOKEN);
     }
@@ -154,6 +171,22 @@ class DatabaseOutageIT {
         String login = signInWhileDown();
         assertThat(login).contains("Database unavailable").doesNotContain("Wrong user name or password");
 
+        // gRPC ingestion too; a key that cannot be checked is UNAVAILABLE (retry), not INTERNAL
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            PublishResponse published = grpc(channel, key).publish(PublishRequest.newBuilder().setTopic(topic)
+                    .setEvent(CloudEvent.newBuilder().setSpecVersion("1.0").setId("grpc-during").setSource("/shop")
+                            .setType("order.created").setTextData("{}")).build());
+            assertThat(published.getId()).isEqualTo("grpc-during");
+            assertThatThrownBy(() -> grpc(channel, "hk_never-issued-0123456789abcdef").publish(PublishRequest.newBuilder()
+                    .setTopic(topic).setEvent(CloudEvent.newBuilder().setSpecVersion("1.0").setId("grpc-unknown").setSource("/shop")
+                            .setType("order.created").setTextData("{}")).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        } finally {
+            channel.shutdownNow();
+        }
+
         // HTTP ingestion with the known key goes on: every event answered 201 once Kafka has it; the revoked key stays refused
         assertThat(ingest(topic, revoked, "revoked-during").status()).isEqualTo(401);
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -207,6 +240,13 @@ class DatabaseOutageIT {
                         + " %d events sent during the outage in %d ms: %d answered 201, %d present in Kafka, %d duplicated;"
                         + " readiness UP %d ms and the API 200 %d ms after PostgreSQL was back%n",
                 outageMs, readinessMs, slowestApiMs, EVENTS, ingestMs, statuses.getOrDefault(201, 0), seen.size(), duplicates, recoveryMs, apiBackMs);
+    }
+
+    private static IngestGrpc.IngestBlockingStub grpc(ManagedChannel channel, String token) {
+        Metadata md = new Metadata();
+        md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return IngestGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static Http.Answer ingest(String topic, String key, String id) {

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Health answers everyone with its status, and its parts (broker counts, the disk's path, a failed
- * check's exception) only to a signed-in console user or a bearer token; with
+ * Health answers everyone with its status, and its parts (broker counts, free disk space, a failed
+ * check's reason) only to a signed-in console user or a bearer token; with
  * {@code herald.metrics.token} set, a Prometheus scrape needs that token (or the admin token).
  */
 class ActuatorAccessIT {
