@@ -177,6 +177,10 @@ public class ApiProblems {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (e instanceof ErrorResponse) {
+            // one of Spring MVC's own 4xx (a missing header, a failed method validation, …)
+            return framework(e, request);
+        }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "Herald could not complete the request; the server log has the details", null, request));

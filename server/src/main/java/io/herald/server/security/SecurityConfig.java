@@ -158,6 +158,32 @@ class SecurityConfig implements WebMvcConfigurer {
         return http.build();
     }
 
+    /**
+     * A request the firewall refuses (an encoded NUL, slash or dot segment in the path, a control
+     * character in a header or parameter) is answered 400 problem+json, not a bare 500 and a stack
+     * trace in the log.
+     */
+    @Bean
+    org.springframework.security.web.firewall.RequestRejectedHandler requestRejectedHandler() {
+        return (req, res, ex) -> {
+            org.slf4j.LoggerFactory.getLogger(SecurityConfig.class).debug("refused {} {}: {}", req.getMethod(),
+                    req.getRequestURI(), ex.getMessage());
+            ProblemResponses.write(req, res, 400, "Bad request",
+                    "The request was refused: its path, a parameter or a header holds characters Herald does not accept"
+                            + " (such as an encoded NUL, slash, backslash or dot segment)");
+        };
+    }
+
+    /** Spring Security's strict firewall, which also refuses NUL and other control characters in parameters. */
+    @Bean
+    org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+        org.springframework.security.web.firewall.StrictHttpFirewall firewall =
+                new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowedParameterValues(v -> v.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r'));
+        firewall.setAllowedParameterNames(n -> n.chars().noneMatch(c -> c < 0x20));
+        return firewall;
+    }
+
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new CallerResolver());
