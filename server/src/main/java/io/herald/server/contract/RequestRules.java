@@ -133,8 +133,10 @@ final class RequestRules {
         rule("ScheduleRequest", "misfirePolicy", false, null, null, 10, null, List.of("FIRE_ONCE", "SKIP"), null);
 
         rule("ProducerSettings", "app", false, null, null, 100, null, null, null);
-        rule("ProducerSettings", "checkProtocol", false, null, null, 10, null, List.of("KAFKA", "HTTP"), "KAFKA when absent");
-        rule("ProducerSettings", "checkAddress", false, null, null, MAX_ADDRESS, "^https?://.+", null, "Required with checkProtocol HTTP");
+        rule("ProducerSettings", "checkProtocol", false, null, null, 10, null, List.of("KAFKA", "HTTP", "GRPC"),
+                "KAFKA (the app's SDK instances answer) when absent; HTTP posts to checkAddress; GRPC calls herald.v1.Checker/Check");
+        rule("ProducerSettings", "checkAddress", false, null, null, MAX_ADDRESS, null, null,
+                "Required with HTTP (an http(s) URL) and GRPC (host:port, grpcs://host:port for TLS)");
         rule("ProducerSettings", "checkIntervalMs", false, null, null, null, null, null,
                 "How often a pending transaction is checked back; the server's default when 0");
         rule("ProducerSettings", "maxChecks", false, 0, 1000, null, null, null, "The server's default when 0");

@@ -1,0 +1,22 @@
+package io.herald.server.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
+/** Channels to a user's gRPC service named as Herald's settings name it: {@code host:port}, or {@code grpcs://host:port} for TLS. */
+public final class GrpcTargets {
+
+    private GrpcTargets() {
+    }
+
+    /** A channel to {@code address}: plaintext for {@code host:port}, TLS (the JVM's trusted CAs) for {@code grpcs://host:port}. */
+    public static ManagedChannel channel(String address) {
+        String a = address.strip();
+        boolean tls = a.startsWith("grpcs://");
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(a.replaceFirst("^grpcs?://", ""));
+        if (!tls) {
+            b.usePlaintext();
+        }
+        return b.build();
+    }
+}
