@@ -175,6 +175,14 @@ public class ApiProblems {
         return ResponseEntity.status(status).headers(er.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    /** The firewall refusing a parameter as a controller reads it (the firewall checks parameters lazily). */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(Exception e, HttpServletRequest request) {
+        log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return respond(problem(HttpStatus.BAD_REQUEST, "Malformed request",
+                "A parameter holds characters Herald does not accept", null, request));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse) {

@@ -174,16 +174,6 @@ class SecurityConfig implements WebMvcConfigurer {
         };
     }
 
-    /** Spring Security's strict firewall, which also refuses NUL and other control characters in parameters. */
-    @Bean
-    org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
-        org.springframework.security.web.firewall.StrictHttpFirewall firewall =
-                new org.springframework.security.web.firewall.StrictHttpFirewall();
-        firewall.setAllowedParameterValues(v -> v.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r'));
-        firewall.setAllowedParameterNames(n -> n.chars().noneMatch(c -> c < 0x20));
-        return firewall;
-    }
-
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new CallerResolver());
