@@ -49,7 +49,10 @@ public class ApiProblems {
             problem.setProperty("errors", v.violations().stream()
                     .map(f -> Map.of("field", f.field(), "message", f.message())).toList());
         }
-        if (e.status().is5xxServerError()) {
+        if (e instanceof DatabaseUnavailableException) {
+            // the outage is logged once by the database probe, not once per request
+            log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        } else if (e.status().is5xxServerError()) {
             log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage(), e.getCause());
         } else {
             log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
@@ -57,6 +60,8 @@ public class ApiProblems {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (e instanceof KafkaUnavailableException) {
             builder.header("Retry-After", "5");
+        } else if (e instanceof DatabaseUnavailableException) {
+            builder.header("Retry-After", Integer.toString(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
         }
         return builder.body(problem);
     }
@@ -185,6 +190,10 @@ public class ApiProblems {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        java.util.Optional<DatabaseUnavailableException> outage = DatabaseUnavailableException.in(e);
+        if (outage.isPresent()) {
+            return herald(outage.get(), request);
+        }
         if (e instanceof ErrorResponse) {
             // one of Spring MVC's own 4xx (a missing header, a failed method validation, …)
             return framework(e, request);

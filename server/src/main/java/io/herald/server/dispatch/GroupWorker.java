@@ -386,7 +386,8 @@ final class GroupWorker {
             this.stats = counters.apply(route);
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
             this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
-                    ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group())
+                    ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group(),
+                            route.retryStatusCodes())
                     : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
                     props.maxRetryAfter().toMillis());
