@@ -56,6 +56,7 @@ public class AppService {
         Violations v = new Violations();
         CatalogRules.appName(v, "name", request.name());
         length(v, "owner", request.owner(), 200);
+        length(v, "description", request.description(), 2000);
         v.throwIfAny();
         if (apps.findByName(request.name()).isPresent()) {
             throw new ConflictException("App '" + request.name() + "' already exists", "name");
@@ -95,6 +96,7 @@ public class AppService {
         }
         Violations v = new Violations();
         length(v, "owner", request.owner(), 200);
+        length(v, "description", request.description(), 2000);
         v.throwIfAny();
         AppView before = app.view();
         if (request.owner() != null) {

@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Maps every error of the management API to RFC 7807 {@code application/problem+json}, naming the
@@ -65,19 +68,89 @@ public class ApiProblems {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        log.debug("{} {}: unreadable body: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof StrictJson.UnknownFieldsException u) {
+            ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Unknown field", u.detail(), u.fields().get(0).path(), request);
+            problem.setProperty("errors", u.fields().stream()
+                    .map(f -> Map.of("field", f.path(), "message", "unknown field; " + u.resource() + " has "
+                            + (f.known().isEmpty() ? "no fields here" : String.join(", ", f.known()))))
+                    .toList());
+            return respond(problem);
+        }
         String field = null;
         String detail = "The request body is not valid JSON for this resource";
-        Throwable cause = e.getMostSpecificCause();
         if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
             field = d.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
-            detail = "Field '" + field + "' has a value of the wrong type or format";
+            String expected = cause instanceof MismatchedInputException m ? expected(m.getTargetType()) : null;
+            boolean absent = cause instanceof MismatchedInputException m && m.getTargetType() != null
+                    && m.getTargetType().isPrimitive() && String.valueOf(cause.getMessage()).startsWith("Cannot map `null`");
+            detail = absent ? "Field '" + field + "' is required: " + expected
+                    : expected != null ? "Field '" + field + "' must be " + expected
+                    : "Field '" + field + "' has a value of the wrong type or format";
+        } else if (cause instanceof StreamReadException r && r.processor() != null
+                && StrictJson.path(r.processor().streamReadContext()) != null) {
+            field = StrictJson.path(r.processor().streamReadContext());
+            if (cause instanceof InputCoercionException c) {
+                detail = "Field '" + field + "' is out of range" + range(c.getTargetType());
+            } else if (String.valueOf(cause.getMessage()).startsWith("Duplicate")) {
+                detail = "Field '" + field + "' is given more than once";
+            } else {
+                detail = "The request body is not valid JSON" + at(r) + " (at field '" + field + "')";
+            }
+        } else if (cause instanceof StreamReadException r) {
+            detail = "The request body is not valid JSON" + at(r);
         } else if (e.getMessage() != null && e.getMessage().contains("Required request body is missing")) {
             detail = "A JSON request body is required";
         }
-        log.debug("{} {}: unreadable body: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
         return respond(problem(HttpStatus.BAD_REQUEST, "Malformed request", detail, field, request));
+    }
+
+    /** What a JSON value must be to fit a field of this type, in the API's words (never a Java class name). */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "an ISO-8601 time such as 2030-01-01T00:00:00Z";
+        }
+        if (type.isRecord() || java.util.Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        return null;
+    }
+
+    private static String range(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return ": at most " + Integer.MAX_VALUE + " and at least " + Integer.MIN_VALUE;
+        }
+        if (type == Long.class || type == long.class) {
+            return ": at most " + Long.MAX_VALUE + " and at least " + Long.MIN_VALUE;
+        }
+        return "";
+    }
+
+    private static String at(StreamReadException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -107,11 +180,23 @@ public class ApiProblems {
         return ResponseEntity.status(status).headers(er.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    /** The firewall refusing a parameter as a controller reads it (the firewall checks parameters lazily). */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(Exception e, HttpServletRequest request) {
+        log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return respond(problem(HttpStatus.BAD_REQUEST, "Malformed request",
+                "A parameter holds characters Herald does not accept", null, request));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         java.util.Optional<DatabaseUnavailableException> outage = DatabaseUnavailableException.in(e);
         if (outage.isPresent()) {
             return herald(outage.get(), request);
+        }
+        if (e instanceof ErrorResponse) {
+            // one of Spring MVC's own 4xx (a missing header, a failed method validation, …)
+            return framework(e, request);
         }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",

@@ -14,6 +14,22 @@ class ConsoleFormat {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    /** Most characters of a description a list page shows; the rest is on the item's own page. */
+    static final int BRIEF = 120;
+
+    /**
+     * A long text as a list shows it: at most {@value #BRIEF} characters, cut with an ellipsis on the
+     * server, so a list page never carries descriptions in full (a 2,000-character one, or an older
+     * row longer still, times a few hundred rows).
+     */
+    public String brief(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.strip();
+        return oneLine.length() <= BRIEF ? oneLine : oneLine.substring(0, BRIEF - 1).stripTrailing() + "…";
+    }
+
     public String time(Instant t) {
         return t == null ? "" : TIME.format(t);
     }

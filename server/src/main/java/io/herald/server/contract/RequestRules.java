@@ -21,7 +21,19 @@ final class RequestRules {
     private static final String TYPE_NAME = "^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,199}$";
     private static final String TOPIC_NAME = "^[a-zA-Z0-9._-]+$";
 
+    /** Longest processor and check-back address. */
+    static final int MAX_ADDRESS = 2000;
+    /** Longest JSON Schema of a message type, as JSON text. */
+    static final int MAX_SCHEMA = 100_000;
+    /** Longest payload of a schedule, as JSON text. */
+    static final int MAX_PAYLOAD = 1_000_000;
+
     private RequestRules() {
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static boolean isString(Schema p) {
+        return "string".equals(p.getType()) || (p.getTypes() != null && p.getTypes().contains("string"));
     }
 
     /** One property's rule; null fields say nothing. */
@@ -43,7 +55,7 @@ final class RequestRules {
 
         rule("TopicBody", "name", true, null, null, CatalogRules.MAX_TOPIC_NAME, TOPIC_NAME, null,
                 "The Kafka topic's name (not starting with `herald.`); required on create, cannot be changed");
-        rule("TopicBody", "app", false, null, null, null, null, null, "The owning app; the caller's app when absent");
+        rule("TopicBody", "app", false, null, null, 100, null, null, "The owning app; the caller's app when absent");
         rule("TopicBody", "partitions", false, 1, CatalogRules.MAX_PARTITIONS, null, null, null,
                 "3 when absent; can only be raised");
         rule("TopicBody", "replicationFactor", false, 1, Short.MAX_VALUE, null, null, null,
@@ -60,19 +72,19 @@ final class RequestRules {
                 "Message types (create only; change them through /topics/{topic}/types)");
         rule("TypeBody", "name", true, null, null, 200, TYPE_NAME, null, "The type (CloudEvents `type`); required on create");
         rule("TypeBody", "description", false, null, null, 2000, null, null, null);
-        rule("TypeBody", "compatibility", false, null, null, null, null, List.of("NONE", "BACKWARD", "FORWARD", "FULL"),
+        rule("TypeBody", "compatibility", false, null, null, 16, null, List.of("NONE", "BACKWARD", "FORWARD", "FULL"),
                 "What a new schema version must keep: BACKWARD (it reads data written with the previous one), FORWARD"
                         + " (the previous one reads data written with it), FULL (both), NONE (anything); NONE on create,"
                         + " unchanged when absent. A change that breaks it answers 422 naming each breaking path");
-        rule("TypeBody", "jsonSchema", false, null, null, null, null, null,
+        rule("TypeBody", "jsonSchema", false, null, null, MAX_SCHEMA, null, null,
                 "A JSON Schema (draft 2020-12) as an object or as a string holding JSON; checked against the meta-schema."
-                        + " An empty string removes it");
-        rule("BindingRequest", "app", false, null, null, null, null, null, "The consuming app; the caller's app when absent");
+                        + " An empty string removes it. At most " + MAX_SCHEMA + " characters as JSON");
+        rule("BindingRequest", "app", false, null, null, 100, null, null, "The consuming app; the caller's app when absent");
         rule("BindingRequest", "group", true, null, null, 200, GROUP_NAME, null, "The consumer group; cannot be changed");
-        rule("BindingRequest", "topic", true, null, null, null, null, null, "The topic consumed; cannot be changed");
-        rule("BindingRequest", "kind", true, null, null, null, null, List.of("DIRECT", "REGEX", "FANOUT"),
+        rule("BindingRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, "The topic consumed; cannot be changed");
+        rule("BindingRequest", "kind", true, null, null, 10, null, List.of("DIRECT", "REGEX", "FANOUT"),
                 "DIRECT: one declared type; REGEX: types matching typePattern; FANOUT: every type");
-        rule("BindingRequest", "typePattern", false, null, null, null, null, null,
+        rule("BindingRequest", "typePattern", false, null, null, 500, null, null,
                 "The type (DIRECT, required) or a Java regular expression (REGEX); empty for FANOUT");
         rule("BindingRequest", "deliveryLimit", false, 1, 1000, null, null, null, "Attempts before dead-lettering");
         rule("BindingRequest", "backoffMillis", false, 0, DAY_MS, null, null, null, "First retry's back-off");
@@ -83,8 +95,8 @@ final class RequestRules {
         rule("BindingRequest", "concurrency", false, 1, 256, null, null, null, "Consumers per SDK instance");
 
         rule("ProcessorRequest", "bindingId", true, null, null, null, null, null, "The binding pushed; cannot be changed");
-        rule("ProcessorRequest", "protocol", false, null, null, null, null, List.of("HTTP", "GRPC"), "HTTP when absent");
-        rule("ProcessorRequest", "address", true, null, null, null, null, null,
+        rule("ProcessorRequest", "protocol", false, null, null, 10, null, List.of("HTTP", "GRPC"), "HTTP when absent");
+        rule("ProcessorRequest", "address", true, null, null, MAX_ADDRESS, null, null,
                 "HTTP: the URL events are POSTed to; GRPC: host:port (grpcs://host:port for TLS) serving herald.v1.Dispatcher");
         rule("ProcessorRequest", "timeoutMillis", false, 1, 300_000, null, null, null, null);
         rule("ProcessorRequest", "retryIntervalMillis", false, 0, 3_600_000, null, null, null, null);
@@ -94,53 +106,110 @@ final class RequestRules {
                         + " GRPC status codes 1 to 16 (besides UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED)");
         rule("ProcessorRequest", "concurrency", false, 1, 1024, null, null, null, null);
         rule("ProcessorRequest", "ratePerSecond", false, 1, 100_000, null, null, null, "Unlimited when absent");
+        rule("ProcessorRequest", "passBack", false, null, null, 2000, null, null, null);
+        rule("ProcessorRequest", "startPosition", false, null, null, 40, null, null,
+                "earliest, latest or a time such as 2030-01-01T12:00:00Z; only when the processor is created");
 
-        rule("ScheduleRequest", "app", false, null, null, null, null, null, "The publishing app; the caller's app when absent");
+        rule("Heartbeat", "app", true, null, null, 100, null, null, null);
+        rule("Heartbeat", "instanceId", false, null, null, 200, null, null, null);
+        rule("Heartbeat", "host", false, null, null, 255, null, null, null);
+        rule("Heartbeat", "sdkVersion", false, null, null, 50, null, null, null);
+
+        rule("ScheduleRequest", "app", false, null, null, 100, null, null, "The publishing app; the caller's app when absent");
         rule("ScheduleRequest", "name", true, null, null, 200, "^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,199}$", null, null);
         rule("ScheduleRequest", "description", false, null, null, 2000, null, null, null);
-        rule("ScheduleRequest", "cron", false, null, null, null, null, null,
+        rule("ScheduleRequest", "cron", false, null, null, 200, null, null,
                 "Six fields (second minute hour day month weekday) or five; give cron or fixedRateMillis");
         rule("ScheduleRequest", "fixedRateMillis", false, 1000, 366 * DAY_MS, null, null, null,
                 "Give cron or fixedRateMillis");
-        rule("ScheduleRequest", "timeZone", false, null, null, null, null, null, "An IANA zone such as Europe/Berlin; UTC when absent");
+        rule("ScheduleRequest", "timeZone", false, null, null, 100, null, null, "An IANA zone such as Europe/Berlin; UTC when absent");
         rule("ScheduleRequest", "endAt", false, null, null, null, null, null, "After startAt");
         rule("ScheduleRequest", "maxCount", false, 1, null, null, null, null, "Unlimited when absent");
-        rule("ScheduleRequest", "topic", true, null, null, null, null, null, null);
-        rule("ScheduleRequest", "type", true, null, null, null, null, null, "A type declared on the topic");
+        rule("ScheduleRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, null);
+        rule("ScheduleRequest", "type", true, null, null, 200, null, null, "A type declared on the topic");
         rule("ScheduleRequest", "key", false, null, null, 1000, null, null, null);
-        rule("ScheduleRequest", "payload", false, null, null, null, null, null,
-                "JSON for a JSON content type (validated against the type's schema), else a JSON string");
-        rule("ScheduleRequest", "misfirePolicy", false, null, null, null, null, List.of("FIRE_ONCE", "SKIP"), null);
+        rule("ScheduleRequest", "payload", false, null, null, MAX_PAYLOAD, null, null,
+                "JSON for a JSON content type (validated against the type's schema), else a JSON string; at most "
+                        + MAX_PAYLOAD + " characters as JSON");
+        rule("ScheduleRequest", "contentType", false, null, null, 200, null, null, null);
+        rule("ScheduleRequest", "misfirePolicy", false, null, null, 10, null, List.of("FIRE_ONCE", "SKIP"), null);
 
-        rule("ProducerSettings", "checkProtocol", false, null, null, null, null, List.of("KAFKA", "HTTP", "GRPC"),
+        rule("ProducerSettings", "app", false, null, null, 100, null, null, null);
+        rule("ProducerSettings", "checkProtocol", false, null, null, 10, null, List.of("KAFKA", "HTTP", "GRPC"),
                 "KAFKA (the app's SDK instances answer) when absent; HTTP posts to checkAddress; GRPC calls herald.v1.Checker/Check");
-        rule("ProducerSettings", "checkAddress", false, null, null, null, null, null,
+        rule("ProducerSettings", "checkAddress", false, null, null, MAX_ADDRESS, null, null,
                 "Required with HTTP (an http(s) URL) and GRPC (host:port, grpcs://host:port for TLS)");
         rule("ProducerSettings", "checkIntervalMs", false, null, null, null, null, null,
                 "How often a pending transaction is checked back; the server's default when 0");
         rule("ProducerSettings", "maxChecks", false, 0, 1000, null, null, null, "The server's default when 0");
 
-        rule("ReplayRequest", "topic", true, null, null, null, null, null, null);
-        rule("ReplayRequest", "from", true, null, null, null, null, null, "ISO-8601 time with offset, or epoch milliseconds");
-        rule("ReplayRequest", "to", false, null, null, null, null, null, "After from, not in the future; now when absent");
+        rule("ReplayRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, null);
+        rule("ReplayRequest", "from", true, null, null, 64, null, null, "ISO-8601 time with offset, or epoch milliseconds");
+        rule("ReplayRequest", "to", false, null, null, 64, null, null, "After from, not in the future; now when absent");
         rule("ReplayRequest", "type", false, null, null, 200, null, null, null);
         rule("ReplayRequest", "key", false, null, null, 512, null, null, null);
         rule("ReplayRequest", "target", true, null, null, null, null, null, null);
         rule("ReplayRequest", "ratePerSecond", false, 1, 1_000_000, null, null, null, "Unlimited when absent");
         rule("MessageReplayRequest", "target", true, null, null, null, null, null, null);
-        rule("ReplayTarget", "group", false, null, null, null, null, null, "One consumer group; give group or topic");
+        rule("ReplayTarget", "group", false, null, null, 200, null, null, "One consumer group; give group or topic");
         rule("ReplayTarget", "topic", false, null, null, null, null, null, "true: into the topic itself, for every group");
-        rule("RedriveRequest", "topic", true, null, null, null, null, null, null);
-        rule("RedriveRequest", "group", true, null, null, null, null, null, null);
+        rule("RedriveRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, null);
+        rule("RedriveRequest", "group", true, null, null, 200, null, null, null);
         rule("RedriveRequest", "records", false, null, null, null, null, null, "At most 10000; or all: true");
         rule("RedriveRequest", "ratePerSecond", false, 1, 1_000_000, null, null, null, null);
         rule("RecordRef", "partition", true, 0, null, null, null, null, null);
         rule("RecordRef", "offset", true, 0, null, null, null, null, null);
     }
 
+    /** A list field: the most elements it may hold and, for a list of strings, the longest element. */
+    private record Items(String schema, String property, int maxItems, Integer itemMaxLength) {
+    }
+
+    private static final List<Items> ITEMS = List.of(
+            new Items("TopicBody", "producers", 100, 100),
+            new Items("TopicBody", "types", 1000, null),
+            new Items("ProcessorRequest", "retryStatusCodes", 20, null),
+            new Items("RedriveRequest", "records", 10_000, null));
+
+    /** The longest a field may be (characters; a JSON value's as JSON text), or {@code null} when no rule says. */
+    static Integer maxLength(String schema, String property) {
+        for (Rule r : RULES) {
+            if (r.maxLength() != null && r.schema().equals(schema) && r.property().equals(property)) {
+                return r.maxLength();
+            }
+        }
+        return null;
+    }
+
+    /** The most elements a list field may hold, or {@code null}. */
+    static Integer maxItems(String schema, String property) {
+        return ITEMS.stream().filter(i -> i.schema().equals(schema) && i.property().equals(property))
+                .map(Items::maxItems).findFirst().orElse(null);
+    }
+
+    /** The longest a string element of a list field may be, or {@code null}. */
+    static Integer itemMaxLength(String schema, String property) {
+        return ITEMS.stream().filter(i -> i.schema().equals(schema) && i.property().equals(property))
+                .map(Items::itemMaxLength).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     @SuppressWarnings({"rawtypes", "unchecked"})
     static void apply(OpenAPI api) {
         Map<String, Schema> schemas = api.getComponents().getSchemas();
+        for (Items i : ITEMS) {
+            Schema schema = schemas == null ? null : schemas.get(i.schema());
+            Schema p = schema == null || schema.getProperties() == null ? null : (Schema) schema.getProperties().get(i.property());
+            if (schema != null && p == null) {
+                throw new IllegalStateException("OpenAPI rule for " + i.schema() + "." + i.property()
+                        + ": the schema has no such property (renamed?)");
+            }
+            if (p != null) {
+                p.setMaxItems(i.maxItems());
+                if (i.itemMaxLength() != null && p.getItems() != null) {
+                    p.getItems().setMaxLength(i.itemMaxLength());
+                }
+            }
+        }
         for (Rule r : RULES) {
             Schema schema = schemas == null ? null : schemas.get(r.schema());
             if (schema == null) {
@@ -161,7 +230,7 @@ final class RequestRules {
             if (r.max() != null) {
                 p.setMaximum(new BigDecimal(r.max().toString()));
             }
-            if (r.maxLength() != null) {
+            if (r.maxLength() != null && isString(p)) {
                 p.setMaxLength(r.maxLength());
             }
             if (r.pattern() != null) {

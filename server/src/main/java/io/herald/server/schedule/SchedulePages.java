@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * ticks and its history, pause and resume. One URL serves the page or, for htmx, its fragment.
  */
 @Controller
+@io.herald.server.console.ConsoleFrame
 @RequestMapping("/schedules")
 class SchedulePages {
 

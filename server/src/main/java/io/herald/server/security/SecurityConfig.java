@@ -194,6 +194,22 @@ class SecurityConfig implements WebMvcConfigurer {
         return http.build();
     }
 
+    /**
+     * A request the firewall refuses (an encoded NUL, slash or dot segment in the path, a control
+     * character in a header or parameter) is answered 400 problem+json, not a bare 500 and a stack
+     * trace in the log.
+     */
+    @Bean
+    org.springframework.security.web.firewall.RequestRejectedHandler requestRejectedHandler() {
+        return (req, res, ex) -> {
+            org.slf4j.LoggerFactory.getLogger(SecurityConfig.class).debug("refused {} {}: {}", req.getMethod(),
+                    req.getRequestURI(), ex.getMessage());
+            ProblemResponses.write(req, res, 400, "Bad request",
+                    "The request was refused: its path, a parameter or a header holds characters Herald does not accept"
+                            + " (such as an encoded NUL, slash, backslash or dot segment)");
+        };
+    }
+
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new CallerResolver());

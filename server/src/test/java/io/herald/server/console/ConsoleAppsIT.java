@@ -132,4 +132,37 @@ class ConsoleAppsIT extends ConsoleTestSupport {
         assertThat(detail).contains("API keys").doesNotContain("Issue new key").doesNotContain("Revoke")
                 .doesNotContain("/apps/" + name + "/edit");
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    @org.junit.jupiter.api.Test
+    void theAppListNeverCarriesALongDescriptionInFull() throws Exception {
+        String name = newApp();
+        assertThat(admin.patch("/apps/" + name, java.util.Map.of("description", "d".repeat(2000))).status()).isEqualTo(200);
+        // a description stored before descriptions had a maximum
+        String older = newApp();
+        jdbc.update("UPDATE app SET description = ? WHERE name = ?", "x".repeat(1_000_000), older);
+
+        String page = mvc.perform(get("/apps").with(editor())).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+
+        assertThat(page).contains(name, older, "d".repeat(100) + "…", "x".repeat(100) + "…");
+        assertThat(page).doesNotContain("d".repeat(121)).doesNotContain("x".repeat(121));
+        assertThat(page.length()).isLessThan(1_000_000);
+        // the app's own page shows it in full
+        assertThat(mvc.perform(get("/apps/" + name).with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("d".repeat(2000));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDescriptionOverItsMaximumIsAnInlineError(Mode mode) throws Exception {
+        String name = unique("app");
+        String body = mvc.perform(mode.apply(post("/apps")).with(editor()).with(csrf()).param("name", name)
+                .param("description", "d".repeat(2001))).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("id=\"err-description\"").contains("must be at most 2000 characters");
+        assertThat(admin.get("/apps/" + name).status()).isEqualTo(404);
+    }
 }
