@@ -38,10 +38,15 @@ final class GrpcPushClient implements Pusher {
     private final String passBack;
     private final String processor;
 
-    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor) {
+    /**
+     * @param names resolves the target and checks every address before the channel connects to it
+     *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
+     */
+    @SuppressWarnings("deprecation") // nameResolverFactory: the channel's own resolver would connect to unchecked addresses
+    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, io.grpc.NameResolver.Factory names) {
         boolean tls = address.startsWith("grpcs://");
         String target = address.replaceFirst("^grpcs?://", "");
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(target);
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).nameResolverFactory(names).proxyDetector(a -> null);
         if (!tls) {
             b.usePlaintext();
         }

@@ -6,6 +6,8 @@ import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
+import io.herald.server.common.Violations;
+import io.herald.server.egress.EgressPolicy;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.push.ClientInstances;
 import io.herald.server.security.Caller;
@@ -58,9 +60,11 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     private final MeterRegistry meters;
     private final Counter published;
     private final ClientInstances instances;
+    private final EgressPolicy egress;
 
     Transactions(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, TxProperties props,
-                 MeterRegistry meters, ClientInstances instances) {
+                 MeterRegistry meters, ClientInstances instances, EgressPolicy egress) {
+        this.egress = egress;
         this.instances = instances;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -407,6 +411,14 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         }
         if (protocol.equals("HTTP") && (wanted.checkAddress() == null || !wanted.checkAddress().matches("https?://.+"))) {
             throw new ValidationException("checkAddress", "an http(s) URL is required with checkProtocol HTTP");
+        }
+        if (protocol.equals("HTTP")) {
+            Violations v = new Violations();
+            io.herald.server.catalog.CatalogRules.httpAddress(v, "checkAddress", wanted.checkAddress());
+            if (!v.has("checkAddress")) {
+                egress.checkUrl(v, "checkAddress", wanted.checkAddress());
+            }
+            v.throwIfAny();
         }
         long interval = wanted.checkIntervalMs() <= 0 ? props.checkInterval().toMillis() : wanted.checkIntervalMs();
         int max = wanted.maxChecks() <= 0 ? props.maxChecks() : wanted.maxChecks();

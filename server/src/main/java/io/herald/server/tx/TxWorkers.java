@@ -8,10 +8,18 @@ import io.herald.server.common.IntakeLoop;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
+import io.herald.server.egress.EgressPolicy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +67,8 @@ class TxWorkers implements SmartLifecycle {
     private final EventPublisher publisher;
     private final TxProperties props;
     private final Set<String> checkTopics = ConcurrentHashMap.newKeySet();
-    private final HttpClient http;
+    /** Connects only to addresses {@link EgressPolicy} checked when it resolved the check address (no DNS rebinding). */
+    private final CloseableHttpClient http;
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService httpChecks;
     private volatile boolean running;
@@ -67,13 +76,21 @@ class TxWorkers implements SmartLifecycle {
     private volatile Thread loop;
 
     TxWorkers(Transactions transactions, KafkaClientConfig kafka, KafkaProvisioner provisioner, EventPublisher publisher,
-              TxProperties props) {
+              TxProperties props, EgressPolicy egress) {
         this.transactions = transactions;
         this.kafka = kafka;
         this.provisioner = provisioner;
         this.publisher = publisher;
         this.props = props;
-        this.http = HttpClient.newBuilder().connectTimeout(props.httpTimeout()).build();
+        Timeout timeout = Timeout.ofMilliseconds(props.httpTimeout().toMillis());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(egress.httpResolver())
+                        .setMaxConnTotal(16).setMaxConnPerRoute(4)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
+                .setUserAgent("Herald").build();
     }
 
     @Override
@@ -190,15 +207,18 @@ class TxWorkers implements SmartLifecycle {
             body.put("type", c.type());
             body.put("key", c.key() == null ? null : new String(c.key(), StandardCharsets.UTF_8));
             body.put("check", c.number());
-            HttpRequest request = HttpRequest.newBuilder(URI.create(c.address())).timeout(props.httpTimeout())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                log.debug("HTTP check-back of {} answered {}", c.messageId(), response.statusCode());
+            HttpPost request = new HttpPost(URI.create(c.address()));
+            request.setEntity(new StringEntity(JSON.writeValueAsString(body), ContentType.APPLICATION_JSON));
+            String[] status = new String[1];
+            String answer = http.execute(request, response -> {
+                String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, 65_536);
+                status[0] = String.valueOf(response.getCode());
+                return response.getCode() / 100 == 2 ? text.strip() : null;
+            });
+            if (answer == null) {
+                log.debug("HTTP check-back of {} answered {}", c.messageId(), status[0]);
                 return;
             }
-            String answer = response.body() == null ? "" : response.body().strip();
             if (answer.startsWith("{")) {
                 JsonNode node = JSON.readTree(answer);
                 answer = node.path("state").asString("");
@@ -210,6 +230,8 @@ class TxWorkers implements SmartLifecycle {
                     wakeUp();
                 }
             }
+        } catch (EgressPolicy.RefusedTargetException e) {
+            log.warn("HTTP check-back of {} not made: {}", c.messageId(), e.getMessage());
         } catch (Exception e) {
             log.debug("HTTP check-back of {} to {} failed: {}", c.messageId(), c.address(), e.toString());
         }
