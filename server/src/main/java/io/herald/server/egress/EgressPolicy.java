@@ -51,6 +51,7 @@ public class EgressPolicy {
     private final List<String> allowedNames = new ArrayList<>();
     private final HostResolver resolver;
 
+    @org.springframework.beans.factory.annotation.Autowired
     EgressPolicy(EgressProperties props, ObjectProvider<HostResolver> resolver) {
         this(props, resolver.getIfAvailable(() -> InetAddress::getAllByName));
     }

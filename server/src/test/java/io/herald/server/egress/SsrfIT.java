@@ -155,7 +155,7 @@ class SsrfIT {
     void anAppKeyCannotAimItsHttpCheckBackInsideTheNetwork(String address, String kind) {
         Bound b = binding();
         Api.Response r = admin.as(b.key()).send("PUT", "/producer-settings/" + b.app(), Map.of("checkProtocol", "HTTP",
-                "checkAddress", address));
+                "checkAddress", address, "checkIntervalMs", 1000, "maxChecks", 5));
         assertRefused(r, "checkAddress", kind);
         assertThat(admin.get("/producer-settings/" + b.app()).json().get("checkProtocol").asString()).isEqualTo("KAFKA");
     }
