@@ -8,6 +8,7 @@ import io.herald.server.grpc.GrpcProperties;
 import io.herald.server.ingest.IngestProperties;
 import io.herald.server.push.PushProperties;
 import io.herald.server.schedule.ScheduleProperties;
+import io.herald.server.tx.TxProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
@@ -21,14 +22,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Every setting of the ingestion, scheduler and dispatcher is in the server's application.yml with
+ * Every setting of the ingestion, scheduler, dispatcher, gRPC server, config push and transaction worker is in the server's application.yml with
  * the default the code has, and in the README's settings table.
  */
 class WorkerSettingsDocumentedTest {
 
     @ParameterizedTest
     @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
-            PushProperties.class, EgressProperties.class})
+            PushProperties.class, TxProperties.class, EgressProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;

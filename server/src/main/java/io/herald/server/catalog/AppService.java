@@ -6,11 +6,16 @@ import io.herald.server.common.NotFoundException;
 import io.herald.server.common.Violations;
 import io.herald.server.security.Caller;
 import io.herald.server.security.Secrets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Apps and their API keys. */
 @Service
@@ -18,6 +23,10 @@ import org.springframework.transaction.annotation.Transactional;
 public class AppService {
 
     public static final String KEY_PREFIX = "hk_";
+    /** How long a key change waits after its commit for this instance to hear its own notification. */
+    static final Duration HEARD_WITHIN = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(AppService.class);
 
     private final AppRepository apps;
     private final ApiKeyRepository keys;
@@ -27,8 +36,9 @@ public class AppService {
     private final Auditor auditor;
 
     AppService(AppRepository apps, ApiKeyRepository keys, TopicRepository topics, BindingRepository bindings,
-               ConfigVersions versions, Auditor auditor, ApiKeyCache keyCache) {
+               ConfigVersions versions, Auditor auditor, ApiKeyCache keyCache, HeardVersion heard) {
         this.keyCache = keyCache;
+        this.heard = heard;
         this.apps = apps;
         this.keys = keys;
         this.topics = topics;
@@ -109,10 +119,10 @@ public class AppService {
             throw new ConflictException("App '" + name + "' still has bindings; delete them first", "name");
         }
         AppView before = app.view();
-        keyCache.forgetApp(name);
         apps.delete(app);
-        versions.bump();
+        long version = versions.bump();
         auditor.record(caller, "delete", "app", name, before, null);
+        afterCommit(version, () -> keyCache.forgetApp(name));
     }
 
     /** Issues a new API key; earlier keys stay valid until revoked. */
@@ -120,7 +130,7 @@ public class AppService {
         caller.requireApp(name);
         AppEntity app = find(name);
         IssuedKey key = issueKey(app);
-        versions.bump();
+        afterCommit(versions.bump(), () -> { });
         auditor.record(caller, "rotate-key", "app", name, null, new ApiKeyView(key.id(), key.prefix(), Instant.now(), null));
         return key;
     }
@@ -139,17 +149,38 @@ public class AppService {
         if (key.revokedAt == null) {
             ApiKeyView before = key.view();
             key.revokedAt = Instant.now();
-            keyCache.forget(key.hash);
-            versions.bump();
+            long version = versions.bump();
             auditor.record(caller, "revoke-key", "app", name, before, key.view());
+            String hash = key.hash;
+            afterCommit(version, () -> keyCache.forget(hash));
         }
         return key.view();
     }
 
     /**
+     * Once the key change of this transaction has committed: forgets what it changed in this
+     * instance's key cache (after the commit, so no request that read the key before can put it back
+     * afterwards) and waits, at most {@link #HEARD_WITHIN}, until this instance has heard the change's
+     * own notification. From then on no key cache entry read before the change is trusted here, and
+     * every other instance stops trusting its own as soon as the notification reaches it.
+     */
+    private void afterCommit(long version, Runnable evict) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                evict.run();
+                if (!heard.await(version, HEARD_WITHIN) && heard.listening()) {
+                    log.warn("Config version {} (an API key change) was not heard back within {}; the change listener may be lagging",
+                            version, HEARD_WITHIN);
+                }
+            }
+        });
+    }
+
+    /**
      * The app an API key belongs to, when the key is valid and not revoked, read from the catalog
-     * and then remembered in {@link ApiKeyCache} (callers ask the cache first). No transaction of
-     * its own: the repository's read is one.
+     * and then remembered in {@link ApiKeyCache} (callers ask the cache first), tagged with the config
+     * version heard before the read. No transaction of its own: the repository's read is one.
      */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.SUPPORTS, readOnly = true)
     public Optional<String> authenticate(String apiKey) {
@@ -157,9 +188,10 @@ public class AppService {
             return Optional.empty();
         }
         String hash = Secrets.sha256(apiKey);
+        long version = heard.version();
         Optional<String> app = keys.findActiveByHash(hash).map(k -> k.app.name);
         if (app.isPresent()) {
-            keyCache.remember(hash, app.get());
+            keyCache.remember(hash, app.get(), version);
         } else {
             keyCache.forget(hash);
         }
@@ -167,6 +199,7 @@ public class AppService {
     }
 
     private final ApiKeyCache keyCache;
+    private final HeardVersion heard;
 
     @Transactional(readOnly = true)
     public boolean exists(String name) {

@@ -124,7 +124,7 @@ public final class CatalogRules {
         String port = colon > 0 ? target.substring(colon + 1) : "";
         if (host.isBlank() || !host.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]") || !port.matches("\\d{1,5}")
                 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-            v.add(field, "must be host:port for a gRPC processor (grpcs://host:port for TLS), such as billing.internal:9090");
+            v.add(field, "must be host:port for gRPC (grpcs://host:port for TLS), such as billing.internal:9090");
         }
     }
 

@@ -141,7 +141,12 @@ public class TopicService {
         } else if (Boolean.TRUE.equals(request.adopt())) {
             KafkaTopicState actual = kafka.describe(topic.name)
                     .orElseThrow(() -> new ConflictException("Topic '" + topic.name + "' vanished from Kafka while being adopted", "name"));
-            topic.partitions = actual.partitions().size();
+            adoptPartitions(topic, request.partitions(), actual.partitions().size());
+            if (request.replicationFactor() != null && request.replicationFactor() != actual.replicationFactor()) {
+                throw new ConflictException("Topic '" + topic.name + "' exists in Kafka with replication factor "
+                        + actual.replicationFactor() + ", not the " + request.replicationFactor()
+                        + " asked; Herald cannot change it: adopt it without \"replicationFactor\"", "replicationFactor");
+            }
             topic.replicationFactor = (short) actual.replicationFactor();
             if (actual.retentionMs() != null) {
                 topic.retentionMs = actual.retentionMs();
@@ -154,6 +159,25 @@ public class TopicService {
         TopicView view = topic.view(null);
         auditor.record(caller, created ? "create" : "adopt", "topic", topic.name, null, view);
         return view;
+    }
+
+    /**
+     * An adopted topic keeps Kafka's partitions, grown to the count asked when Kafka has fewer (a topic
+     * the broker auto-created with one partition is the usual case); more than asked cannot be undone
+     * and is refused naming both counts, never silently kept.
+     */
+    private void adoptPartitions(TopicEntity topic, Integer asked, int inKafka) {
+        topic.partitions = inKafka;
+        if (asked == null || asked == inKafka) {
+            return;
+        }
+        if (asked < inKafka) {
+            throw new ConflictException("Topic '" + topic.name + "' exists in Kafka with " + inKafka + " partitions, more than the "
+                    + asked + " asked; Kafka cannot remove partitions: adopt it with \"partitions\": " + inKafka
+                    + " or without \"partitions\"", "partitions");
+        }
+        kafka.increasePartitions(topic.name, asked);
+        topic.partitions = asked;
     }
 
     @Transactional(readOnly = true)

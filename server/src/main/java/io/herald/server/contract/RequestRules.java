@@ -110,8 +110,10 @@ final class RequestRules {
                 "JSON for a JSON content type (validated against the type's schema), else a JSON string");
         rule("ScheduleRequest", "misfirePolicy", false, null, null, null, null, List.of("FIRE_ONCE", "SKIP"), null);
 
-        rule("ProducerSettings", "checkProtocol", false, null, null, null, null, List.of("KAFKA", "HTTP"), "KAFKA when absent");
-        rule("ProducerSettings", "checkAddress", false, null, null, null, "^https?://.+", null, "Required with checkProtocol HTTP");
+        rule("ProducerSettings", "checkProtocol", false, null, null, null, null, List.of("KAFKA", "HTTP", "GRPC"),
+                "KAFKA (the app's SDK instances answer) when absent; HTTP posts to checkAddress; GRPC calls herald.v1.Checker/Check");
+        rule("ProducerSettings", "checkAddress", false, null, null, null, null, null,
+                "Required with HTTP (an http(s) URL) and GRPC (host:port, grpcs://host:port for TLS)");
         rule("ProducerSettings", "checkIntervalMs", false, null, null, null, null, null,
                 "How often a pending transaction is checked back; the server's default when 0");
         rule("ProducerSettings", "maxChecks", false, 0, 1000, null, null, null, "The server's default when 0");

@@ -3,11 +3,11 @@ package io.herald.server.dispatch;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.herald.proto.v1.DispatchRequest;
 import io.herald.proto.v1.DispatchResponse;
 import io.herald.proto.v1.DispatcherGrpc;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.grpc.GrpcTargets;
 import io.herald.server.grpc.ProtoEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,15 +42,8 @@ final class GrpcPushClient implements Pusher {
      * @param names resolves the target and checks every address before the channel connects to it
      *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
      */
-    @SuppressWarnings("deprecation") // nameResolverFactory: the channel's own resolver would connect to unchecked addresses
     GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, io.grpc.NameResolver.Factory names) {
-        boolean tls = address.startsWith("grpcs://");
-        String target = address.replaceFirst("^grpcs?://", "");
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).nameResolverFactory(names).proxyDetector(a -> null);
-        if (!tls) {
-            b.usePlaintext();
-        }
-        this.channel = b.build();
+        this.channel = GrpcTargets.channel(address, names);
         this.stub = DispatcherGrpc.newBlockingStub(channel);
         this.timeoutMillis = timeoutMillis;
         this.passBack = passBack == null ? "" : passBack;

@@ -1,6 +1,7 @@
 package io.herald.server.push;
 
 import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.catalog.HeardVersion;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Follows the catalog's config version on this server instance. A change committed through any
  * instance arrives here by PostgreSQL {@code LISTEN/NOTIFY} within milliseconds; a periodic re-read
- * covers notifications lost while the listening connection was down.
+ * covers notifications lost while the listening connection was down. What it hears, and whether it
+ * is connected, it reports to {@link HeardVersion} for the caches that must not outlive a change.
  */
 @Component
 class VersionWatcher {
@@ -30,13 +32,15 @@ class VersionWatcher {
     private final DataSource dataSource;
     private final ConfigVersions versions;
     private final PushProperties props;
+    private final HeardVersion heard;
     private final AtomicLong latest = new AtomicLong();
     private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
 
-    VersionWatcher(DataSource dataSource, ConfigVersions versions, PushProperties props) {
+    VersionWatcher(DataSource dataSource, ConfigVersions versions, PushProperties props, HeardVersion heard) {
         this.dataSource = dataSource;
+        this.heard = heard;
         this.versions = versions;
         this.props = props;
     }
@@ -52,6 +56,7 @@ class VersionWatcher {
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
+        heard.listening(false);
         thread.interrupt();
         thread.join(2000);
     }
@@ -72,7 +77,9 @@ class VersionWatcher {
                     s.execute("LISTEN " + ConfigVersions.CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
-                advance(versions.current());
+                // read on the listening connection itself, after LISTEN: nothing committed later goes unheard
+                advance(readVersion(c));
+                heard.listening(true);
                 while (running) {
                     PGNotification[] notes = pg.getNotifications((int) props.versionCheck().toMillis());
                     long max = -1;
@@ -82,14 +89,12 @@ class VersionWatcher {
                         }
                     }
                     if (max < 0) {
-                        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT version FROM config_version")) {
-                            rs.next();
-                            max = rs.getLong(1);
-                        }
+                        max = readVersion(c);
                     }
                     advance(max);
                 }
             } catch (SQLException | RuntimeException e) {
+                heard.listening(false);
                 if (running) {
                     log.warn("Config change listener lost its database connection ({}); reconnecting", e.getMessage());
                     sleepQuietly(1000);
@@ -98,7 +103,15 @@ class VersionWatcher {
         }
     }
 
+    private static long readVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT version FROM config_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private void advance(long version) {
+        heard.heard(version);
         long previous = latest.getAndAccumulate(version, Math::max);
         if (version > previous) {
             for (LongConsumer l : listeners) {

@@ -111,7 +111,7 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         }
         kafka.removeAll(jdbc.query(con -> {
             var ps = con.prepareStatement("SELECT a.name FROM app a JOIN producer_settings ps ON ps.app_id = a.id"
-                    + " WHERE ps.check_protocol = 'HTTP' AND a.name = ANY(?)");
+                    + " WHERE ps.check_protocol IN ('HTTP', 'GRPC') AND a.name = ANY(?)");
             ps.setArray(1, con.createArrayOf("varchar", kafka.toArray()));
             return ps;
         }, (rs, i) -> rs.getString(1)));
@@ -171,8 +171,20 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
      * @return how many moved a message to COMMITTING
      */
     int decide(List<Decision> decisions) {
+        boolean[] applied = apply(decisions);
+        int committing = 0;
+        for (int i = 0; i < decisions.size(); i++) {
+            if (decisions.get(i).commit() && applied[i]) {
+                committing++;
+            }
+        }
+        return committing;
+    }
+
+    /** For each decision, whether it was the one that moved its message out of PENDING. */
+    private boolean[] apply(List<Decision> decisions) {
         if (decisions.isEmpty()) {
-            return 0;
+            return new boolean[0];
         }
         int[][] counts = tx.execute(status -> jdbc.batchUpdate("INSERT INTO tx_message (message_id, app, state, decided_by, decided_at)"
                 + " VALUES (?, ?, ?, ?, now()) ON CONFLICT (message_id) DO UPDATE SET state = EXCLUDED.state,"
@@ -186,13 +198,11 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                     ps.setString(3, d.commit() ? "COMMITTING" : "ROLLED_BACK");
                     ps.setString(4, d.by());
                 }));
-        int committing = 0;
+        boolean[] applied = new boolean[decisions.size()];
         for (int i = 0; i < decisions.size(); i++) {
-            if (decisions.get(i).commit() && counts != null && counts[0][i] != 0) {
-                committing++;
-            }
+            applied[i] = counts != null && counts[0][i] != 0;
         }
-        return committing;
+        return applied;
     }
 
     private record Committed(String messageId, String topic, ProducerRecord<byte[], byte[]> record) {
@@ -344,7 +354,10 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
             if (!"PENDING".equals(before.state())) {
                 throw new ConflictException("Transaction " + id + " is already " + before.state(), "state");
             }
-            decide(List.of(new Decision(id, before.app(), commit, caller.name())));
+            if (!apply(List.of(new Decision(id, before.app(), commit, caller.name())))[0]) {
+                // a check-back answer or another caller decided it between our read and our write
+                throw new ConflictException("Transaction " + id + " is already " + find(id).state(), "state");
+            }
             TxView now = find(id);
             auditor.record(caller, commit ? "commit" : "rollback", "transaction", id, before, now);
             return now;
@@ -406,17 +419,26 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     public ProducerSettings updateSettings(Caller caller, String app, ProducerSettings wanted) {
         caller.requireApp(app);
         String protocol = wanted.checkProtocol() == null ? "KAFKA" : wanted.checkProtocol().toUpperCase(java.util.Locale.ROOT);
-        if (!protocol.equals("KAFKA") && !protocol.equals("HTTP")) {
-            throw new ValidationException("checkProtocol", "must be KAFKA or HTTP");
+        if (!protocol.equals("KAFKA") && !protocol.equals("HTTP") && !protocol.equals("GRPC")) {
+            throw new ValidationException("checkProtocol", "must be KAFKA, HTTP or GRPC");
         }
         if (protocol.equals("HTTP") && (wanted.checkAddress() == null || !wanted.checkAddress().matches("https?://.+"))) {
             throw new ValidationException("checkAddress", "an http(s) URL is required with checkProtocol HTTP");
         }
+        String address = wanted.checkAddress() == null ? null : wanted.checkAddress().strip();
         if (protocol.equals("HTTP")) {
             Violations v = new Violations();
-            io.herald.server.catalog.CatalogRules.httpAddress(v, "checkAddress", wanted.checkAddress());
+            io.herald.server.catalog.CatalogRules.httpAddress(v, "checkAddress", address);
             if (!v.has("checkAddress")) {
-                egress.checkUrl(v, "checkAddress", wanted.checkAddress());
+                egress.checkUrl(v, "checkAddress", address);
+            }
+            v.throwIfAny();
+        }
+        if (protocol.equals("GRPC")) {
+            Violations v = new Violations();
+            io.herald.server.catalog.CatalogRules.grpcAddress(v, "checkAddress", address);
+            if (!v.has("checkAddress")) {
+                egress.checkGrpcTarget(v, "checkAddress", address);
             }
             v.throwIfAny();
         }
@@ -431,7 +453,7 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                     + " SELECT id, ?, ?, ?, ?, now() FROM app WHERE name = ? ON CONFLICT (app_id) DO UPDATE SET"
                     + " check_protocol = EXCLUDED.check_protocol, check_address = EXCLUDED.check_address,"
                     + " check_interval_ms = EXCLUDED.check_interval_ms, max_checks = EXCLUDED.max_checks, updated_at = now()",
-                    protocol, wanted.checkAddress(), interval, max, app);
+                    protocol, protocol.equals("KAFKA") ? wanted.checkAddress() : address, interval, max, app);
             ProducerSettings after = findSettings(app);
             auditor.record(caller, "update", "producer-settings", app, before, after);
             return after;

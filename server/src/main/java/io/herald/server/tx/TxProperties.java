@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param checkInterval        check interval of apps without producer settings
  * @param maxChecks            check-backs of apps without producer settings before a message is discarded
  * @param httpTimeout          timeout of an HTTP check-back call
+ * @param grpcDeadline         deadline of a gRPC check-back call ({@code herald.v1.Checker/Check})
  * @param keepFinished         how long published, rolled-back and discarded rows are kept (the dedupe window)
  */
 @ConfigurationProperties("herald.tx")
@@ -28,6 +29,7 @@ public record TxProperties(@DefaultValue("true") boolean enabled,
                            @DefaultValue("60s") Duration checkInterval,
                            @DefaultValue("15") int maxChecks,
                            @DefaultValue("5s") Duration httpTimeout,
+                           @DefaultValue("5s") Duration grpcDeadline,
                            @DefaultValue("7d") Duration keepFinished) {
 
     public TxProperties {
@@ -36,6 +38,9 @@ public record TxProperties(@DefaultValue("true") boolean enabled,
         }
         if (pollInterval.toMillis() < 1 || pollInterval.toMillis() > 5000) {
             throw new IllegalArgumentException("herald.tx.poll-interval must be between 1ms and 5s");
+        }
+        if (httpTimeout.toMillis() < 1 || grpcDeadline.toMillis() < 1) {
+            throw new IllegalArgumentException("herald.tx.http-timeout and herald.tx.grpc-deadline must be positive");
         }
         if (checkInterval.toMillis() < 1) {
             throw new IllegalArgumentException("herald.tx.check-interval must be positive");

@@ -1,10 +1,16 @@
 package io.herald.server.tx;
 
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.herald.proto.v1.CheckRequest;
+import io.herald.proto.v1.CheckResponse;
+import io.herald.proto.v1.CheckerGrpc;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
 import io.herald.sdk.wire.TxProtocol;
 import io.herald.server.common.HeaderCodec;
 import io.herald.server.common.IntakeLoop;
+import io.herald.server.grpc.GrpcTargets;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -30,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +76,11 @@ class TxWorkers implements SmartLifecycle {
     private final Set<String> checkTopics = ConcurrentHashMap.newKeySet();
     /** Connects only to addresses {@link EgressPolicy} checked when it resolved the check address (no DNS rebinding). */
     private final CloseableHttpClient http;
+    /** One channel per gRPC check-back address, kept while the worker runs. */
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final io.grpc.NameResolver.Factory grpcNames;
+    /** Check-back addresses whose last call failed, with why: the first failure is logged as a warning, the rest at debug. */
+    private final Map<String, String> failing = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService httpChecks;
     private volatile boolean running;
@@ -77,6 +89,7 @@ class TxWorkers implements SmartLifecycle {
 
     TxWorkers(Transactions transactions, KafkaClientConfig kafka, KafkaProvisioner provisioner, EventPublisher publisher,
               TxProperties props, EgressPolicy egress) {
+        this.grpcNames = egress.grpcResolver();
         this.transactions = transactions;
         this.kafka = kafka;
         this.provisioner = provisioner;
@@ -100,7 +113,7 @@ class TxWorkers implements SmartLifecycle {
         }
         running = true;
         httpChecks = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "herald-tx-http-check");
+            Thread t = new Thread(r, "herald-tx-check-back");
             t.setDaemon(true);
             return t;
         });
@@ -133,6 +146,8 @@ class TxWorkers implements SmartLifecycle {
         if (httpChecks != null) {
             httpChecks.shutdownNow();
         }
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
     }
 
     @Override
@@ -176,6 +191,10 @@ class TxWorkers implements SmartLifecycle {
                 httpChecks.submit(() -> httpCheck(c));
                 continue;
             }
+            if ("GRPC".equals(c.protocol())) {
+                httpChecks.submit(() -> grpcCheck(c));
+                continue;
+            }
             String topic = HeraldTopics.txCheck(c.app());
             ensureCheckTopic(c.app());
             List<Header> headers = new ArrayList<>(6);
@@ -209,32 +228,84 @@ class TxWorkers implements SmartLifecycle {
             body.put("check", c.number());
             HttpPost request = new HttpPost(URI.create(c.address()));
             request.setEntity(new StringEntity(JSON.writeValueAsString(body), ContentType.APPLICATION_JSON));
-            String[] status = new String[1];
+            int[] status = new int[1];
             String answer = http.execute(request, response -> {
-                String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, 65_536);
-                status[0] = String.valueOf(response.getCode());
-                return response.getCode() / 100 == 2 ? text.strip() : null;
+                status[0] = response.getCode();
+                return response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, 65_536);
             });
-            if (answer == null) {
-                log.debug("HTTP check-back of {} answered {}", c.messageId(), status[0]);
+            if (status[0] / 100 != 2) {
+                checkFailed(c, "answered HTTP " + status[0]);
                 return;
             }
+            answered(c);
+            answer = answer.strip();
             if (answer.startsWith("{")) {
                 JsonNode node = JSON.readTree(answer);
                 answer = node.path("state").asString("");
             }
             answer = answer.toUpperCase(java.util.Locale.ROOT);
             if (answer.equals(TxProtocol.COMMIT) || answer.equals(TxProtocol.ROLLBACK)) {
-                if (transactions.decide(List.of(new Transactions.Decision(c.messageId(), c.app(), answer.equals(TxProtocol.COMMIT),
-                        "http-check"))) > 0) {
-                    wakeUp();
-                }
+                decided(c, answer.equals(TxProtocol.COMMIT), "http-check");
             }
         } catch (EgressPolicy.RefusedTargetException e) {
-            log.warn("HTTP check-back of {} not made: {}", c.messageId(), e.getMessage());
+            checkFailed(c, e.getMessage());
         } catch (Exception e) {
-            log.debug("HTTP check-back of {} to {} failed: {}", c.messageId(), c.address(), e.toString());
+            checkFailed(c, e.toString());
         }
+    }
+
+    /**
+     * A producer without the SDK that serves {@code herald.v1.Checker}: COMMIT or ROLLBACK is applied at
+     * once; UNKNOWN, an error status or no answer within {@code herald.tx.grpc-deadline} leaves the
+     * message pending until its next check.
+     */
+    private void grpcCheck(Transactions.Check c) {
+        try {
+            CheckRequest request = CheckRequest.newBuilder().setId(c.messageId()).setApp(text(c.app())).setTopic(text(c.topic()))
+                    .setType(text(c.type())).setKey(c.key() == null ? "" : new String(c.key(), StandardCharsets.UTF_8))
+                    .setAttempt(c.number()).build();
+            CheckResponse response = CheckerGrpc.newBlockingStub(channels.computeIfAbsent(c.address(), a -> GrpcTargets.channel(a, grpcNames)))
+                    .withDeadlineAfter(props.grpcDeadline().toMillis(), TimeUnit.MILLISECONDS).check(request);
+            answered(c);
+            switch (response.getState()) {
+                case COMMIT -> decided(c, true, "grpc-check");
+                case ROLLBACK -> decided(c, false, "grpc-check");
+                default -> log.debug("gRPC check-back of {} answered {}", c.messageId(), response.getState());
+            }
+        } catch (StatusRuntimeException e) {
+            checkFailed(c, e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                    ? "no answer within " + props.grpcDeadline().toMillis() + " ms (gRPC DEADLINE_EXCEEDED)"
+                    : "gRPC " + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+        } catch (RuntimeException e) {
+            checkFailed(c, e.toString());
+        }
+    }
+
+    private void decided(Transactions.Check c, boolean commit, String by) {
+        if (transactions.decide(List.of(new Transactions.Decision(c.messageId(), c.app(), commit, by))) > 0) {
+            wakeUp();
+        }
+    }
+
+    private void answered(Transactions.Check c) {
+        if (failing.remove(c.address()) != null) {
+            log.info("{} check-backs of app {} to {} answer again", c.protocol(), c.app(), c.address());
+        }
+    }
+
+    /** The message stays pending and is asked again at its next check (or discarded after the last one). */
+    private void checkFailed(Transactions.Check c, String why) {
+        if (failing.put(c.address(), why) == null) {
+            log.warn("{} check-back of two-phase message {} (app {}) to {} failed: {}. It stays pending until a later check"
+                    + " is answered or its checks run out; further failures of this address are logged at debug until it answers",
+                    c.protocol(), c.messageId(), c.app(), c.address(), why);
+        } else {
+            log.debug("{} check-back of {} to {} failed: {}", c.protocol(), c.messageId(), c.address(), why);
+        }
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
     }
 
     private void ensureCheckTopic(String app) {

@@ -88,7 +88,7 @@ class OpenApiIT extends ServerTest {
         assertThat(doc.at("/components/schemas/ScheduleRequest/properties/fixedRateMillis/minimum").asInt()).isEqualTo(1000);
         assertThat(doc.at("/components/schemas/ProcessorRequest/properties/timeoutMillis/maximum").asInt()).isEqualTo(300_000);
         assertThat(doc.at("/components/schemas/ProducerSettings/properties/checkProtocol/enum").toString())
-                .isEqualTo("[\"KAFKA\",\"HTTP\"]");
+                .isEqualTo("[\"KAFKA\",\"HTTP\",\"GRPC\"]");
 
         JsonNode ingest = doc.at("/paths/~1api~1v1~1topics~1{topic}~1events/post");
         Set<String> headers = new TreeSet<>();

@@ -149,12 +149,13 @@ class SsrfIT {
         assertThat(admin.get("/processors/" + id).json().get("address").asString()).doesNotContain(address);
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"http://127.0.0.1:9999/tx-check | a loopback address",
-            "http://169.254.169.254/latest/meta-data/ | a link-local address", "http://192.168.1.1/tx | a private address"})
-    void anAppKeyCannotAimItsHttpCheckBackInsideTheNetwork(String address, String kind) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {"HTTP | http://127.0.0.1:9999/tx-check | a loopback address",
+            "HTTP | http://169.254.169.254/latest/meta-data/ | a link-local address", "HTTP | http://192.168.1.1/tx | a private address",
+            "GRPC | 127.0.0.1:7070 | a loopback address", "GRPC | grpcs://10.2.3.4:443 | a private address"})
+    void anAppKeyCannotAimItsCheckBackInsideTheNetwork(String protocol, String address, String kind) {
         Bound b = binding();
-        Api.Response r = admin.as(b.key()).send("PUT", "/producer-settings/" + b.app(), Map.of("checkProtocol", "HTTP",
+        Api.Response r = admin.as(b.key()).send("PUT", "/producer-settings/" + b.app(), Map.of("checkProtocol", protocol,
                 "checkAddress", address, "checkIntervalMs", 1000, "maxChecks", 5));
         assertRefused(r, "checkAddress", kind);
         assertThat(admin.get("/producer-settings/" + b.app()).json().get("checkProtocol").asString()).isEqualTo("KAFKA");

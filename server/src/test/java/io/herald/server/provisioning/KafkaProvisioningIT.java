@@ -91,6 +91,27 @@ class KafkaProvisioningIT extends ServerTest {
     }
 
     @Test
+    void adoptingATopicWithFewerPartitionsThanAskedGrowsItAndMoreIsRefused() throws Exception {
+        String app = newApp();
+        String early = unique("early");
+        // what a broker that auto-creates topics leaves behind when a client asked for the topic first
+        kafka.createTopics(List.of(new NewTopic(early, 1, (short) 1))).all().get();
+        Api.Response grown = admin.post("/topics", Map.of("name", early, "app", app, "partitions", 6, "adopt", true));
+        assertThat(grown.status()).as(grown.toString()).isEqualTo(201);
+        assertThat(grown.json().get("partitions").asInt()).isEqualTo(6);
+        assertThat(kafka.describeTopics(List.of(early)).topicNameValues().get(early).get().partitions()).hasSize(6);
+
+        String wide = unique("wide");
+        kafka.createTopics(List.of(new NewTopic(wide, 4, (short) 1))).all().get();
+        Api.Response refused = admin.post("/topics", Map.of("name", wide, "app", app, "partitions", 2, "adopt", true));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.json().get("field").asString()).isEqualTo("partitions");
+        assertThat(refused.json().get("detail").asString()).contains("4 partitions").contains("2 asked");
+        assertThat(admin.get("/topics/" + wide).status()).isEqualTo(404);
+        assertThat(kafka.describeTopics(List.of(wide)).topicNameValues().get(wide).get().partitions()).hasSize(4);
+    }
+
+    @Test
     void showsDriftWhenKafkaWasChangedBehindHeraldsBack() throws Exception {
         String app = newApp();
         String topic = unique("drift");

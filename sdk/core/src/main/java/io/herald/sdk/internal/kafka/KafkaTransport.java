@@ -79,6 +79,10 @@ public final class KafkaTransport implements Transport {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.getString(CONSUMER_AUTO_OFFSET_RESET));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(CONSUMER_MAX_POLL_RECORDS));
+        // A consumer that starts before its topic is in the catalog must not make a broker that allows
+        // auto-creation create it with the broker's defaults (one partition, default retention): the topic
+        // is created by Herald's catalog, with the partitions and retention asked there.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return props;
     }
 
@@ -173,7 +177,6 @@ public final class KafkaTransport implements Transport {
             // refresh. Everything in it is meant for the group, so a new replay topic is read from its start.
             props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, config.getLong(REPLAY_DISCOVERY_INTERVAL_MS));
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         }
         return new KafkaSubscription(spec, processor, config, props);
     }
