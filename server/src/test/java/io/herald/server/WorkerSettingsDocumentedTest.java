@@ -2,6 +2,7 @@ package io.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.server.database.DatabaseProperties;
 import io.herald.server.dispatch.DispatchProperties;
 import io.herald.server.egress.EgressProperties;
 import io.herald.server.grpc.GrpcProperties;
@@ -29,7 +30,7 @@ class WorkerSettingsDocumentedTest {
 
     @ParameterizedTest
     @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
-            PushProperties.class, TxProperties.class, EgressProperties.class})
+            PushProperties.class, TxProperties.class, DatabaseProperties.class, EgressProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;

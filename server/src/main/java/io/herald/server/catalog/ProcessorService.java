@@ -56,6 +56,7 @@ public class ProcessorService {
         ProcessorProtocol protocol = protocol(v, r.protocol() == null ? "HTTP" : r.protocol());
         address(v, protocol, r.address());
         settings(v, r);
+        retryStatusCodes(v, protocol, r.retryStatusCodes());
         v.throwIfAny();
         BindingEntity binding = bindings.findById(r.bindingId())
                 .orElseThrow(() -> new NotFoundException("Binding", String.valueOf(r.bindingId()), "bindingId"));
@@ -120,6 +121,8 @@ public class ProcessorService {
             address(v, protocol, r.address() != null ? r.address() : p.address);
         }
         settings(v, r);
+        // the codes kept must still mean something when only the protocol changes
+        retryStatusCodes(v, protocol, r.retryStatusCodes() != null ? r.retryStatusCodes() : ProcessorView.parseCodes(p.retryStatusCodes));
         v.throwIfAny();
         ProcessorView before = p.view();
         p.protocol = protocol;
@@ -181,6 +184,33 @@ public class ProcessorService {
         return codes.stream().distinct().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
+    /**
+     * HTTP: 4xx statuses (timeouts, 5xx and 429 are retried anyway). gRPC: status codes 1 to 16
+     * ({@code io.grpc.Status.Code} values; UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and ABORTED are retried anyway).
+     */
+    private static void retryStatusCodes(Violations v, ProcessorProtocol protocol, List<Integer> codes) {
+        if (codes == null) {
+            return;
+        }
+        if (codes.size() > 20) {
+            v.add("retryStatusCodes", "may list at most 20 statuses");
+            return;
+        }
+        for (Integer code : codes) {
+            if (protocol == ProcessorProtocol.GRPC && (code == null || code < 1 || code > 16)) {
+                v.add("retryStatusCodes", "must list gRPC status codes (1 to 16, such as 5 for NOT_FOUND or 13 for INTERNAL) for a"
+                        + " GRPC processor, not " + code + ": UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and ABORTED are"
+                        + " always retried, other statuses never");
+                return;
+            }
+            if (protocol == ProcessorProtocol.HTTP && (code == null || code < 400 || code > 499)) {
+                v.add("retryStatusCodes", "must list 4xx statuses (400 to 499), not " + code
+                        + ": timeouts, 5xx and 429 are always retried, other statuses never");
+                return;
+            }
+        }
+    }
+
     private static ProcessorProtocol protocol(Violations v, String protocol) {
         try {
             return ProcessorProtocol.valueOf(protocol.strip().toUpperCase(Locale.ROOT));
@@ -223,18 +253,6 @@ public class ProcessorService {
         CatalogRules.range(v, "timeoutMillis", r.timeoutMillis(), 1, 300_000);
         CatalogRules.range(v, "retryIntervalMillis", r.retryIntervalMillis(), 0, 3_600_000);
         CatalogRules.range(v, "retryCount", r.retryCount() == null ? null : r.retryCount().longValue(), 0, 100);
-        if (r.retryStatusCodes() != null) {
-            if (r.retryStatusCodes().size() > 20) {
-                v.add("retryStatusCodes", "may list at most 20 statuses");
-            }
-            for (Integer code : r.retryStatusCodes()) {
-                if (code == null || code < 400 || code > 499) {
-                    v.add("retryStatusCodes", "must list 4xx statuses (400 to 499), not " + code
-                            + ": timeouts, 5xx and 429 are always retried, other statuses never");
-                    break;
-                }
-            }
-        }
         CatalogRules.range(v, "concurrency", r.concurrency() == null ? null : r.concurrency().longValue(), 1, 1024);
         if (r.ratePerSecond() != null && r.ratePerSecond() != 0) {
             CatalogRules.range(v, "ratePerSecond", r.ratePerSecond().longValue(), 1, 100_000);

@@ -46,7 +46,10 @@ public class ApiProblems {
             problem.setProperty("errors", v.violations().stream()
                     .map(f -> Map.of("field", f.field(), "message", f.message())).toList());
         }
-        if (e.status().is5xxServerError()) {
+        if (e instanceof DatabaseUnavailableException) {
+            // the outage is logged once by the database probe, not once per request
+            log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        } else if (e.status().is5xxServerError()) {
             log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage(), e.getCause());
         } else {
             log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
@@ -54,6 +57,8 @@ public class ApiProblems {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (e instanceof KafkaUnavailableException) {
             builder.header("Retry-After", "5");
+        } else if (e instanceof DatabaseUnavailableException) {
+            builder.header("Retry-After", Integer.toString(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
         }
         return builder.body(problem);
     }
@@ -104,6 +109,10 @@ public class ApiProblems {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        java.util.Optional<DatabaseUnavailableException> outage = DatabaseUnavailableException.in(e);
+        if (outage.isPresent()) {
+            return herald(outage.get(), request);
+        }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "Herald could not complete the request; the server log has the details", null, request));

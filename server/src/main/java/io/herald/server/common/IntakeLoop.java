@@ -51,7 +51,7 @@ public final class IntakeLoop {
                 // stopping
             } catch (RuntimeException e) {
                 if (running.getAsBoolean()) {
-                    log.warn("{} failed, restarting it: {}", what, e.toString());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("{} failed, restarting it: {}", what, e.toString());
                     LockSupport.parkNanos(2_000_000_000L);
                 }
             }

@@ -1,5 +1,6 @@
 package io.herald.server.console;
 
+import io.herald.server.common.DatabaseUnavailableException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
 import io.herald.server.common.KafkaUnavailableException;
@@ -92,6 +93,23 @@ class ConsoleAdvice {
         log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
         return problem(request, response, model, HttpStatus.SERVICE_UNAVAILABLE, "Kafka unavailable",
                 "Kafka did not answer in time; nothing was changed. Try again in a moment.");
+    }
+
+    /**
+     * PostgreSQL cannot be reached (the pool refused at once, or the connection broke): the
+     * "database unavailable" page or toast, 503. Any other database error goes on as before.
+     */
+    @ExceptionHandler({org.springframework.dao.DataAccessException.class, org.springframework.transaction.TransactionException.class,
+            jakarta.persistence.PersistenceException.class})
+    String database(RuntimeException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        DatabaseUnavailableException.in(e).orElseThrow(() -> e);
+        return databaseDown(request, response, model);
+    }
+
+    @ExceptionHandler(DatabaseUnavailableException.class)
+    String databaseDown(HttpServletRequest request, HttpServletResponse response, Model model) {
+        response.setHeader("Retry-After", Integer.toString(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
+        return problem(request, response, model, HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable", ConsoleErrorViews.DATABASE_DOWN);
     }
 
     @ExceptionHandler(HeraldException.class)

@@ -1,5 +1,6 @@
 package io.herald.server.console;
 
+import io.herald.server.common.DatabaseUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
@@ -18,11 +19,15 @@ import org.springframework.web.servlet.ModelAndView;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrorViews implements ErrorViewResolver {
 
+    static final String DATABASE_DOWN = "Herald cannot reach its database (PostgreSQL) right now, so this cannot be shown or "
+            + "done; nothing was changed. Events sent over HTTP with a known API key are still accepted. Try again in a moment.";
+
     @Override
     public ModelAndView resolveErrorView(HttpServletRequest request, HttpStatus status, Map<String, Object> model) {
         String title;
         String detail;
-        switch (status) {
+        boolean databaseDown = request.getAttribute(DatabaseUnavailableException.REQUEST_ATTRIBUTE) != null;
+        switch (databaseDown ? HttpStatus.SERVICE_UNAVAILABLE : status) {
             case FORBIDDEN -> {
                 title = "Not allowed";
                 detail = "Your role does not allow this action, or the form had expired. Reload the page and try again.";
@@ -30,6 +35,16 @@ class ConsoleErrorViews implements ErrorViewResolver {
             case NOT_FOUND -> {
                 title = "Not found";
                 detail = "There is no such page.";
+            }
+            case SERVICE_UNAVAILABLE -> {
+                if (!databaseDown) {
+                    title = "Unavailable";
+                    detail = "Herald cannot complete the request right now; try again in a moment.";
+                    break;
+                }
+                status = HttpStatus.SERVICE_UNAVAILABLE;
+                title = "Database unavailable";
+                detail = DATABASE_DOWN;
             }
             case UNAUTHORIZED -> {
                 title = "Signed out";

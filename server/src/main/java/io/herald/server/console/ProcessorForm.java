@@ -41,7 +41,10 @@ public class ProcessorForm {
     public String getRetryStatusCodes() { return retryStatusCodes; }
     public void setRetryStatusCodes(String retryStatusCodes) { this.retryStatusCodes = retryStatusCodes; }
 
-    /** The typed statuses as numbers; anything else is refused naming the field, so the message shows beside the input. */
+    /**
+     * The typed statuses as numbers (a gRPC status may also be given by name, such as NOT_FOUND); anything
+     * else is refused naming the field, so the message shows beside the input.
+     */
     java.util.List<Integer> retryStatusCodes() {
         if (retryStatusCodes == null || retryStatusCodes.isBlank()) {
             return java.util.List.of();
@@ -50,8 +53,15 @@ public class ProcessorForm {
             try {
                 return Integer.valueOf(s);
             } catch (NumberFormatException e) {
+                if (s.matches("[A-Za-z_]+")) {
+                    try {
+                        return io.grpc.Status.Code.valueOf(s.toUpperCase(java.util.Locale.ROOT)).value();
+                    } catch (IllegalArgumentException notACode) {
+                        // refused below
+                    }
+                }
                 throw new io.herald.server.common.ValidationException("retryStatusCodes",
-                        "must be HTTP statuses separated by commas, such as 404, 409 (not '" + s + "')");
+                        "must be statuses separated by commas: HTTP such as 404, 409; gRPC such as NOT_FOUND, INTERNAL (not '" + s + "')");
             }
         }).toList();
     }

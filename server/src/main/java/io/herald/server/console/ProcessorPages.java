@@ -34,8 +34,11 @@ class ProcessorPages {
     private final ProcessorService processors;
     private final BindingService bindings;
     private final DispatchSupervisor dispatch;
+    private final io.herald.server.metrics.GroupLag lag;
 
-    ProcessorPages(ProcessorService processors, BindingService bindings, DispatchSupervisor dispatch) {
+    ProcessorPages(ProcessorService processors, BindingService bindings, DispatchSupervisor dispatch,
+                   io.herald.server.metrics.GroupLag lag) {
+        this.lag = lag;
         this.processors = processors;
         this.bindings = bindings;
         this.dispatch = dispatch;
@@ -67,8 +70,11 @@ class ProcessorPages {
 
     @GetMapping("/{id}")
     String detail(@PathVariable long id, Caller caller, HttpServletRequest request, Model model) {
-        model.addAttribute("p", processors.get(caller, id));
+        ProcessorView p = processors.get(caller, id);
+        model.addAttribute("p", p);
         model.addAttribute("stats", dispatch.stats(id).orElse(null));
+        // the group's lag as Kafka has it (all instances together), not only this instance's pushes
+        model.addAttribute("lag", lag.lag(p.group(), p.topic()).orElse(null));
         return Views.of(request, "processors/detail", "fragments/processors :: detail");
     }
 
@@ -86,7 +92,7 @@ class ProcessorPages {
         form.setRetryIntervalMillis(p.retryIntervalMillis());
         form.setRetryCount(p.retryCount());
         form.setRetryExponential(p.retryExponential());
-        form.setRetryStatusCodes(p.retryStatusCodes().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        form.setRetryStatusCodes(p.retryStatusCodesText());
         form.setConcurrency(p.concurrency());
         form.setRatePerSecond(p.ratePerSecond());
         form.setPaused(p.paused());

@@ -83,13 +83,15 @@ final class RequestRules {
         rule("BindingRequest", "concurrency", false, 1, 256, null, null, null, "Consumers per SDK instance");
 
         rule("ProcessorRequest", "bindingId", true, null, null, null, null, null, "The binding pushed; cannot be changed");
-        rule("ProcessorRequest", "protocol", false, null, null, null, null, List.of("HTTP"), "HTTP when absent");
-        rule("ProcessorRequest", "address", true, null, null, null, "^https?://.+", null, "The endpoint events are POSTed to");
+        rule("ProcessorRequest", "protocol", false, null, null, null, null, List.of("HTTP", "GRPC"), "HTTP when absent");
+        rule("ProcessorRequest", "address", true, null, null, null, null, null,
+                "HTTP: the URL events are POSTed to; GRPC: host:port (grpcs://host:port for TLS) serving herald.v1.Dispatcher");
         rule("ProcessorRequest", "timeoutMillis", false, 1, 300_000, null, null, null, null);
         rule("ProcessorRequest", "retryIntervalMillis", false, 0, 3_600_000, null, null, null, null);
         rule("ProcessorRequest", "retryCount", false, 0, 100, null, null, null, null);
         rule("ProcessorRequest", "retryStatusCodes", false, null, null, null, null, null,
-                "At most 20 statuses from 400 to 499 that are retried like 5xx");
+                "At most 20 statuses retried besides those always retried: HTTP 400 to 499 (like a 5xx);"
+                        + " GRPC status codes 1 to 16 (besides UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED)");
         rule("ProcessorRequest", "concurrency", false, 1, 1024, null, null, null, null);
         rule("ProcessorRequest", "ratePerSecond", false, 1, 100_000, null, null, null, "Unlimited when absent");
 

@@ -130,7 +130,7 @@ public class DispatchSupervisor implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    log.warn("Cannot follow processors in the catalog yet: {}", e.toString());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Cannot follow processors in the catalog yet: {}", e.toString());
                 }
             }
             LockSupport.parkNanos(props.reconcile().toNanos());

@@ -390,7 +390,8 @@ final class GroupWorker {
             this.stats = counters.apply(route);
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
             this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
-                    ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group(), egress.grpcResolver())
+                    ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group(),
+                            route.retryStatusCodes(), egress.grpcResolver())
                     : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes(), route.concurrency(),
                             egress.httpResolver());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),

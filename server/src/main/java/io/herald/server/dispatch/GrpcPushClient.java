@@ -20,8 +20,9 @@ import org.apache.kafka.common.header.Header;
 /**
  * Calls a processor's {@code herald.v1.Dispatcher/Dispatch} with one Kafka record as a CloudEvent in
  * the CloudEvents protobuf format, the processor's timeout as the call's deadline. UNAVAILABLE,
- * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and ABORTED are retried with the processor's strategy; any
- * other status fails at once (dead letter). An OK answer may still ask for a retry, refuse one
+ * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and ABORTED, and the codes the processor lists in its
+ * {@code retryStatusCodes}, are retried with the processor's strategy; any other status fails at once
+ * (dead letter). An OK answer may still ask for a retry, refuse one
  * ({@code DO_NOT_RETRY}: dead letter) or cancel the event ({@code CANCEL}: dropped, counted).
  */
 final class GrpcPushClient implements Pusher {
@@ -37,12 +38,16 @@ final class GrpcPushClient implements Pusher {
     private final long timeoutMillis;
     private final String passBack;
     private final String processor;
+    private final Set<Status.Code> alsoRetried;
 
     /**
      * @param names resolves the target and checks every address before the channel connects to it
      *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
      */
-    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, io.grpc.NameResolver.Factory names) {
+    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, java.util.Collection<Integer> retryStatusCodes,
+                   io.grpc.NameResolver.Factory names) {
+        this.alsoRetried = retryStatusCodes.isEmpty() ? Set.of() : EnumSet.copyOf(retryStatusCodes.stream()
+                .map(c -> Status.fromCodeValue(c).getCode()).toList());
         this.channel = GrpcTargets.channel(address, names);
         this.stub = DispatcherGrpc.newBlockingStub(channel);
         this.timeoutMillis = timeoutMillis;
@@ -71,8 +76,14 @@ final class GrpcPushClient implements Pusher {
             if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 reason = "no answer within " + timeoutMillis + " ms (gRPC DEADLINE_EXCEEDED)";
             }
-            return RETRIED.contains(s.getCode()) ? new PushClient.Outcome(PushClient.Verdict.RETRY, 0, null, reason, e)
-                    : new PushClient.Outcome(PushClient.Verdict.FAIL, 0, null, reason + " (not retried)", e);
+            if (RETRIED.contains(s.getCode())) {
+                return new PushClient.Outcome(PushClient.Verdict.RETRY, 0, null, reason, e);
+            }
+            if (alsoRetried.contains(s.getCode())) {
+                return new PushClient.Outcome(PushClient.Verdict.RETRY, 0, null,
+                        reason + " (retried: listed in the processor's retryStatusCodes)", e);
+            }
+            return new PushClient.Outcome(PushClient.Verdict.FAIL, 0, null, reason + " (not retried)", e);
         }
     }
 

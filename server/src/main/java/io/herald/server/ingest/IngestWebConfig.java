@@ -11,10 +11,10 @@ import org.springframework.core.Ordered;
 class IngestWebConfig {
 
     /**
-     * Right after Spring Boot's {@code http.server.requests} observation filter (highest precedence + 1),
+     * Right after Spring Boot's {@code http.server.requests} observation filter (highest precedence + 1) and the database outage filter (+ 2),
      * so that ingestion stays measured, and long before Spring Security's chain (order -100).
      */
-    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 3;
 
     @Bean
     FilterRegistrationBean<IngestFilter> ingestFilter(ApiCallers callers, IngestEndpoint endpoint) {

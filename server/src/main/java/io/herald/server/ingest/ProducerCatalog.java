@@ -7,6 +7,7 @@ import io.herald.server.catalog.ConfigVersions;
 import io.herald.server.catalog.MessageTypeView;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
+import io.herald.server.common.DatabaseUnavailableException;
 import io.herald.server.common.NotFoundException;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public class ProducerCatalog {
     private final TopicService topics;
     private final ConfigVersions versions;
     private volatile ConcurrentHashMap<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
+    /** The entries of the cache replaced by the last change, until the new one holds them again. */
+    private volatile Map<String, Optional<Entry>> previous = Map.of();
     private volatile long version = -1;
 
     ProducerCatalog(TopicService topics, ConfigVersions versions) {
@@ -64,11 +67,28 @@ public class ProducerCatalog {
         // one load per topic however many requests miss at once (a stampede took the pool's connections)
         Optional<Entry> entry = current.get(name);
         if (entry == null) {
-            entry = current.computeIfAbsent(name, this::load);
+            entry = loadOrLastKnown(current, name);
         } else if (entry.isEmpty()) {
             entry = recheck(current, name);
         }
         return entry.orElseThrow(() -> new NotFoundException("Topic", name, field));
+    }
+
+    /**
+     * The topic loaded into the cache; while PostgreSQL cannot be reached, the entry of the cache
+     * the last catalog change replaced (until it is warmed up again), so that a topic producers
+     * used before the outage still takes events.
+     */
+    private Optional<Entry> loadOrLastKnown(ConcurrentHashMap<String, Optional<Entry>> current, String name) {
+        try {
+            return current.computeIfAbsent(name, this::load);
+        } catch (RuntimeException e) {
+            Optional<Entry> known = previous.get(name);
+            if (known != null && known.isPresent() && DatabaseUnavailableException.in(e).isPresent()) {
+                return known;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -126,12 +146,43 @@ public class ProducerCatalog {
         }
         if (now != version) {
             version = now;
-            cache = new ConcurrentHashMap<>();
+            invalidate();
+        }
+        warmUp();
+    }
+
+    /**
+     * Loads again the topics the replaced cache knew, so that the cache holds them when PostgreSQL
+     * goes away; until then they are the fallback of {@link #loadOrLastKnown}.
+     */
+    private void warmUp() {
+        Map<String, Optional<Entry>> known = previous;
+        if (known.isEmpty()) {
+            return;
+        }
+        ConcurrentHashMap<String, Optional<Entry>> current = cache;
+        try {
+            known.forEach((name, entry) -> {
+                if (entry.isPresent()) {
+                    current.computeIfAbsent(name, this::load);
+                }
+            });
+        } catch (RuntimeException e) {
+            // PostgreSQL is down: the replaced entries stay the fallback; the next refresh tries again
+            return;
+        }
+        synchronized (this) {
+            if (previous == known && cache == current) {
+                previous = Map.of();
+            }
         }
     }
 
-    /** Forgets everything at once (after a change made through this instance). */
-    public void invalidate() {
+    /** Forgets everything at once (after a change made through this instance); what was known is loaded again soon. */
+    public synchronized void invalidate() {
+        Map<String, Optional<Entry>> known = new HashMap<>(previous);
+        known.putAll(cache);
+        previous = Map.copyOf(known);
         cache = new ConcurrentHashMap<>();
     }
 }

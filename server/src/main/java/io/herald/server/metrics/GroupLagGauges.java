@@ -57,7 +57,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-class GroupLagGauges implements InitializingBean, DisposableBean {
+class GroupLagGauges implements GroupLag, InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GroupLagGauges.class);
 
@@ -72,7 +72,9 @@ class GroupLagGauges implements InitializingBean, DisposableBean {
 
     /** What the last look saw of each pair: the sum of committed offsets and when it last moved. */
     private final Map<Pair, Seen> seen = new HashMap<>();
-    private Map<Pair, Figures> last = Map.of();
+    /** Replaced, never changed, by each refresh; read by the console's pages too. */
+    private volatile Map<Pair, Figures> last = Map.of();
+    private volatile Instant lastReadAt;
     private int lastSkipped;
     private volatile String lastError;
     private Admin admin;
@@ -260,7 +262,15 @@ class GroupLagGauges implements InitializingBean, DisposableBean {
         }
         seen.keySet().retainAll(present);
         last = out;
+        lastReadAt = Instant.ofEpochSecond(nowSeconds);
         return out;
+    }
+
+    @Override
+    public java.util.Optional<Reading> lag(String group, String topic) {
+        Figures f = last.get(new Pair(group, topic));
+        Instant at = lastReadAt;
+        return f == null || at == null ? java.util.Optional.empty() : java.util.Optional.of(new Reading(f.lag(), at));
     }
 
     private Map<TopicPartition, Long> offsets(ListOffsetsResult result, Set<TopicPartition> tps, String what) {

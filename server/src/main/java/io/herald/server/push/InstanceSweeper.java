@@ -46,7 +46,7 @@ class InstanceSweeper implements InitializingBean, DisposableBean {
                 log.info("Removed {} SDK instance(s) without heartbeat for {} (herald.push.forget-after)", n, props.forgetAfter());
             }
         } catch (RuntimeException e) {
-            log.warn("Could not remove SDK instances without heartbeat for {}: {}", props.forgetAfter(), e.toString());
+            log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Could not remove SDK instances without heartbeat for {}: {}", props.forgetAfter(), e.toString());
         }
     }
 

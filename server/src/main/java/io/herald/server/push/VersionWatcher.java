@@ -96,7 +96,7 @@ class VersionWatcher {
             } catch (SQLException | RuntimeException e) {
                 heard.listening(false);
                 if (running) {
-                    log.warn("Config change listener lost its database connection ({}); reconnecting", e.getMessage());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Config change listener lost its database connection ({}); reconnecting", e.getMessage());
                     sleepQuietly(1000);
                 }
             }

@@ -120,7 +120,7 @@ class ReplayWorker implements SmartLifecycle {
                 });
             }
         } catch (RuntimeException e) {
-            log.warn("Looking for replay jobs failed (retrying in {}): {}", props.claimInterval(), e.toString());
+            log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Looking for replay jobs failed (retrying in {}): {}", props.claimInterval(), e.toString());
         }
     }
 
@@ -131,7 +131,7 @@ class ReplayWorker implements SmartLifecycle {
                 log.info("Deleted {} replay job(s) finished more than {} ago", deleted, props.keepFinished());
             }
         } catch (RuntimeException e) {
-            log.warn("Deleting old replay jobs failed (retrying in an hour): {}", e.toString());
+            log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Deleting old replay jobs failed (retrying in an hour): {}", e.toString());
         }
     }
 

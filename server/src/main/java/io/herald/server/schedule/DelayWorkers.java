@@ -133,7 +133,7 @@ class DelayWorkers implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    log.warn("Firing delayed events failed, trying again in {}: {}", props.retryAfter(), e.toString());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Firing delayed events failed, trying again in {}: {}", props.retryAfter(), e.toString());
                     LockSupport.parkNanos(Math.min(props.retryAfter().toMillis(), 2000) * 1_000_000L);
                 }
             }

@@ -115,7 +115,7 @@ class ScheduleFiring implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    log.warn("Firing schedules failed, trying again in {}: {}", props.retryAfter(), e.toString());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Firing schedules failed, trying again in {}: {}", props.retryAfter(), e.toString());
                     LockSupport.parkNanos(Math.min(props.retryAfter().toMillis(), 2000) * 1_000_000L);
                 }
             }

@@ -1,6 +1,7 @@
 package io.herald.server.security;
 
 import io.herald.server.catalog.ApiKeyCache;
+import io.herald.server.common.DatabaseUnavailableException;
 import io.herald.server.catalog.AppService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -51,7 +52,31 @@ public class ApiCallers {
         if (adminToken.matches(token)) {
             return Optional.of(Caller.admin("admin-token"));
         }
-        return keyCache.remembered(token).or(() -> apps.authenticate(token)).map(Caller::app);
+        return keyCache.remembered(token).or(() -> checked(token)).map(Caller::app);
+    }
+
+    /**
+     * The key looked up in the catalog; while PostgreSQL cannot be reached, a key the cache still
+     * holds (kept up to date with the catalog, revocations included, until the outage began) is
+     * taken, so that HTTP ingestion goes on, and a key it refused (revoked, say) stays refused. Any
+     * other key cannot be checked: the outage is thrown.
+     */
+    private Optional<String> checked(String token) {
+        try {
+            return apps.authenticate(token);
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailableException.in(e).isEmpty()) {
+                throw e;
+            }
+            if (keyCache.refusedWhileDown(token)) {
+                return Optional.empty();
+            }
+            Optional<String> known = keyCache.rememberedWhileDown(token);
+            if (known.isEmpty()) {
+                throw e;
+            }
+            return known;
+        }
     }
 
     /** Answers 401 as the API's security chain does. */

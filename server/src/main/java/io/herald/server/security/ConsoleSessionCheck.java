@@ -1,5 +1,6 @@
 package io.herald.server.security;
 
+import io.herald.server.common.DatabaseUnavailableException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,10 +35,18 @@ final class ConsoleSessionCheck extends OncePerRequestFilter {
     private static final List<String> STATIC = List.of("/css/", "/js/", "/webjars/", "/favicon.ico");
 
     private final ConsoleUsers users;
+    private final boolean anonymousWhileDatabaseDown;
     private final SecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
 
-    ConsoleSessionCheck(ConsoleUsers users) {
+    /**
+     * @param anonymousWhileDatabaseDown when the user cannot be re-read (PostgreSQL is down): {@code true}
+     *                                   lets the request go on as anonymous (health still answers, without
+     *                                   details), {@code false} fails it with the outage (the console's
+     *                                   "database unavailable" page)
+     */
+    ConsoleSessionCheck(ConsoleUsers users, boolean anonymousWhileDatabaseDown) {
         this.users = users;
+        this.anonymousWhileDatabaseDown = anonymousWhileDatabaseDown;
     }
 
     @Override
@@ -51,7 +60,15 @@ final class ConsoleSessionCheck extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth instanceof UsernamePasswordAuthenticationToken && auth.isAuthenticated() && fromSession(auth, request)) {
-            check(auth, request, response);
+            try {
+                check(auth, request, response);
+            } catch (RuntimeException e) {
+                if (!anonymousWhileDatabaseDown || DatabaseUnavailableException.in(e).isEmpty()) {
+                    throw e;
+                }
+                // for this request only: the session stays, its user could not be checked
+                SecurityContextHolder.clearContext();
+            }
         }
         chain.doFilter(request, response);
     }

@@ -1,6 +1,10 @@
 package io.herald.server.security;
 
+import io.herald.server.common.DatabaseUnavailableException;
+import io.herald.server.database.DatabaseProbe;
 import io.herald.server.metrics.MetricsProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,7 +45,7 @@ class SecurityConfig implements WebMvcConfigurer {
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
                 .addFilterBefore(new BearerTokenFilter(callers), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ConsoleSessionCheck(users, false), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
                     res.setHeader("WWW-Authenticate", "Bearer");
@@ -84,7 +88,7 @@ class SecurityConfig implements WebMvcConfigurer {
                 .requestCache(c -> c.disable())
                 .logout(l -> l.disable())
                 .addFilterBefore(new ActuatorTokenFilter(callers, metrics.token()), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ConsoleSessionCheck(users, true), AnonymousAuthenticationFilter.class)
                 // health answers everyone, with details only for a signed-in user or a token
                 // (management.endpoint.health.show-details: when-authorized)
                 .authorizeHttpRequests(a -> {
@@ -109,16 +113,30 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(3)
-    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users, DatabaseProbe database) throws Exception {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
+        // while PostgreSQL is known to be down a sign-in cannot be checked: say so at once (the failure handler
+        // below says it too when the outage is found by the sign-in itself)
+        http.addFilterBefore((req, res, chain) -> {
+            HttpServletRequest request = (HttpServletRequest) req;
+            if (!database.up() && "POST".equals(request.getMethod())
+                    && request.getRequestURI().equals(request.getContextPath() + "/login")) {
+                ((HttpServletResponse) res).sendRedirect(request.getContextPath() + "/login?unavailable");
+            } else {
+                chain.doFilter(req, res);
+            }
+        }, org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter.class);
         // a disabled or demoted user loses the session's rights on the next request, before it is authorized
-        http.addFilterBefore(new ConsoleSessionCheck(users), AnonymousAuthenticationFilter.class)
+        http.addFilterBefore(new ConsoleSessionCheck(users, false), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/users/**").hasRole("ADMIN")
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
                         .anyRequest().hasAnyRole("ADMIN", "EDITOR"))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll()
+                        // a sign-in that could not be checked is not a wrong password: the page says the database is down
+                        .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath()
+                                + (DatabaseUnavailableException.in(ex).isPresent() ? "/login?unavailable" : "/login?error"))))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
                         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")))

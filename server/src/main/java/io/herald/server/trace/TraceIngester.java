@@ -161,7 +161,7 @@ class TraceIngester implements SmartLifecycle {
         try {
             partitions.maintain();
         } catch (RuntimeException e) {
-            log.warn("Trace partition maintenance failed (retrying in {}): {}", props.maintenance(), e.getMessage());
+            log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Trace partition maintenance failed (retrying in {}): {}", props.maintenance(), e.getMessage());
         }
     }
 
@@ -180,7 +180,7 @@ class TraceIngester implements SmartLifecycle {
                 if (!running) {
                     break;
                 }
-                log.warn("Trace ingestion interrupted, resuming from the stored position in {} ms: {}", backoff, e.toString());
+                log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Trace ingestion interrupted, resuming from the stored position in {} ms: {}", backoff, e.toString());
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
             }
@@ -317,7 +317,7 @@ class TraceIngester implements SmartLifecycle {
         try {
             settle(c);
         } catch (Exception e) {
-            log.warn("Writing timepoints failed; they are read again from the stored position: {}", e.toString());
+            log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Writing timepoints failed; they are read again from the stored position: {}", e.toString());
         }
     }
 

@@ -176,7 +176,7 @@ class TxWorkers implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    log.warn("Transaction worker failed, trying again: {}", e.toString());
+                    log.atLevel(io.herald.server.common.DatabaseUnavailableException.logLevel(e)).log("Transaction worker failed, trying again: {}", e.toString());
                     LockSupport.parkNanos(1_000_000_000L);
                 }
             }

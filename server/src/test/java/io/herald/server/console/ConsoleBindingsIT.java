@@ -136,6 +136,72 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
         assertThat(detail).contains(group).contains("Pause").contains("/bindings/" + id + "/processor/new");
     }
 
+    @org.junit.jupiter.api.Test
+    void processorPageShowsTheGroupsLagReadFromKafka() throws Exception {
+        String app = newApp();
+        String topic = newTopic(app, "x");
+        long binding = newBinding(app, topic, unique("g"));
+        try (io.herald.server.dispatch.Endpoint endpoint = new io.herald.server.dispatch.Endpoint()) {
+            // given a paused processor and three records waiting for it
+            var created = admin.post("/processors", java.util.Map.of("bindingId", binding, "address", endpoint.url(), "paused", true));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            long id = created.json().get("id").asLong();
+            java.util.Map<String, Object> config = java.util.Map.of("bootstrap.servers", io.herald.server.support.TestInfra.kafkaBootstrap());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(config,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (int i = 0; i < 3; i++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k".getBytes(), "{}".getBytes())).get();
+                }
+            }
+
+            // then its page (and the live panel re-read every 2 s) shows them as its lag
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(mvc.perform(Mode.HTMX.apply(get("/processors/" + id)).with(viewer())).andExpect(status().isOk())
+                            .andReturn().getResponse().getContentAsString())
+                            .containsPattern("id=\"live-lag\">3 records not pushed yet \\(read from Kafka \\d+ s ago\\)"));
+
+            // when it is resumed, the records are pushed and the lag falls to 0
+            assertThat(admin.patch("/processors/" + id, java.util.Map.of("paused", false)).status()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> endpoint.count() >= 3);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(mvc.perform(get("/processors/" + id).with(viewer())).andExpect(status().isOk())
+                            .andReturn().getResponse().getContentAsString()).contains("0 records not pushed yet"));
+            admin.delete("/processors/" + id);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void grpcProcessorTakesExtraRetryStatusesByNameAndShowsThem(Mode mode) throws Exception {
+        String app = newApp();
+        long binding = newBinding(app, newTopic(app), unique("g"));
+
+        String refused = mvc.perform(mode.apply(post("/bindings/" + binding + "/processor")).with(editor()).with(csrf())
+                        .param("protocol", "GRPC").param("address", "127.0.0.1:7070").param("timeoutMillis", "1000")
+                        .param("retryStatusCodes", "404"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("id=\"err-retryStatusCodes\"").contains("gRPC status codes");
+        String unknown = mvc.perform(mode.apply(post("/bindings/" + binding + "/processor")).with(editor()).with(csrf())
+                        .param("protocol", "GRPC").param("address", "127.0.0.1:7070").param("timeoutMillis", "1000")
+                        .param("retryStatusCodes", "NOT_THERE"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(unknown).contains("id=\"err-retryStatusCodes\"").contains("NOT_THERE");
+
+        mvc.perform(mode.apply(post("/bindings/" + binding + "/processor")).with(editor()).with(csrf())
+                        .param("protocol", "GRPC").param("address", "127.0.0.1:7070").param("timeoutMillis", "1000")
+                        .param("retryStatusCodes", "not_found, 13"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        var p = admin.get("/processors?app=" + app).json().get(0);
+        long id = p.get("id").asLong();
+        assertThat(p.get("retryStatusCodes").toString()).isEqualTo("[5,13]");
+        assertThat(mvc.perform(mode.apply(get("/processors/" + id)).with(viewer())).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString())
+                .contains("UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, NOT_FOUND (5), INTERNAL (13)");
+        assertThat(mvc.perform(mode.apply(get("/processors/" + id + "/edit")).with(editor())).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString()).contains("value=\"NOT_FOUND, INTERNAL\"");
+        admin.delete("/processors/" + id);
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void createsEditsPausesAndDeletesAProcessor(Mode mode) throws Exception {

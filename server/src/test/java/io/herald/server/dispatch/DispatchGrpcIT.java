@@ -200,6 +200,46 @@ class DispatchGrpcIT extends ServerTest {
     }
 
     @Test
+    void statusesTheProcessorListsAreRetriedTooAndOthersStillDeadLettered() {
+        // NOT_FOUND (listed: the order is not replicated yet) twice, then handled; INTERNAL (not listed) at once to the dead letters
+        script = (req, r) -> {
+            if (req.getEvent().getId().equals("g-late") && req.getAttempt() <= 2) {
+                r.onError(Status.NOT_FOUND.withDescription("order not replicated yet").asRuntimeException());
+            } else if (req.getEvent().getId().equals("g-broken")) {
+                r.onError(Status.INTERNAL.withDescription("bug").asRuntimeException());
+            } else {
+                answer(r, DispatchResponse.Outcome.DONE);
+            }
+        };
+        processor(Map.of("retryIntervalMillis", 50, "retryCount", 3, "timeoutMillis", 2000, "retryStatusCodes", List.of(5)));
+        assertThat(admin.get("/processors/" + processorId).json().get("retryStatusCodes").toString()).isEqualTo("[5]");
+
+        send("g-late", "{}");
+        send("g-broken", "{}");
+
+        try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), deadLetterTopic)) {
+            List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(probe, 1);
+            assertThat(dead).extracting(r -> KafkaProbe.header(r, "ce_id")).containsExactly("g-broken");
+            assertThat(KafkaProbe.header(dead.get(0), "herald-dlt-reason")).contains("INTERNAL").contains("not retried");
+        }
+        // one key, one partition: g-late's three attempts come before g-broken's only one
+        assertThat(received).extracting(r -> r.getEvent().getId() + "#" + r.getAttempt())
+                .containsExactly("g-late#1", "g-late#2", "g-late#3", "g-broken#1");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.get("/messages/g-late/trace").body())
+                .contains("NOT_FOUND").contains("listed in the processor's retryStatusCodes").contains("HANDLED"));
+
+        // an HTTP status is no gRPC status: refused naming the field, nothing changes
+        var refused = admin.patch("/processors/" + processorId, Map.of("retryStatusCodes", List.of(404)));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.body()).contains("retryStatusCodes").contains("gRPC status codes");
+        // and a processor turned to HTTP cannot keep gRPC codes
+        var toHttp = admin.patch("/processors/" + processorId, Map.of("protocol", "HTTP", "address", "http://127.0.0.1:1/hook"));
+        assertThat(toHttp.status()).as(toHttp.toString()).isEqualTo(422);
+        assertThat(toHttp.body()).contains("retryStatusCodes").contains("4xx");
+        assertThat(admin.get("/processors/" + processorId).json().get("retryStatusCodes").toString()).isEqualTo("[5]");
+    }
+
+    @Test
     void grpcProcessorNeedsAHostAndPort() {
         String app = unique("gbad");
         admin.post("/apps", Map.of("name", app));

@@ -49,9 +49,13 @@ public final class ConsoleLogin {
         return r.statusCode() == 302 && !location.contains("error") ? c : null;
     }
 
-    /** GET with the session's cookie. */
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    /** GET with the session's cookie (and {@code headers}, as name, value, name, value …). */
+    public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Submits a form as the browser does: the CSRF token from {@code formPage}, then a POST of {@code fields} to {@code action}. */
