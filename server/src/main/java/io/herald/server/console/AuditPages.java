@@ -21,7 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 class AuditPages {
 
     static final int PAGE_SIZE = 50;
-    static final List<String> OBJECT_TYPES = List.of("app", "topic", "binding", "processor", "console-user", "message");
+    static final List<String> OBJECT_TYPES = List.of("app", "topic", "binding", "processor", "console-user", "message", "sign-in");
 
     private final AuditLog audit;
     private final ObjectMapper json;

@@ -24,10 +24,12 @@ public class ConsoleUsers implements UserDetailsService {
 
     private final JdbcTemplate jdbc;
     private final PasswordEncoder encoder;
+    private final LoginThrottle throttle;
 
-    ConsoleUsers(JdbcTemplate jdbc, PasswordEncoder encoder) {
+    ConsoleUsers(JdbcTemplate jdbc, PasswordEncoder encoder, LoginThrottle throttle) {
         this.jdbc = jdbc;
         this.encoder = encoder;
+        this.throttle = throttle;
     }
 
     @Override
@@ -70,8 +72,10 @@ public class ConsoleUsers implements UserDetailsService {
                 role, messageView, enabled, username);
     }
 
+    /** Sets a new password; failed sign-ins counted for the user so far are forgotten. */
     public void setPassword(String username, String password) {
         jdbc.update("UPDATE console_user SET password_hash = ? WHERE username = ?", encoder.encode(password), username);
+        throttle.clearUser(username);
     }
 
     /** Creates a console user; the caller validates the input. */
@@ -96,6 +100,8 @@ public class ConsoleUsers implements UserDetailsService {
             if (!configured) {
                 return Initialized.UNCHANGED;
             }
+            // a start with the admin password set ends a lock-out of admin after failed sign-ins too
+            throttle.clearUser("admin");
             List<String> hash = jdbc.queryForList("SELECT password_hash FROM console_user WHERE username = 'admin'"
                     + " AND role = 'ADMIN' AND enabled", String.class);
             if (!hash.isEmpty() && encoder.matches(configuredPassword, hash.get(0))) {

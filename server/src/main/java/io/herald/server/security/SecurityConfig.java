@@ -16,6 +16,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -113,8 +115,11 @@ class SecurityConfig implements WebMvcConfigurer {
 
     @Bean
     @Order(3)
-    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users, DatabaseProbe database) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, ConsoleUsers users, DatabaseProbe database, LoginThrottle throttle)
+            throws Exception {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
+        SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
+        toPage.setDefaultTargetUrl("/");
         // while PostgreSQL is known to be down a sign-in cannot be checked: say so at once (the failure handler
         // below says it too when the outage is found by the sign-in itself)
         http.addFilterBefore((req, res, chain) -> {
@@ -126,6 +131,8 @@ class SecurityConfig implements WebMvcConfigurer {
                 chain.doFilter(req, res);
             }
         }, org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter.class);
+        // after the CSRF check and the one above, before the password is checked
+        http.addFilterBefore(new LoginThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
         // a disabled or demoted user loses the session's rights on the next request, before it is authorized
         http.addFilterBefore(new ConsoleSessionCheck(users, false), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
@@ -133,10 +140,21 @@ class SecurityConfig implements WebMvcConfigurer {
                         .requestMatchers("/users/**").hasRole("ADMIN")
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
                         .anyRequest().hasAnyRole("ADMIN", "EDITOR"))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll()
-                        // a sign-in that could not be checked is not a wrong password: the page says the database is down
-                        .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath()
-                                + (DatabaseUnavailableException.in(ex).isPresent() ? "/login?unavailable" : "/login?error"))))
+                .formLogin(f -> f.loginPage("/login").permitAll()
+                        .successHandler((req, res, auth) -> {
+                            throttle.succeeded(auth.getName(), req.getRemoteAddr());
+                            toPage.onAuthenticationSuccess(req, res, auth);
+                        })
+                        // a sign-in that could not be checked is not a wrong password: the page says the database is
+                        // down, and it is not counted as a failure
+                        .failureHandler((req, res, ex) -> {
+                            if (DatabaseUnavailableException.in(ex).isPresent()) {
+                                res.sendRedirect(req.getContextPath() + "/login?unavailable");
+                            } else {
+                                throttle.failed(req.getParameter("username"), req.getRemoteAddr());
+                                res.sendRedirect(req.getContextPath() + "/login?error");
+                            }
+                        }))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
                         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")))
