@@ -23,6 +23,9 @@ public final class Binding {
     private final BindingKind kind;
     private final String typePattern;
     private final String group;
+    /** A delivery limit meaning "retry for ever" ({@link #withDeliveryLimit(int)}). */
+    public static final int UNLIMITED = -1;
+
     private final Integer deliveryLimit;
     private final Long backoffMillis;
     private final Double backoffMultiplier;
@@ -69,10 +72,15 @@ public final class Binding {
                 backoffMultiplier, backoffMaxMillis, expiryMillis, concurrency);
     }
 
-    /** Attempts before a failing message goes to the dead-letter topic (1 = no retry). */
+    /**
+     * Attempts before a failing message goes to the dead-letter topic (1 = no retry), or
+     * {@link #UNLIMITED}: retried under the capped back-off for ever (KiteQ's DeliveryLimit -1); the
+     * group's lag then grows while it stops committing, which the shipped alert rules report.
+     */
     public Binding withDeliveryLimit(int deliveryLimit) {
-        if (deliveryLimit < 1) {
-            throw new IllegalArgumentException("delivery limit must be at least 1, was " + deliveryLimit);
+        if (deliveryLimit < 1 && deliveryLimit != UNLIMITED) {
+            throw new IllegalArgumentException("delivery limit must be at least 1, or Binding.UNLIMITED (-1), was "
+                    + deliveryLimit);
         }
         return new Binding(topic, kind, typePattern, group, deliveryLimit, backoffMillis, backoffMultiplier,
                 backoffMaxMillis, expiryMillis, concurrency);

@@ -46,8 +46,8 @@ public @interface Listen {
     /** The consumer group; empty = the app name. */
     String group() default "";
 
-    /** Attempts before dead-lettering; -1 = default. */
-    int deliveryLimit() default -1;
+    /** Attempts before dead-lettering; 0 = default; -1 ({@link Binding#UNLIMITED}) = retry for ever. */
+    int deliveryLimit() default 0;
 
     /** Wait before the first retry in milliseconds; -1 = default. */
     long backoffMillis() default -1;

@@ -27,6 +27,9 @@ public class BindingService {
     public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
     private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
+    /** A delivery limit meaning "retry for ever" (KiteQ's DeliveryLimit -1), as the SDK's {@code Binding.UNLIMITED}. */
+    static final int UNLIMITED = -1;
+    private static final int MAX_DELIVERY_LIMIT = 1000;
     private static final long MAX_EXPIRY_MS = Duration.ofDays(365).toMillis();
     static final long DEAD_LETTER_RETENTION_MS = Duration.ofDays(14).toMillis();
     /** As herald.replay.replay-topic-partitions and -retention default for the topics a replay job creates. */
@@ -271,7 +274,11 @@ public class BindingService {
     }
 
     private static void settings(Violations v, BindingRequest r) {
-        CatalogRules.range(v, "deliveryLimit", r.deliveryLimit() == null ? null : r.deliveryLimit().longValue(), 1, 1000);
+        Integer limit = r.deliveryLimit();
+        if (limit != null && limit != UNLIMITED && (limit < 1 || limit > MAX_DELIVERY_LIMIT)) {
+            v.add("deliveryLimit", "must be between 1 and " + MAX_DELIVERY_LIMIT + ", or " + UNLIMITED
+                    + " for unlimited (retried under the capped back-off for ever), not " + limit);
+        }
         CatalogRules.range(v, "backoffMillis", r.backoffMillis(), 0, MAX_BACKOFF_MS);
         CatalogRules.range(v, "backoffMultiplier", r.backoffMultiplier(), 1.0, 10.0);
         CatalogRules.range(v, "backoffMaxMillis", r.backoffMaxMillis(), 0, MAX_BACKOFF_MS);

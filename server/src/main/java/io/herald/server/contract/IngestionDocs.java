@@ -47,8 +47,9 @@ final class IngestionDocs {
             new String[] {"Herald-Deliver-At", "Deliver at an RFC 3339 time; not with Herald-Delay"},
             new String[] {"Herald-Delay-Id", "With Herald-Delay or Herald-Deliver-At, single events only: the id to cancel the"
                     + " delayed event by (DELETE /api/v1/delayed/{id}); 1 to 200 characters"},
-            new String[] {"Herald-Expires-At", "Reserved for per-event expiry (consumers dead-letter the event as `expired`"
-                    + " after this RFC 3339 time); this server does not honour it yet and refuses it with 422"});
+            new String[] {"Herald-Expires-At", "An RFC 3339 time after which the event is no longer delivered: SDK listeners"
+                    + " and push processors dead-letter it with reason `expired` without handing it on (record header"
+                    + " herald-expires-at); must lie ahead and after the time the event is due"});
 
     private IngestionDocs() {
     }

@@ -447,6 +447,7 @@ final class GroupWorker {
             int attempt = 1;
             long receivedAt = System.currentTimeMillis();
             Tracing trace = new Tracing(record);
+            long expiresAt = expiresAt(record);
             while (true) {
                 if (limiter != null && !limiter.acquire(() -> batch.aborted)) {
                     return false;
@@ -454,6 +455,13 @@ final class GroupWorker {
                 PushClient.Outcome outcome;
                 if (attempt == 1) {
                     trace.add(io.herald.sdk.wire.Timepoint.RECEIVED, 1, null, null, null);
+                }
+                if (System.currentTimeMillis() > expiresAt) {
+                    // the sender's herald-expires-at has passed: not pushed (again), as an SDK listener would
+                    trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, REASON_EXPIRED, null);
+                    trace.ship(true);
+                    deadLetter(record, (Throwable) null, attempt - 1, REASON_EXPIRED);
+                    return true;
                 }
                 long startedAt = System.currentTimeMillis();
                 stats.inFlight.incrementAndGet();
@@ -575,6 +583,10 @@ final class GroupWorker {
         }
 
         private void deadLetter(ConsumerRecord<byte[], byte[]> record, PushClient.Outcome outcome, int attempts, String reason) {
+            deadLetter(record, outcome.error(), attempts, "push to " + route.address() + " failed: " + reason);
+        }
+
+        private void deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, String reason) {
             String dlt = route.deadLetterTopic();
             if (!deadLetterTopicsReady.contains(dlt)) {
                 provisioner.ensureTopic(dlt, props.dltPartitions(), DLT_RETENTION_MS);
@@ -586,10 +598,10 @@ final class GroupWorker {
                     headers.add(h);
                 }
             }
-            add(headers, HeraldHeaders.DLT_REASON, "push to " + route.address() + " failed: " + reason);
-            if (outcome.error() != null) {
-                add(headers, HeraldHeaders.DLT_EXCEPTION_CLASS, outcome.error().getClass().getName());
-                add(headers, HeraldHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(outcome.error().getMessage()));
+            add(headers, HeraldHeaders.DLT_REASON, reason);
+            if (error != null) {
+                add(headers, HeraldHeaders.DLT_EXCEPTION_CLASS, error.getClass().getName());
+                add(headers, HeraldHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(error.getMessage()));
             }
             add(headers, HeraldHeaders.DLT_ORIGINAL_TOPIC, record.topic());
             add(headers, HeraldHeaders.DLT_ORIGINAL_PARTITION, String.valueOf(record.partition()));
@@ -601,6 +613,22 @@ final class GroupWorker {
             stats.deadLettered.incrementAndGet();
             log.debug("Processor {}: {}-{}@{} went to {}: {}", route.processorId(), record.topic(), record.partition(),
                     record.offset(), dlt, reason);
+        }
+    }
+
+    /** The dead-letter reason of a record whose {@code herald-expires-at} passed, as the SDK writes it. */
+    static final String REASON_EXPIRED = "expired";
+
+    /** The record's {@code herald-expires-at} (epoch milliseconds), or {@link Long#MAX_VALUE}. */
+    static long expiresAt(ConsumerRecord<byte[], byte[]> record) {
+        Header h = record.headers().lastHeader(HeraldHeaders.EXPIRES_AT);
+        if (h == null || h.value() == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -52,7 +52,7 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
         try {
             Caller caller = CallerInterceptor.CALLER.get();
             String topic = topic(request.getTopic());
-            IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), request.getDelayId());
+            IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), request.getDelayId(), request.getExpiresAt());
             CloudEvent event = ProtoEvents.toEvent(request.getEvent(), "");
             if (request.getPrepare()) {
                 if (due != null) {
@@ -84,7 +84,7 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
                 throw new GrpcRefusal(413, "A batch may hold at most " + ingestProps.maxBatchEvents()
                         + " events (herald.ingest.max-batch-events)", "events");
             }
-            IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), "");
+            IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), "", request.getExpiresAt());
             List<IngestService.Incoming> events = new ArrayList<>(request.getEventsCount());
             for (io.cloudevents.v1.proto.CloudEvent e : request.getEventsList()) {
                 try {
@@ -137,7 +137,7 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
                 open.incrementAndGet();
                 try {
                     String topic = topic(request.getTopic());
-                    IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), request.getDelayId());
+                    IngestService.Due due = due(request.getDelay(), request.getDeliverAt(), request.getDelayId(), request.getExpiresAt());
                     ingest.publishAsync(caller, topic, ProtoEvents.toEvent(request.getEvent(), ""), due)
                             .whenCompleteAsync((r, e) -> acknowledge(e == null ? ok(index, r) : failed(index, e)), acks);
                 } catch (RuntimeException e) {
@@ -243,17 +243,20 @@ final class IngestGrpcService extends IngestGrpc.IngestImplBase {
     }
 
     /** The delay fields, read as HTTP's Herald-Delay headers are, with errors naming the request's fields. */
-    private IngestService.Due due(String delay, String deliverAt, String delayId) {
+    private IngestService.Due due(String delay, String deliverAt, String delayId, String expiresAt) {
         try {
-            return ingest.due(delay.isEmpty() ? null : delay, deliverAt.isEmpty() ? null : deliverAt, delayId.isEmpty() ? null : delayId);
+            return ingest.due(delay.isEmpty() ? null : delay, deliverAt.isEmpty() ? null : deliverAt, delayId.isEmpty() ? null : delayId,
+                    expiresAt.isEmpty() ? null : expiresAt);
         } catch (ValidationException e) {
             throw new ValidationException(e.violations().stream().map(v -> new ValidationException.FieldViolation(
                     switch (v.field()) {
                         case "Herald-Delay" -> "delay";
                         case "Herald-Deliver-At" -> "deliver_at";
                         case "Herald-Delay-Id" -> "delay_id";
+                        case "Herald-Expires-At" -> "expires_at";
                         default -> v.field();
                     }, v.message().replace("Herald-Delay-Id", "delay_id").replace("Herald-Deliver-At", "deliver_at")
+                    .replace("Herald-Expires-At", "expires_at")
                     .replace("Herald-Delay", "delay"))).toList());
         }
     }

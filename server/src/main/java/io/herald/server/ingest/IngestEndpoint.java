@@ -62,12 +62,8 @@ class IngestEndpoint {
         try {
             String contentType = request.getContentType();
             String delayId = header(request, "Herald-Delay-Id");
-            IngestService.Due due = ingest.due(header(request, "Herald-Delay"), header(request, "Herald-Deliver-At"), delayId);
-            if (header(request, "Herald-Expires-At") != null) {
-                // refused rather than ignored: an event its sender means to expire must not be delivered for ever
-                throw new ValidationException("Herald-Expires-At", "per-event expiry is not supported by this server "
-                        + "yet; send without it");
-            }
+            IngestService.Due due = ingest.due(header(request, "Herald-Delay"), header(request, "Herald-Deliver-At"), delayId,
+                    header(request, "Herald-Expires-At"));
             String transaction = header(request, "Herald-Transaction");
             if (transaction != null && !transaction.strip().equalsIgnoreCase("prepare")) {
                 throw new ValidationException("Herald-Transaction", "must be 'prepare' (then commit or roll back with "

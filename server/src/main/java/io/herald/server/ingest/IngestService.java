@@ -79,8 +79,20 @@ public class IngestService {
                             String title, String detail, String field) {
     }
 
-    /** When an event is due: now (null) or later, with the id to cancel it by. */
-    public record Due(Instant at, String delayId) {
+    /**
+     * When an event is due: now ({@code at} null) or later, with the id to cancel it by; and until when
+     * it may be delivered ({@code expiresAt}, null: for ever).
+     */
+    public record Due(Instant at, String delayId, Instant expiresAt) {
+
+        public Due(Instant at, String delayId) {
+            this(at, delayId, null);
+        }
+
+        /** Whether the event is held until {@link #at()} rather than written now. */
+        public boolean later() {
+            return at != null && at.isAfter(Instant.now());
+        }
     }
 
     /**
@@ -111,8 +123,8 @@ public class IngestService {
     public CompletableFuture<EventResult> publishAsync(Caller caller, String topicName, CloudEvent event, Due due) {
         ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
         String app = producer(caller, topic);
-        Prepared p = prepare(topic, app, event, "");
-        if (due != null && due.at().isAfter(Instant.now())) {
+        Prepared p = expiring(prepare(topic, app, event, ""), due);
+        if (due != null && due.later()) {
             String delayId = due.delayId() != null ? due.delayId() : p.id();
             delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
             return CompletableFuture.completedFuture(new EventResult(p.id(), topicName, null, null, due.at(), delayId));
@@ -160,11 +172,11 @@ public class IngestService {
                         + "' (only its owner '" + topic.owner() + "' and listed producers may)");
             }
         }
-        Prepared p = prepare(topic, app, event, fieldPrefix);
+        Prepared p = expiring(prepare(topic, app, event, fieldPrefix), due);
         if (origin != null && origin.replayOf() != null) {
             p.record().headers().add(HeraldHeaders.REPLAY_OF, origin.replayOf().getBytes(StandardCharsets.UTF_8));
         }
-        if (due != null && due.at().isAfter(Instant.now())) {
+        if (due != null && due.later()) {
             String delayId = due.delayId() != null ? due.delayId() : p.id();
             delays.store(List.of(new DelayStore.Delayed(delayId, due.at(), app, p.id(), p.type(), p.record())));
             return new EventResult(p.id(), topicName, null, null, due.at(), delayId);
@@ -176,7 +188,7 @@ public class IngestService {
     List<BatchItem> publishBatch(Caller caller, String topicName, List<IncomingEvents.Item> items, Due due) {
         ProducerCatalog.Entry topic = catalog.topic(topicName, "topic");
         String app = producer(caller, topic);
-        boolean later = due != null && due.at().isAfter(Instant.now());
+        boolean later = due != null && due.later();
         BatchItem[] out = new BatchItem[items.size()];
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
         List<Integer> sentIndex = new ArrayList<>();
@@ -190,7 +202,7 @@ public class IngestService {
             }
             Prepared p;
             try {
-                p = prepare(topic, app, item.event(), "");
+                p = expiring(prepare(topic, app, item.event(), ""), due);
             } catch (HeraldException e) {
                 out[i] = problem(i, e);
                 continue;
@@ -278,6 +290,19 @@ public class IngestService {
         return new Prepared(event.getId(), event.getType(), record);
     }
 
+    /**
+     * Marks the record with the time after which consumers dead-letter it as {@code expired} instead of
+     * handing it on ({@code herald-expires-at}, epoch milliseconds, the SDK's own encoding), last so that
+     * consumers reading headers from the end find it at once.
+     */
+    private static Prepared expiring(Prepared p, Due due) {
+        if (due != null && due.expiresAt() != null) {
+            p.record().headers().add(HeraldHeaders.EXPIRES_AT,
+                    Long.toString(due.expiresAt().toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+        }
+        return p;
+    }
+
     private static JsonNode json(CloudEventData data, byte[] bytes, String contentType) {
         if (data instanceof JsonCloudEventData j) {
             return j.getNode();
@@ -303,11 +328,21 @@ public class IngestService {
      * or {@code Herald-Deliver-At} (RFC 3339 time), with an optional {@code Herald-Delay-Id}.
      */
     public Due due(String delay, String deliverAt, String delayId) {
+        return due(delay, deliverAt, delayId, null);
+    }
+
+    /**
+     * As {@link #due(String, String, String)}, with {@code Herald-Expires-At} (RFC 3339 time): consumers
+     * (SDK listeners and push processors) dead-letter the event as {@code expired} once it has passed,
+     * without handing it on. It must lie ahead, and after the event is due.
+     */
+    public Due due(String delay, String deliverAt, String delayId, String expiresAt) {
+        Instant expires = expiresAt == null ? null : expiresAt(expiresAt);
         if (delay == null && deliverAt == null) {
             if (delayId != null) {
                 throw new ValidationException("Herald-Delay-Id", "needs Herald-Delay or Herald-Deliver-At");
             }
-            return null;
+            return expires == null ? null : new Due(null, null, expires);
         }
         if (delay != null && deliverAt != null) {
             throw new ValidationException("Herald-Delay", "give either Herald-Delay or Herald-Deliver-At, not both");
@@ -342,6 +377,24 @@ public class IngestService {
         if (delayId != null && (delayId.isBlank() || delayId.length() > 200)) {
             throw new ValidationException("Herald-Delay-Id", "must be 1 to 200 characters");
         }
-        return new Due(at, delayId == null ? null : delayId.strip());
+        if (expires != null && !expires.isAfter(at)) {
+            throw new ValidationException("Herald-Expires-At", "is not after the time the event is due (" + at
+                    + "): it would expire before anyone could receive it");
+        }
+        return new Due(at, delayId == null ? null : delayId.strip(), expires);
+    }
+
+    private static Instant expiresAt(String text) {
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (RuntimeException e) {
+            throw new ValidationException("Herald-Expires-At", "must be an RFC 3339 time such as 2030-01-01T12:00:00Z");
+        }
+        if (!at.isAfter(Instant.now())) {
+            throw new ValidationException("Herald-Expires-At", "is not in the future: the event would expire before anyone "
+                    + "could receive it");
+        }
+        return at;
     }
 }

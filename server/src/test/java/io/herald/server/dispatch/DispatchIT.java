@@ -9,6 +9,7 @@ import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,11 @@ class DispatchIT extends ServerTest {
     }
 
     private String send(String type, String payload) {
-        Map<String, String> h = new HashMap<>();
+        return send(type, payload, Map.of());
+    }
+
+    private String send(String type, String payload, Map<String, String> extraHeaders) {
+        Map<String, String> h = new HashMap<>(extraHeaders);
         h.put("ce-specversion", "1.0");
         h.put("ce-id", unique("m"));
         h.put("ce-source", "/t");
@@ -100,7 +105,7 @@ class DispatchIT extends ServerTest {
     void recordsWithoutCeTimeArePushedWithTheirKafkaTimestampAsCeTime() throws Exception {
         endpoint.script((n, r) -> Endpoint.Answer.status(204));
         processor(Map.of("retryIntervalMillis", 100, "retryCount", 1));
-        long eventTime = java.time.Instant.parse("2026-11-23T08:00:00.123Z").toEpochMilli();
+        long eventTime = Instant.parse("2026-11-23T08:00:00.123Z").toEpochMilli();
 
         // what the Herald SDK writes: CloudEvents headers without ce_time
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
@@ -276,6 +281,31 @@ class DispatchIT extends ServerTest {
         assertThat(admin.patch("/processors/" + processorId, Map.of("paused", false)).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 2);
         assertThat(endpoint.received().get(1).header("ce-id")).isEqualTo(whilePaused);
+    }
+
+    @Test
+    void anEventWhoseExpiryPassedIsDeadLetteredAsExpiredWithoutBeingPushed() {
+        endpoint.script((n, r) -> Endpoint.Answer.status(204));
+        processor(Map.of("retryIntervalMillis", 50));
+        String first = send("a", "{}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 1);
+        assertThat(admin.patch("/processors/" + processorId, Map.of("paused", true)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !supervisor.isPushing(processorId));
+        Instant expiresAt = Instant.now().plusSeconds(1);
+        String expiring = send("a", "{\"late\":true}", Map.of("Herald-Expires-At", expiresAt.toString()));
+        String lasting = send("a", "{}", Map.of("Herald-Expires-At", expiresAt.plusSeconds(600).toString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiresAt.plusMillis(200)));
+
+        assertThat(admin.patch("/processors/" + processorId, Map.of("paused", false)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.count() >= 2);
+        try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), awaitTopic(deadLetterTopic))) {
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> dlt.matching(KafkaProbe.withId(expiring)), l -> !l.isEmpty()).get(0);
+            assertThat(KafkaProbe.header(r, "herald-dlt-reason")).isEqualTo("expired");
+            assertThat(KafkaProbe.header(r, "herald-attempt")).isEqualTo("0");
+            assertThat(KafkaProbe.header(r, "herald-expires-at")).isEqualTo(Long.toString(expiresAt.toEpochMilli()));
+        }
+        assertThat(endpoint.received()).extracting(r -> r.header("ce-id")).containsExactly(first, lasting);
     }
 
     /** The dead-letter topic exists once the dispatcher created it. */

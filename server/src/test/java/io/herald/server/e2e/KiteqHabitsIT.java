@@ -3,6 +3,7 @@ package io.herald.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.sdk.Binding;
 import io.herald.sdk.Herald;
 import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.Listen;
@@ -122,6 +123,37 @@ class KiteqHabitsIT extends ServerTest {
             assertThat(deadLetters(dlt, later)).isEmpty();
             assertThat(deadLetters(dlt, now)).isEmpty();
         }
+    }
+
+    @Test
+    void unlimitedDeliveryLimitRetriesUnderTheCappedBackOffUntilTheListenerConsumes() throws Exception {
+        App app = app();
+        String group = "billing-" + app.name();
+        Herald herald = herald(app);
+        String stubborn = "stubborn-" + app.name();
+        herald.listen(Binding.direct(app.topic(), "pay-succ").withGroup(group).withDeliveryLimit(Binding.UNLIMITED)
+                        .withBackoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100)), String.class,
+                m -> {
+                    if (CALLS.computeIfAbsent(m.payload(), p -> new AtomicInteger()).incrementAndGet() <= 12) {
+                        throw new IllegalStateException("ledger not reachable yet");
+                    }
+                })
+                .start();
+        // KiteQ's DeliveryLimit -1, as the catalog shows it: the code-declared binding registered unlimited
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/bindings/" + group + "/" + app.topic()).status() == 200);
+        assertThat(admin.get("/bindings/" + group + "/" + app.topic()).json().get("deliveryLimit").asInt()).isEqualTo(-1);
+
+        herald.sender().send(app.topic(), "pay-succ", "k1", stubborn);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> calls(stubborn) >= 13);
+        try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), app.topic() + "." + group + ".dlt")) {
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).until(() -> calls(stubborn) == 13);
+            assertThat(deadLetters(dlt, stubborn)).as("never dead-lettered: retried past the default limit of 3").isEmpty();
+        }
+        Api.Response zero = admin.patch("/bindings/" + group + "/" + app.topic(), Map.of("deliveryLimit", 0));
+        assertThat(zero.status()).isEqualTo(422);
+        assertThat(zero.json().get("field").asString()).isEqualTo("deliveryLimit");
+        assertThat(zero.json().get("detail").asString()).contains("-1 for unlimited");
     }
 
     /** The Spring Boot form: a bean's {@code @Listen} method answering {@code Boolean}. */

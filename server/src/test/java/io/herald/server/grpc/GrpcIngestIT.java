@@ -140,7 +140,8 @@ class GrpcIngestIT extends ServerTest {
                 .putAttributes("partitionkey", CloudEvent.CloudEventAttributeValue.newBuilder().setCeString("customer-7").build())
                 .build();
 
-        PublishResponse answer = blocking(key).publish(request(e));
+        Instant expiresAt = Instant.now().plusSeconds(3600);
+        PublishResponse answer = blocking(key).publish(request(e).toBuilder().setExpiresAt(expiresAt.toString()).build());
 
         assertThat(answer.getId()).isEqualTo("g-1");
         try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), topic)) {
@@ -154,6 +155,8 @@ class GrpcIngestIT extends ServerTest {
             assertThat(KafkaProbe.header(r, "content-type")).isEqualTo("application/json");
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("customer-7");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"orderId\":\"o-1\"}");
+            // what SDK listeners and push processors read to dead-letter it once expired
+            assertThat(KafkaProbe.header(r, "herald-expires-at")).isEqualTo(Long.toString(expiresAt.toEpochMilli()));
         }
     }
 
@@ -231,6 +234,7 @@ class GrpcIngestIT extends ServerTest {
                 Arguments.of("bad spec version", Status.Code.INVALID_ARGUMENT, "spec_version"),
                 Arguments.of("bad delay", Status.Code.INVALID_ARGUMENT, "delay"),
                 Arguments.of("delay too far", Status.Code.INVALID_ARGUMENT, "delay"),
+                Arguments.of("expiry in the past", Status.Code.INVALID_ARGUMENT, "expires_at"),
                 Arguments.of("too large", Status.Code.RESOURCE_EXHAUSTED, "data"));
     }
 
@@ -246,6 +250,7 @@ class GrpcIngestIT extends ServerTest {
             case "bad spec version" -> request(event("r-1", "order.note", null).toBuilder().setSpecVersion("0.1").build());
             case "bad delay" -> good.toBuilder().setDelay("soon").build();
             case "delay too far" -> good.toBuilder().setDelay("P3650D").build();
+            case "expiry in the past" -> good.toBuilder().setExpiresAt("2020-01-01T00:00:00Z").build();
             case "too large" -> request(event("r-1", "order.note", null).toBuilder()
                     .setBinaryData(ByteString.copyFrom(new byte[2 * 1024 * 1024])).build());
             default -> throw new IllegalArgumentException(what);

@@ -165,8 +165,13 @@ class IngestIT extends ServerTest {
                 Arguments.of("delay beyond the maximum", withHeader(binary("x", "order.note"), "Herald-Delay", "P31D"), "1", 422,
                         "Herald-Delay"),
                 Arguments.of("negative delay", withHeader(binary("x", "order.note"), "Herald-Delay", "-PT5S"), "1", 422, "Herald-Delay"),
-                Arguments.of("expiry, not honoured yet", withHeader(binary("x", "order.note"), "Herald-Expires-At",
-                        "2030-01-01T00:00:00Z"), "1", 422, "Herald-Expires-At"));
+                Arguments.of("expiry in the past", withHeader(binary("x", "order.note"), "Herald-Expires-At",
+                        "2020-01-01T00:00:00Z"), "1", 422, "Herald-Expires-At"),
+                Arguments.of("expiry not a time", withHeader(binary("x", "order.note"), "Herald-Expires-At",
+                        "tomorrow"), "1", 422, "Herald-Expires-At"),
+                Arguments.of("expiry before the event is due", withHeader(withHeader(binary("x", "order.note"), "Herald-Delay",
+                        "PT1H"), "Herald-Expires-At", Instant.now().plusSeconds(600).toString()), "1", 422,
+                        "Herald-Expires-At"));
     }
 
     private static Map<String, String> withHeader(Map<String, String> h, String name, String value) {

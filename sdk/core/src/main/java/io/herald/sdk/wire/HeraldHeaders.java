@@ -17,6 +17,8 @@ public final class HeraldHeaders {
 
     public static final String ATTEMPT = "herald-attempt";
     public static final String DELAY = "herald-delay";
+    /** Epoch milliseconds after which consumers dead-letter the record as {@code expired} instead of handing it on. */
+    public static final String EXPIRES_AT = "herald-expires-at";
     /** Due time of a delayed record, epoch milliseconds (on {@link HeraldTopics#DELAY}). */
     public static final String DELAY_UNTIL = "herald-delay-until";
     /** The topic a delayed, half or replayed record is finally meant for. */

@@ -1,5 +1,11 @@
 package io.herald.sdk.it;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+
+import io.herald.sdk.SendOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -115,6 +121,49 @@ class DeliveryGuaranteesIT {
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("stale");
         assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("expired");
         assertThat(header(dead, HeraldHeaders.ATTEMPT)).isEqualTo("0");
+    }
+
+    @Test
+    void deadLettersAMessageWhoseSendersExpiryPassedWithoutCallingTheHandler() {
+        Herald sender = herald().start();
+        Instant shortLived = Instant.now().plusMillis(300);
+        sender.sender().send(topic, "created", "k", "short-lived", SendOptions.defaults().withExpiresAt(shortLived));
+        sender.sender().send(topic, "created", "k", "long-lived", SendOptions.defaults().withTimeToLive(Duration.ofMinutes(10)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(shortLived.plusMillis(100)));
+
+        List<String> handled = new CopyOnWriteArrayList<>();
+        herald().listen(Binding.fanout(topic), String.class, m -> handled.add(m.payload())).start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains("long-lived"));
+        assertThat(handled).containsExactly("long-lived");
+        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(60)).get(0);
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("short-lived");
+        assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("expired");
+        assertThat(header(dead, HeraldHeaders.ATTEMPT)).isEqualTo("0");
+        assertThat(header(dead, HeraldHeaders.EXPIRES_AT)).isEqualTo(Long.toString(shortLived.toEpochMilli()));
+    }
+
+    @Test
+    void stopsRetryingAMessageOnceItsExpiryComesBeforeTheNextAttempt() {
+        AtomicInteger attempts = new AtomicInteger();
+        Herald herald = herald().listen(Binding.fanout(topic).withDeliveryLimit(1000), String.class, m -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("down");
+        }).start();
+        herald.sender().send(topic, "created", "k", "doomed", SendOptions.defaults().withTimeToLive(Duration.ofSeconds(2)));
+
+        ConsumerRecord<byte[], byte[]> dead = TestKafka.read(dlt, 1, Duration.ofSeconds(60)).get(0);
+        assertThat(header(dead, HeraldHeaders.DLT_REASON)).isEqualTo("expired");
+        assertThat(attempts.get()).isBetween(1, 999);
+        assertThat(header(dead, HeraldHeaders.ATTEMPT)).isEqualTo(Integer.toString(attempts.get()));
+    }
+
+    @Test
+    void refusesAnExpiryThatIsNotAhead() {
+        assertThatThrownBy(() -> SendOptions.defaults().withExpiresAt(Instant.now().minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expiresAt");
+        assertThatThrownBy(() -> SendOptions.defaults().withTimeToLive(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeToLive");
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class BindingDispatcher implements RecordProcessor {
     public void process(IncomingRecord record, DeliveryContext context) {
         Header[] headers = gather(record.headers());
         String type = type(record, headers);
+        long expiresAt = expiresAt(headers);
         Tracer t = tracer;
         Trace trace = null;
         for (Endpoint endpoint : endpoints) {
@@ -78,9 +79,35 @@ public final class BindingDispatcher implements RecordProcessor {
                         timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                     }
                 }
-                deliver(endpoint, binding, record, type, context, trace);
+                deliver(endpoint, binding, record, type, expiresAt, context, trace);
             }
         }
+    }
+
+    /**
+     * The record's {@code herald-expires-at} in epoch milliseconds, or {@link Long#MAX_VALUE}. Herald
+     * writes it after the traceparent and ce_id (the SDK just before ce_type, the server last), so the
+     * scan from the end stops at those; names are compared where Kafka fetched them.
+     */
+    static long expiresAt(Header[] headers) {
+        for (int i = headers.length - 1; i >= 0; i--) {
+            Header h = headers[i];
+            if (h == null) {
+                continue;
+            }
+            if (HeaderPeek.nameIs(h, HeraldHeaders.EXPIRES_AT)) {
+                byte[] v = h.value();
+                try {
+                    return v == null ? Long.MAX_VALUE : Long.parseLong(new String(v, StandardCharsets.US_ASCII).strip());
+                } catch (NumberFormatException e) {
+                    return Long.MAX_VALUE;
+                }
+            }
+            if (HeaderPeek.nameIs(h, HeraldHeaders.TRACEPARENT) || HeaderPeek.nameIs(h, HeraldHeaders.CE_ID)) {
+                break;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
@@ -251,14 +278,15 @@ public final class BindingDispatcher implements RecordProcessor {
         return text;
     }
 
-    private void deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type,
+    private void deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type, long expiresAt,
                          DeliveryContext context, Trace trace) {
         HeraldMetrics.ConsumeMeters meters = endpoint.meters(metrics, type);
         meters.received();
         if (trace != null) {
             trace.received();
         }
-        if (binding.expiryMillis() != null && record.timestamp() >= 0
+        if (expiresAt != Long.MAX_VALUE && System.currentTimeMillis() > expiresAt
+            || binding.expiryMillis() != null && record.timestamp() >= 0
             && System.currentTimeMillis() - record.timestamp() > binding.expiryMillis()) {
             deadLetter(binding, record, REASON_EXPIRED, null, 0, meters, context, trace, type);
             return;
@@ -314,7 +342,7 @@ public final class BindingDispatcher implements RecordProcessor {
             }
             EffectiveBinding current = endpoint.effective() != null ? endpoint.effective() : binding;
             boolean nonRetryable = failure instanceof NonRetryableHeraldException;
-            if (nonRetryable || attempt >= current.deliveryLimit()) {
+            if (nonRetryable || current.exhausted(attempt)) {
                 log.warn("Listener {} {} {}-{}@{} (attempt {}), dead-lettering to {}{}", invoker,
                         rejected ? "did not consume" : "failed on", record.topic(), record.partition(), record.offset(),
                         attempt, current.deadLetterTopic(), rejected ? "" : ": " + failure);
@@ -323,6 +351,11 @@ public final class BindingDispatcher implements RecordProcessor {
                 return;
             }
             long wait = current.backoffFor(attempt);
+            if (expiresAt != Long.MAX_VALUE && System.currentTimeMillis() + wait > expiresAt) {
+                // the next attempt would come after the message's expiry: it is not handed on again
+                deadLetter(current, record, REASON_EXPIRED, failure, attempt, meters, context, trace, type);
+                return;
+            }
             log.debug("Listener {} {} {}-{}@{} (attempt {}), retrying in {} ms", invoker,
                     rejected ? "did not consume" : "failed on", record.topic(), record.partition(), record.offset(), attempt,
                     wait, failure);

@@ -35,7 +35,8 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
     public static EffectiveBinding fromControlPlane(BindingConfig c) {
         BindingKind kind = BindingKind.valueOf(c.kind().toUpperCase(java.util.Locale.ROOT));
         String pattern = c.typePattern() == null ? "" : c.typePattern();
-        return new EffectiveBinding(c.id(), kind, pattern, regex(kind, pattern), Math.max(1, c.deliveryLimit()),
+        return new EffectiveBinding(c.id(), kind, pattern, regex(kind, pattern),
+                c.deliveryLimit() == Binding.UNLIMITED ? Binding.UNLIMITED : Math.max(1, c.deliveryLimit()),
                 Math.max(0, c.backoffMillis()), Math.max(1.0, c.backoffMultiplier()),
                 Math.max(c.backoffMillis(), c.backoffMaxMillis()), c.expiryMillis(), c.paused(),
                 Math.max(1, c.concurrency()),
@@ -53,6 +54,14 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
             case DIRECT -> typePattern.equals(type);
             case REGEX -> regex.matcher(type).matches();
         };
+    }
+
+    /**
+     * Whether a message that failed {@code attempt} times has used up its deliveries: never for an
+     * unlimited binding ({@link Binding#UNLIMITED}), which retries under its capped back-off for ever.
+     */
+    public boolean exhausted(int attempt) {
+        return deliveryLimit != Binding.UNLIMITED && attempt >= deliveryLimit;
     }
 
     /** Wait before retry number {@code attempt} (1 = the first retry). */

@@ -96,7 +96,7 @@ public final class ListenScanner {
         if (!group.isEmpty()) {
             b = b.withGroup(group);
         }
-        if (listen.deliveryLimit() > 0) {
+        if (listen.deliveryLimit() != 0) {
             b = b.withDeliveryLimit(listen.deliveryLimit());
         }
         if (listen.backoffMillis() >= 0 || listen.backoffMultiplier() >= 1 || listen.backoffMaxMillis() >= 0) {

@@ -193,6 +193,9 @@ public final class DefaultMessageSender implements MessageSender {
                 headers.add(WireHeaders.header(HeraldHeaders.TARGET_TOPIC, topic));
                 headers.add(WireHeaders.header(HeraldHeaders.DELAY_ID, delayId));
             }
+            if (options != null && options.expiresAt() != null) {
+                headers.add(WireHeaders.header(HeraldHeaders.EXPIRES_AT, Long.toString(options.expiresAt().toEpochMilli())));
+            }
             headers.add(typeHeader);
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
             PendingSend pending = new PendingSend(destination, id, chosenId, meters);
