@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.server.database.DatabaseProperties;
 import io.herald.server.dispatch.DispatchProperties;
+import io.herald.server.egress.EgressProperties;
 import io.herald.server.grpc.GrpcProperties;
 import io.herald.server.ingest.IngestProperties;
 import io.herald.server.push.PushProperties;
@@ -30,7 +31,7 @@ class WorkerSettingsDocumentedTest {
 
     @ParameterizedTest
     @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
-            PushProperties.class, TxProperties.class, DatabaseProperties.class, LoginThrottleProperties.class})
+            PushProperties.class, TxProperties.class, DatabaseProperties.class, LoginThrottleProperties.class, EgressProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;
@@ -59,12 +60,14 @@ class WorkerSettingsDocumentedTest {
                 assertThat(readme).as(prefix + "." + name + " in README.md").contains("| `" + prefix + "." + name + "` |");
                 continue;
             }
-            String codeDefault = parameters[i].getAnnotation(DefaultValue.class).value()[0];
+            // a list's default is its items, comma-separated (as application.yml and the README write it)
+            String codeDefault = String.join(", ", parameters[i].getAnnotation(DefaultValue.class).value());
             assertThat(settings.get(name)).as(prefix + "." + name + " in application.yml").isNotNull();
             // a value an environment variable may override reads "${HERALD_X:default}"
             String ymlDefault = String.valueOf(settings.get(name)).replaceAll("^\\$\\{[A-Z0-9_]+:(.*)}$", "$1");
             assertThat(ymlDefault).as(prefix + "." + name + " default").isEqualTo(codeDefault);
-            assertThat(readme).as(prefix + "." + name + " in README.md").contains("| `" + prefix + "." + name + "` | `" + codeDefault + "` |");
+            assertThat(readme).as(prefix + "." + name + " in README.md").contains("| `" + prefix + "." + name + "` | "
+                    + (codeDefault.isEmpty() ? "(none)" : "`" + codeDefault + "`") + " |");
         }
     }
 }

@@ -5,6 +5,7 @@ import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.Violations;
+import io.herald.server.egress.EgressPolicy;
 import io.herald.server.security.Caller;
 import java.time.Instant;
 import java.util.List;
@@ -21,8 +22,11 @@ public class ProcessorService {
     private final BindingRepository bindings;
     private final ConfigVersions versions;
     private final Auditor auditor;
+    private final EgressPolicy egress;
 
-    ProcessorService(ProcessorRepository processors, BindingRepository bindings, ConfigVersions versions, Auditor auditor) {
+    ProcessorService(ProcessorRepository processors, BindingRepository bindings, ConfigVersions versions, Auditor auditor,
+                     EgressPolicy egress) {
+        this.egress = egress;
         this.processors = processors;
         this.bindings = bindings;
         this.versions = versions;
@@ -216,11 +220,18 @@ public class ProcessorService {
         }
     }
 
-    private static void address(Violations v, ProcessorProtocol protocol, String address) {
+    /** A well-formed address the server may call (not loopback, link-local, private… unless allowed: {@link EgressPolicy}). */
+    private void address(Violations v, ProcessorProtocol protocol, String address) {
         if (protocol == ProcessorProtocol.GRPC) {
             CatalogRules.grpcAddress(v, "address", address);
+            if (!v.has("address")) {
+                egress.checkGrpcTarget(v, "address", address);
+            }
         } else {
             CatalogRules.httpAddress(v, "address", address);
+            if (!v.has("address")) {
+                egress.checkUrl(v, "address", address);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.herald.server.catalog.ConfigVersions;
 import io.herald.server.catalog.ProcessorProtocol;
 import io.herald.server.catalog.ProcessorService;
 import io.herald.server.catalog.ProcessorView;
+import io.herald.server.egress.EgressPolicy;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -47,6 +48,7 @@ public class DispatchSupervisor implements SmartLifecycle {
     private final EventPublisher publisher;
     private final KafkaProvisioner provisioner;
     private final DispatchProperties props;
+    private final EgressPolicy egress;
     private final Map<String, GroupWorker> workers = new HashMap<>();
     private final Map<Long, ProcessorCounters> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final MeterRegistry meters;
@@ -57,7 +59,8 @@ public class DispatchSupervisor implements SmartLifecycle {
 
     DispatchSupervisor(ProcessorService processors, BindingService bindings, ConfigVersions versions, KafkaClientConfig kafka,
                        EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters,
-                       io.herald.server.trace.TraceProperties trace) {
+                       io.herald.server.trace.TraceProperties trace, EgressPolicy egress) {
+        this.egress = egress;
         this.processors = processors;
         this.bindings = bindings;
         this.versions = versions;
@@ -177,7 +180,7 @@ public class DispatchSupervisor implements SmartLifecycle {
                 if (!workers.containsKey(key)) {
                     Route first = routes.get(0);
                     log.info("Starting push worker for group {} on topic {} ({} processor(s))", first.group(), first.topic(), routes.size());
-                    GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props,
+                    GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props, egress,
                             r -> counters.computeIfAbsent(r.processorId(), id -> new ProcessorCounters(meters, id, r.group(), r.topic())),
                             traceTopic);
                     workers.put(key, w);

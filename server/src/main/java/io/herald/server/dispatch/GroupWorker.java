@@ -60,6 +60,8 @@ final class GroupWorker {
     private final EventPublisher publisher;
     private final KafkaProvisioner provisioner;
     private final DispatchProperties props;
+    /** Checks every address an endpoint's name resolves to before the clients connect (no DNS rebinding). */
+    private final io.herald.server.egress.EgressPolicy egress;
     private final Set<String> deadLetterTopicsReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean stopping;
@@ -77,7 +79,8 @@ final class GroupWorker {
     private final String traceTopic;
 
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
-                KafkaProvisioner provisioner, DispatchProperties props, java.util.function.Function<Route, ProcessorCounters> counters,
+                KafkaProvisioner provisioner, DispatchProperties props, io.herald.server.egress.EgressPolicy egress,
+                java.util.function.Function<Route, ProcessorCounters> counters,
                 String traceTopic) {
         this.counters = counters;
         this.traceTopic = traceTopic;
@@ -87,6 +90,7 @@ final class GroupWorker {
         this.publisher = publisher;
         this.provisioner = provisioner;
         this.props = props;
+        this.egress = egress;
         Map<String, Object> config = kafka.base();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -387,8 +391,9 @@ final class GroupWorker {
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
             this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
                     ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group(),
-                            route.retryStatusCodes())
-                    : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes());
+                            route.retryStatusCodes(), egress.grpcResolver())
+                    : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes(), route.concurrency(),
+                            egress.httpResolver());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
                     props.maxRetryAfter().toMillis());
             this.limiter = route.ratePerSecond() == null ? null : new RateLimiter(route.ratePerSecond());

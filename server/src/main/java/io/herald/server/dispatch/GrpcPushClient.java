@@ -40,10 +40,15 @@ final class GrpcPushClient implements Pusher {
     private final String processor;
     private final Set<Status.Code> alsoRetried;
 
-    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, java.util.Collection<Integer> retryStatusCodes) {
+    /**
+     * @param names resolves the target and checks every address before the channel connects to it
+     *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
+     */
+    GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, java.util.Collection<Integer> retryStatusCodes,
+                   io.grpc.NameResolver.Factory names) {
         this.alsoRetried = retryStatusCodes.isEmpty() ? Set.of() : EnumSet.copyOf(retryStatusCodes.stream()
                 .map(c -> Status.fromCodeValue(c).getCode()).toList());
-        this.channel = GrpcTargets.channel(address);
+        this.channel = GrpcTargets.channel(address, names);
         this.stub = DispatcherGrpc.newBlockingStub(channel);
         this.timeoutMillis = timeoutMillis;
         this.passBack = passBack == null ? "" : passBack;

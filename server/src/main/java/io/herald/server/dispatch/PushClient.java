@@ -1,18 +1,31 @@
 package io.herald.server.dispatch;
 
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.egress.EgressPolicy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * POSTs one Kafka record to a processor's endpoint in CloudEvents HTTP binary mode and says what
@@ -21,6 +34,9 @@ import org.apache.kafka.common.header.Header;
  * too (with defaults), and passing the value bytes through untouched keeps the hot path free of
  * event objects. Kafka header {@code ce_x} becomes HTTP header {@code ce-x}, percent-encoded as
  * the CloudEvents HTTP binding asks; {@code content-type} becomes {@code Content-Type}.
+ *
+ * <p>The connection goes only to addresses {@link EgressPolicy} checked when it resolved the host
+ * (Apache HttpClient's {@link DnsResolver}; the JDK's HttpClient resolves names on its own).
  */
 final class PushClient implements Pusher {
 
@@ -32,24 +48,38 @@ final class PushClient implements Pusher {
 
     static final String RETRY_HEADER = "Herald-Retry";
 
-    private final HttpClient client;
+    /** Cuts an attempt off at the processor's timeout, however slowly the endpoint trickles its answer. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "herald-push-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final CloseableHttpClient client;
     private final URI address;
-    private final Duration timeout;
+    private final long timeoutMillis;
     private final java.util.Set<Integer> retryStatusCodes;
 
-    PushClient(String address, long timeoutMillis, java.util.Collection<Integer> retryStatusCodes) {
+    PushClient(String address, long timeoutMillis, java.util.Collection<Integer> retryStatusCodes, int connections, DnsResolver dns) {
         this.address = URI.create(address);
         this.retryStatusCodes = java.util.Set.copyOf(retryStatusCodes);
-        this.timeout = Duration.ofMillis(timeoutMillis);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(Math.min(timeoutMillis, 10_000)))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.timeoutMillis = timeoutMillis;
+        Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(dns)
+                        .setMaxConnTotal(Math.max(1, connections)).setMaxConnPerRoute(Math.max(1, connections))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofMilliseconds(Math.min(timeoutMillis, 10_000))).setSocketTimeout(timeout).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+                .disableRedirectHandling().disableAutomaticRetries().disableContentCompression().disableCookieManagement()
+                .disableAuthCaching().setUserAgent("Herald").build();
     }
 
-    @Override
-    public Outcome push(ConsumerRecord<byte[], byte[]> record, int attempt) throws InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(address).timeout(timeout)
-                .POST(record.value() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(record.value()));
+    /** The record as a CloudEvents HTTP binary-mode request. */
+    private HttpPost request(ConsumerRecord<byte[], byte[]> record, int attempt) {
+        HttpPost b = new HttpPost(address);
+        b.setEntity(new ByteArrayEntity(record.value() == null ? new byte[0] : record.value(), null));
         boolean specVersion = false;
         boolean id = false;
         boolean source = false;
@@ -57,7 +87,7 @@ final class PushClient implements Pusher {
         boolean time = false;
         boolean contentType = false;
         boolean partitionKey = false;
-        for (Header h : record.headers()) {
+        for (org.apache.kafka.common.header.Header h : record.headers()) {
             String key = h.key();
             if (h.value() == null) {
                 continue;
@@ -73,12 +103,15 @@ final class PushClient implements Pusher {
                     case "partitionkey" -> partitionKey = true;
                     default -> { }
                 }
+                if (!attribute.matches("[A-Za-z0-9]+")) {
+                    throw new IllegalArgumentException("header " + key + " is not a CloudEvents attribute name (letters and digits)");
+                }
                 b.setHeader("ce-" + attribute, percentEncode(h.value()));
             } else if (key.equalsIgnoreCase(HeraldHeaders.CONTENT_TYPE)) {
-                b.setHeader("Content-Type", new String(h.value(), StandardCharsets.ISO_8859_1));
+                b.setHeader("Content-Type", headerValue(key, h.value()));
                 contentType = true;
             } else if (key.equals(HeraldHeaders.TRACEPARENT) || key.equals("tracestate")) {
-                b.setHeader(key, new String(h.value(), StandardCharsets.ISO_8859_1));
+                b.setHeader(key, headerValue(key, h.value()));
             }
         }
         // a plain Kafka record (no CloudEvents headers) still goes out as a valid CloudEvent
@@ -106,16 +139,66 @@ final class PushClient implements Pusher {
             b.setHeader("Content-Type", "application/octet-stream");
         }
         b.setHeader("Herald-Attempt", String.valueOf(attempt));
+        return b;
+    }
+
+    @Override
+    public Outcome push(ConsumerRecord<byte[], byte[]> record, int attempt) throws InterruptedException {
+        HttpPost b;
         try {
-            HttpResponse<Void> response = client.send(b.build(), HttpResponse.BodyHandlers.discarding());
-            return judge(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
-                    response.headers().firstValue(RETRY_HEADER).orElse(null), retryStatusCodes);
-        } catch (HttpTimeoutException e) {
-            return new Outcome(Verdict.RETRY, 0, null, "no answer within " + timeout.toMillis() + " ms", e);
-        } catch (IOException e) {
-            return new Outcome(Verdict.RETRY, 0, null, "connection failed: " + e, e);
+            b = request(record, attempt);
         } catch (IllegalArgumentException e) {
             return new Outcome(Verdict.FAIL, 0, null, "the record cannot be sent as an HTTP request: " + e.getMessage(), e);
+        }
+        AtomicBoolean cutOff = new AtomicBoolean();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            cutOff.set(true);
+            b.cancel();
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+            return client.execute(b, response -> {
+                EntityUtils.consume(response.getEntity());
+                Header retryAfter = response.getFirstHeader("Retry-After");
+                Header retry = response.getFirstHeader(RETRY_HEADER);
+                return judge(response.getCode(), retryAfter == null ? null : retryAfter.getValue(),
+                        retry == null ? null : retry.getValue(), retryStatusCodes);
+            });
+        } catch (EgressPolicy.RefusedTargetException e) {
+            return new Outcome(Verdict.RETRY, 0, null, e.getMessage(), e);
+        } catch (UnknownHostException e) {
+            return new Outcome(Verdict.RETRY, 0, null, "connection failed: unknown host " + e.getMessage(), e);
+        } catch (InterruptedIOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("push interrupted");
+            }
+            return cutOff.get() || e instanceof java.net.SocketTimeoutException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                    ? new Outcome(Verdict.RETRY, 0, null, "no answer within " + timeoutMillis + " ms", e)
+                    : new Outcome(Verdict.RETRY, 0, null, "connection failed: " + e, e);
+        } catch (IOException e) {
+            return new Outcome(Verdict.RETRY, 0, null, (cutOff.get() ? "no answer within " + timeoutMillis + " ms: " : "connection failed: ") + e, e);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(Verdict.FAIL, 0, null, "the record cannot be sent as an HTTP request: " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    /** A Kafka header value passed on as it is: refused when it would break the HTTP request (CR, LF, other controls). */
+    private static String headerValue(String name, byte[] value) {
+        for (byte c : value) {
+            if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7F) {
+                throw new IllegalArgumentException("header " + name + " holds a control character");
+            }
+        }
+        return new String(value, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // nothing left to do: the connections are gone either way
         }
     }
 

@@ -9,11 +9,18 @@ public final class GrpcTargets {
     private GrpcTargets() {
     }
 
-    /** A channel to {@code address}: plaintext for {@code host:port}, TLS (the JVM's trusted CAs) for {@code grpcs://host:port}. */
-    public static ManagedChannel channel(String address) {
+    /**
+     * A channel to {@code address}: plaintext for {@code host:port}, TLS (the JVM's trusted CAs) for {@code grpcs://host:port}.
+     *
+     * @param names resolves the host and checks every address before the channel connects to one
+     *              ({@code EgressPolicy.grpcResolver()}: no DNS rebinding, no proxy)
+     */
+    @SuppressWarnings("deprecation") // nameResolverFactory: the channel's own resolver would connect to unchecked addresses
+    public static ManagedChannel channel(String address, io.grpc.NameResolver.Factory names) {
         String a = address.strip();
         boolean tls = a.startsWith("grpcs://");
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(a.replaceFirst("^grpcs?://", ""));
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(a.replaceFirst("^grpcs?://", "")).nameResolverFactory(names)
+                .proxyDetector(target -> null);
         if (!tls) {
             b.usePlaintext();
         }

@@ -6,6 +6,8 @@ import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
+import io.herald.server.common.Violations;
+import io.herald.server.egress.EgressPolicy;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.push.ClientInstances;
 import io.herald.server.security.Caller;
@@ -58,9 +60,11 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     private final MeterRegistry meters;
     private final Counter published;
     private final ClientInstances instances;
+    private final EgressPolicy egress;
 
     Transactions(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, TxProperties props,
-                 MeterRegistry meters, ClientInstances instances) {
+                 MeterRegistry meters, ClientInstances instances, EgressPolicy egress) {
+        this.egress = egress;
         this.instances = instances;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -422,9 +426,20 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
             throw new ValidationException("checkAddress", "an http(s) URL is required with checkProtocol HTTP");
         }
         String address = wanted.checkAddress() == null ? null : wanted.checkAddress().strip();
+        if (protocol.equals("HTTP")) {
+            Violations v = new Violations();
+            io.herald.server.catalog.CatalogRules.httpAddress(v, "checkAddress", address);
+            if (!v.has("checkAddress")) {
+                egress.checkUrl(v, "checkAddress", address);
+            }
+            v.throwIfAny();
+        }
         if (protocol.equals("GRPC")) {
-            io.herald.server.common.Violations v = new io.herald.server.common.Violations();
+            Violations v = new Violations();
             io.herald.server.catalog.CatalogRules.grpcAddress(v, "checkAddress", address);
+            if (!v.has("checkAddress")) {
+                egress.checkGrpcTarget(v, "checkAddress", address);
+            }
             v.throwIfAny();
         }
         long interval = wanted.checkIntervalMs() <= 0 ? props.checkInterval().toMillis() : wanted.checkIntervalMs();

@@ -14,10 +14,18 @@ import io.herald.server.grpc.GrpcTargets;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
+import io.herald.server.egress.EgressPolicy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,9 +74,11 @@ class TxWorkers implements SmartLifecycle {
     private final EventPublisher publisher;
     private final TxProperties props;
     private final Set<String> checkTopics = ConcurrentHashMap.newKeySet();
-    private final HttpClient http;
+    /** Connects only to addresses {@link EgressPolicy} checked when it resolved the check address (no DNS rebinding). */
+    private final CloseableHttpClient http;
     /** One channel per gRPC check-back address, kept while the worker runs. */
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final io.grpc.NameResolver.Factory grpcNames;
     /** Check-back addresses whose last call failed, with why: the first failure is logged as a warning, the rest at debug. */
     private final Map<String, String> failing = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -78,13 +88,22 @@ class TxWorkers implements SmartLifecycle {
     private volatile Thread loop;
 
     TxWorkers(Transactions transactions, KafkaClientConfig kafka, KafkaProvisioner provisioner, EventPublisher publisher,
-              TxProperties props) {
+              TxProperties props, EgressPolicy egress) {
+        this.grpcNames = egress.grpcResolver();
         this.transactions = transactions;
         this.kafka = kafka;
         this.provisioner = provisioner;
         this.publisher = publisher;
         this.props = props;
-        this.http = HttpClient.newBuilder().connectTimeout(props.httpTimeout()).build();
+        Timeout timeout = Timeout.ofMilliseconds(props.httpTimeout().toMillis());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(egress.httpResolver())
+                        .setMaxConnTotal(16).setMaxConnPerRoute(4)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
+                .setUserAgent("Herald").build();
     }
 
     @Override
@@ -207,16 +226,19 @@ class TxWorkers implements SmartLifecycle {
             body.put("type", c.type());
             body.put("key", c.key() == null ? null : new String(c.key(), StandardCharsets.UTF_8));
             body.put("check", c.number());
-            HttpRequest request = HttpRequest.newBuilder(URI.create(c.address())).timeout(props.httpTimeout())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                checkFailed(c, "answered HTTP " + response.statusCode());
+            HttpPost request = new HttpPost(URI.create(c.address()));
+            request.setEntity(new StringEntity(JSON.writeValueAsString(body), ContentType.APPLICATION_JSON));
+            int[] status = new int[1];
+            String answer = http.execute(request, response -> {
+                status[0] = response.getCode();
+                return response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8, 65_536);
+            });
+            if (status[0] / 100 != 2) {
+                checkFailed(c, "answered HTTP " + status[0]);
                 return;
             }
             answered(c);
-            String answer = response.body() == null ? "" : response.body().strip();
+            answer = answer.strip();
             if (answer.startsWith("{")) {
                 JsonNode node = JSON.readTree(answer);
                 answer = node.path("state").asString("");
@@ -225,6 +247,8 @@ class TxWorkers implements SmartLifecycle {
             if (answer.equals(TxProtocol.COMMIT) || answer.equals(TxProtocol.ROLLBACK)) {
                 decided(c, answer.equals(TxProtocol.COMMIT), "http-check");
             }
+        } catch (EgressPolicy.RefusedTargetException e) {
+            checkFailed(c, e.getMessage());
         } catch (Exception e) {
             checkFailed(c, e.toString());
         }
@@ -240,7 +264,7 @@ class TxWorkers implements SmartLifecycle {
             CheckRequest request = CheckRequest.newBuilder().setId(c.messageId()).setApp(text(c.app())).setTopic(text(c.topic()))
                     .setType(text(c.type())).setKey(c.key() == null ? "" : new String(c.key(), StandardCharsets.UTF_8))
                     .setAttempt(c.number()).build();
-            CheckResponse response = CheckerGrpc.newBlockingStub(channels.computeIfAbsent(c.address(), GrpcTargets::channel))
+            CheckResponse response = CheckerGrpc.newBlockingStub(channels.computeIfAbsent(c.address(), a -> GrpcTargets.channel(a, grpcNames)))
                     .withDeadlineAfter(props.grpcDeadline().toMillis(), TimeUnit.MILLISECONDS).check(request);
             answered(c);
             switch (response.getState()) {

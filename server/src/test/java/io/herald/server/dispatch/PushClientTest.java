@@ -50,7 +50,7 @@ class PushClientTest {
         org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(
                 "orders", 0, 7, "customer 7".getBytes(java.nio.charset.StandardCharsets.UTF_8), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Endpoint endpoint = new Endpoint(1)) {
-            new PushClient(endpoint.url(), 2000, java.util.List.of()).push(record, 1);
+            new PushClient(endpoint.url(), 2000, java.util.List.of(), 1, org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE).push(record, 1);
             assertThat(endpoint.received()).singleElement().satisfies(r -> assertThat(r.header("ce-partitionkey")).isEqualTo("customer%207"));
         }
         assertThat(GrpcPushClient.event(record).getAttributesOrThrow("partitionkey").getCeString()).isEqualTo("customer 7");

@@ -58,6 +58,20 @@ public final class ConsoleLogin {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Submits a form as the browser does: the CSRF token from {@code formPage}, then a POST of {@code fields} to {@code action}. */
+    public HttpResponse<String> submit(String formPage, String action, java.util.Map<String, String> fields)
+            throws IOException, InterruptedException {
+        String page = get(formPage).body();
+        Matcher m = CSRF.matcher(page);
+        if (!m.find()) {
+            throw new IllegalStateException("no CSRF token on " + formPage + ": " + page);
+        }
+        StringBuilder form = new StringBuilder("_csrf=" + enc(m.group(1) != null ? m.group(1) : m.group(2)));
+        fields.forEach((k, v) -> form.append('&').append(enc(k)).append('=').append(enc(v)));
+        return http.send(HttpRequest.newBuilder(URI.create(base + action)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

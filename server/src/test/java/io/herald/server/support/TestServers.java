@@ -25,6 +25,14 @@ public final class TestServers {
      * @param extra     further {@code --name=value} settings
      */
     public static ConfigurableApplicationContext start(String db, String bootstrap, String token, String... extra) {
+        return start(new Class<?>[0], db, bootstrap, token, extra);
+    }
+
+    /**
+     * As {@link #start(String, String, String, String...)}, with {@code sources} (classes with {@code @Bean} methods, not
+     * {@code @Configuration}: the server's component scan would find those) adding to or replacing the server's beans.
+     */
+    public static ConfigurableApplicationContext start(Class<?>[] sources, String db, String bootstrap, String token, String... extra) {
         List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + db, "--spring.datasource.username=" + TestInfra.dbUser(),
                 "--spring.datasource.password=" + TestInfra.dbPassword(),
                 "--herald.kafka.bootstrap=" + bootstrap, "--herald.security.admin-token=" + token));
@@ -35,7 +43,7 @@ public final class TestServers {
         if (args.stream().noneMatch(a -> a.startsWith("--herald.grpc.port="))) {
             args.add("--herald.grpc.port=0");
         }
-        return new SpringApplicationBuilder(HeraldServer.class).run(args.toArray(String[]::new));
+        return new SpringApplicationBuilder(HeraldServer.class).sources(sources).run(args.toArray(String[]::new));
     }
 
     public static int port(ConfigurableApplicationContext server) {
