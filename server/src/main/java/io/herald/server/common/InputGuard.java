@@ -97,6 +97,10 @@ class InputGuard extends OncePerRequestFilter {
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            if (rawName.isEmpty() && !pair.isEmpty()) {
+                // Tomcat throws on such a chunk (InvalidParameterException) when any parameter is read
+                return new String[] {null, "A parameter has no name ('" + pair + "'): give it one, as in 'name=value'"};
+            }
             String name = decode(rawName);
             if (name == null) {
                 return new String[] {null, "A parameter name is not correctly %-encoded"};
