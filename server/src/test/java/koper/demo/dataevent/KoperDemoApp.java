@@ -33,7 +33,6 @@ public class KoperDemoApp {
     JdbcTemplate jdbcTemplate(DataSource dataSource) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.execute("CREATE TABLE IF NOT EXISTS koper_orders (order_no varchar(100) PRIMARY KEY, created_time bigint)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS koper_members (id varchar(100) PRIMARY KEY, name varchar(100))");
         return jdbc;
     }
 

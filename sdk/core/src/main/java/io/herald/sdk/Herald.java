@@ -197,7 +197,9 @@ public final class Herald implements AutoCloseable {
      * Java, for interfaces (the Spring starter wraps annotated beans by itself).
      */
     public <T> T dataObject(Class<T> daoInterface, T dao) {
-        return dataEvents.proxy(daoInterface, dao);
+        T proxy = dataEvents.proxy(daoInterface, dao);
+        declareDataObject(daoInterface, dao.getClass());
+        return proxy;
     }
 
     /**
@@ -205,7 +207,34 @@ public final class Herald implements AutoCloseable {
      * outbox's, so they are published only when the DAO's transaction commits).
      */
     public <T> T dataObject(Class<T> daoInterface, T dao, DataEventSink sink) {
-        return new DataEvents(sink, codec.mapper(), dataFailures).proxy(daoInterface, dao);
+        T proxy = new DataEvents(sink, codec.mapper(), dataFailures).proxy(daoInterface, dao);
+        declareDataObject(daoInterface, dao.getClass());
+        return proxy;
+    }
+
+    /**
+     * Declares the catalog entry a data object's events need: the topic {@code data.<name>} owned by
+     * this app, with one message type per intercepted method ({@code <method>}, {@code <method>_X})
+     * and per "before" event. {@link #start()} registers what the catalog lacks, the way it
+     * registers code-declared bindings: the control plane creates the topic (in Kafka too) or adds
+     * the missing types, audited. {@link #dataObject(Class, Object)} and the Spring starter call this
+     * for every DAO they wrap; call it yourself for a DAO you intercept otherwise.
+     *
+     * @param type            the {@code @DataObject} class or interface, or a class implementing one
+     * @param implementations classes of the intercepted DAO whose further public methods also publish
+     * @throws IllegalArgumentException when the type is no data object and implements none
+     * @throws HeraldConfigException    after {@link #start()}, when the topic belongs to another app
+     *                                  that does not let this one publish these types (the same
+     *                                  refusal fails {@link #start()} when declared before it)
+     */
+    public Herald declareDataObject(Class<?> type, Class<?>... implementations) {
+        Class<?> dataObject = DataEvents.annotatedType(type);
+        if (dataObject == null) {
+            throw new IllegalArgumentException(type.getName() + " is not a @DataObject and implements or extends none");
+        }
+        agent.declareDataTopic(new io.herald.sdk.internal.push.DataTopic(DataEvents.topic(dataObject), dataObject.getName(),
+                DataEvents.eventTypes(dataObject, implementations)));
+        return this;
     }
 
     /**

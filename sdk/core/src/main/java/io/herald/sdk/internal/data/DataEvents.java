@@ -305,6 +305,34 @@ public final class DataEvents {
                 error == null ? null : error.path("message").asText(null), message.id());
     }
 
+    /**
+     * The event types calls of a data object publish: {@code <method>} and {@code <method>_X} for
+     * every intercepted public method, {@code before<Method>} for every one that opted in, of the
+     * {@code @DataObject} type and of the classes implementing it that are intercepted (sorted).
+     */
+    public static List<String> eventTypes(Class<?> dataObject, Class<?>... implementations) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        List<Class<?>> types = new ArrayList<>();
+        types.add(dataObject);
+        types.addAll(List.of(implementations));
+        for (Class<?> t : types) {
+            for (Method m : t.getMethods()) {
+                if (!Modifier.isPublic(m.getModifiers()) || m.getDeclaringClass() == Object.class || m.isSynthetic()
+                    || m.isBridge() || Modifier.isStatic(m.getModifiers())) {
+                    continue;
+                }
+                if (intercepted(dataObject, m.getName())) {
+                    out.add(m.getName());
+                    out.add(m.getName() + FAILED_SUFFIX);
+                }
+                if (interceptedBefore(dataObject, m.getName())) {
+                    out.add(beforeEvent(m.getName()));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** The public methods of a DAO type that publish events after they return or throw. */
     public static List<String> interceptedMethods(Class<?> type) {
         List<String> out = new ArrayList<>();

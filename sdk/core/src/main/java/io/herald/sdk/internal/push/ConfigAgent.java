@@ -49,6 +49,12 @@ public final class ConfigAgent implements AutoCloseable {
     private volatile boolean reachable = true;
     private volatile boolean registrationWanted;
     private volatile boolean transactionChecker;
+    /** Data objects' topics to register, by topic; those found in the catalog as they need are in {@link #dataTopicsDone}. */
+    private final Map<String, DataTopic> dataTopics = new LinkedHashMap<>();
+    private final java.util.Set<String> dataTopicsDone = new java.util.HashSet<>();
+    /** Data objects' topics the control plane refused, found while registering at start-up. */
+    private final List<String> topicConflicts = new ArrayList<>();
+    private volatile ConfigSnapshot current;
     private Thread pollThread;
     private ScheduledExecutorService heartbeats;
 
@@ -103,8 +109,10 @@ public final class ConfigAgent implements AutoCloseable {
             if (first != null) {
                 apply(first, false);
             }
-            // Register only what the control plane does not know yet, then take the snapshot that includes it.
-            if (registerPending()) {
+            // Register only what the control plane does not know yet (data objects' topics first: the
+            // bindings of their listeners need them), then take the snapshot that includes it.
+            boolean registered = registerDataTopics(topicConflicts);
+            if (registerPending() | registered) {
                 ConfigSnapshot withRegistered = client.fetch(0, wait);
                 if (withRegistered != null) {
                     apply(withRegistered, false);
@@ -115,9 +123,11 @@ public final class ConfigAgent implements AutoCloseable {
             log.warn("Control plane unreachable at start-up ({}); running from {}", e.getMessage(),
                     appliedVersion > 0 ? "cached config version " + appliedVersion : "code-declared bindings only");
         }
-        if (!groupConflicts.isEmpty()) {
+        if (!groupConflicts.isEmpty() || !topicConflicts.isEmpty()) {
             running = false;
-            throw new HeraldConfigException("Cannot start: " + String.join("; ", groupConflicts));
+            List<String> all = new ArrayList<>(topicConflicts);
+            all.addAll(groupConflicts);
+            throw new HeraldConfigException("Cannot start: " + String.join("; ", all));
         }
         pollThread = new Thread(this::pollLoop, "herald-config-" + config.app());
         pollThread.setDaemon(true);
@@ -151,11 +161,53 @@ public final class ConfigAgent implements AutoCloseable {
         });
     }
 
+    /**
+     * Declares a data object's topic and event types. Before {@link #start()} they are registered there
+     * (a refusal fails the start); once running, at once: a refusal throws {@link HeraldConfigException},
+     * an unreachable control plane defers it to the poll loop.
+     */
+    public void declareDataTopic(DataTopic topic) {
+        synchronized (this) {
+            DataTopic known = dataTopics.get(topic.topic());
+            if (known != null && known.types().containsAll(topic.types())) {
+                return;
+            }
+            if (known != null) {
+                java.util.SortedSet<String> types = new java.util.TreeSet<>(known.types());
+                types.addAll(topic.types());
+                topic = new DataTopic(topic.topic(), known.dataObject(), List.copyOf(types));
+            }
+            dataTopics.put(topic.topic(), topic);
+            dataTopicsDone.remove(topic.topic());
+        }
+        if (client == null || !running) {
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        try {
+            if (registerDataTopics(refused)) {
+                ConfigSnapshot snapshot = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
+                if (snapshot != null) {
+                    apply(snapshot, false);
+                }
+            }
+        } catch (RuntimeException e) {
+            registrationWanted = true;
+            log.warn("Topic {} of data object {} not registered yet, retrying: {}", topic.topic(), topic.dataObject(), e.getMessage());
+        }
+        if (!refused.isEmpty()) {
+            throw new HeraldConfigException(String.join("; ", refused));
+        }
+    }
+
     private void pollLoop() {
         long backoff = config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS);
         while (running) {
             try {
-                if (registerPending()) {
+                List<String> refused = new ArrayList<>();
+                boolean topicsRegistered = registerDataTopics(refused);
+                refused.forEach(r -> log.error("Data events cannot be published: {}", r));
+                if (registerPending() | topicsRegistered) {
                     // Pick up the bindings just created right away rather than after the next change.
                     ConfigSnapshot now = client.fetch(0, Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
                     markReachable();
@@ -199,6 +251,101 @@ public final class ConfigAgent implements AutoCloseable {
             log.info("Control plane reachable again");
             heartbeats.execute(this::heartbeat);
         }
+    }
+
+    /**
+     * Registers the declared data objects' topics the catalog does not have as they need them.
+     *
+     * @param refused collects, per topic, why the control plane will not have it (it stays unregistered)
+     * @return whether the catalog changed
+     * @throws ControlPlaneClient.ControlPlaneException when the control plane cannot be reached (retried later)
+     */
+    private synchronized boolean registerDataTopics(List<String> refused) {
+        boolean changed = false;
+        for (DataTopic d : List.copyOf(dataTopics.values())) {
+            if (dataTopicsDone.contains(d.topic())) {
+                continue;
+            }
+            try {
+                changed |= registerDataTopic(d);
+                dataTopicsDone.add(d.topic());
+            } catch (Refused e) {
+                dataTopicsDone.add(d.topic());
+                refused.add(e.getMessage());
+            }
+        }
+        return changed;
+    }
+
+    /** A data object's topic the control plane will not create or complete for this app. */
+    private static final class Refused extends Exception {
+        Refused(DataTopic d, String reason) {
+            super("topic '" + d.topic() + "' of @DataObject " + d.dataObject() + " " + reason, null, false, false);
+        }
+    }
+
+    /** @return whether the catalog changed */
+    private boolean registerDataTopic(DataTopic d) throws Refused {
+        String app = config.app();
+        ConfigSnapshot snapshot = current;
+        if (snapshot != null) {
+            for (io.herald.sdk.wire.TopicConfig t : snapshot.topics()) {
+                if (t.name().equals(d.topic()) && t.canProduce()
+                    && t.types().stream().map(io.herald.sdk.wire.MessageTypeConfig::name).toList().containsAll(d.types())) {
+                    return false;
+                }
+            }
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ControlPlaneClient.TopicInfo topic = client.topic(d.topic());
+            if (topic == null) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", d.topic());
+                body.put("app", app);
+                body.put("description", "Data events of " + d.dataObject() + " (@DataObject), registered by the Herald SDK");
+                body.put("types", d.types().stream().map(t -> Map.of("name", t)).toList());
+                // a topic Kafka has but the catalog does not (auto-created before, or Koper's) is taken over
+                body.put("adopt", true);
+                ControlPlaneClient.Answer answer = client.createTopic(body);
+                if (answer.ok()) {
+                    log.info("Topic {} of data object {} created in the catalog and in Kafka for app '{}' with types {}",
+                            d.topic(), d.dataObject(), app, d.types());
+                    return true;
+                }
+                if (answer.status() == 409 && attempt < 2) {
+                    continue; // another instance created it meanwhile: look again
+                }
+                throw new Refused(d, "could not be created for app '" + app + "': " + answer.status() + " " + answer.problem());
+            }
+            List<String> missing = d.types().stream().filter(t -> !topic.types().contains(t)).toList();
+            if (!app.equals(topic.app())) {
+                boolean producer = topic.producers().contains(app);
+                if (producer && missing.isEmpty()) {
+                    return false;
+                }
+                throw new Refused(d, "belongs to app '" + topic.app() + "'"
+                        + (producer ? ", which has not declared the types " + missing + " its calls publish"
+                                    : " and app '" + app + "' is not one of its producers")
+                        + ": only the owner may " + (producer ? "declare them" : "add producers")
+                        + "; give the data object a name of its own with @DataObject(name = ...), or have app '" + topic.app() + "' "
+                        + (producer ? "declare " + missing : "add '" + app + "' to the topic's producers"
+                                + (missing.isEmpty() ? "" : " and declare " + missing)));
+            }
+            boolean added = false;
+            for (String type : missing) {
+                ControlPlaneClient.Answer answer = client.addType(d.topic(), type);
+                if (answer.ok()) {
+                    added = true;
+                } else if (answer.status() != 409) {
+                    throw new Refused(d, "could not get type '" + type + "': " + answer.status() + " " + answer.problem());
+                }
+            }
+            if (added) {
+                log.info("Topic {} of data object {}: declared types {}", d.topic(), d.dataObject(), missing);
+            }
+            return added;
+        }
+        throw new Refused(d, "could not be registered: it was created and removed again while Herald registered it");
     }
 
     /** @return whether any registration succeeded */
@@ -264,6 +411,7 @@ public final class ConfigAgent implements AutoCloseable {
             return;
         }
         applier.accept(snapshot);
+        current = snapshot;
         appliedVersion = snapshot.version();
         if (!fromCache) {
             cache.store(snapshot);

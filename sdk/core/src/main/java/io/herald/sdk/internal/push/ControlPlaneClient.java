@@ -127,6 +127,87 @@ public final class ControlPlaneClient {
         throw failure("POST bindings", response);
     }
 
+    /** A topic as {@code GET /topics/{topic}} shows it: its owner, producers and declared types. */
+    public record TopicInfo(String name, String app, java.util.List<String> producers, java.util.List<String> types) {
+    }
+
+    /** What a catalog write answered: the status and, for an error, the problem's detail. */
+    public record Answer(int status, String problem) {
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /**
+     * {@code GET /topics/{topic}?kafka=false}.
+     *
+     * @return the topic, or {@code null} when the catalog has none of that name
+     * @throws ControlPlaneException when it cannot be reached or answers another error
+     */
+    public TopicInfo topic(String name) {
+        HttpRequest request = request("/topics/" + pathSegment(name) + "?kafka=false").timeout(requestTimeout).GET().build();
+        HttpResponse<byte[]> response = send(request);
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw failure("GET topic", response);
+        }
+        try {
+            var tree = mapper.readTree(response.body());
+            java.util.List<String> producers = new java.util.ArrayList<>();
+            tree.path("producers").forEach(p -> producers.add(p.asText()));
+            java.util.List<String> types = new java.util.ArrayList<>();
+            tree.path("types").forEach(t -> types.add(t.path("name").asText()));
+            return new TopicInfo(tree.path("name").asText(name), tree.path("app").asText(null), producers, types);
+        } catch (IOException e) {
+            throw new ControlPlaneException("Unreadable topic: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code POST /topics} (the server creates it in the catalog and in Kafka, audited).
+     *
+     * @throws ControlPlaneException when it cannot be reached or answers 5xx, 401, 408 or 429 (worth retrying)
+     */
+    public Answer createTopic(Map<String, Object> topic) {
+        return write("POST topics", post("/topics", topic));
+    }
+
+    /** {@code POST /topics/{topic}/types}; errors as for {@link #createTopic}. */
+    public Answer addType(String topic, String type) {
+        return write("POST types", post("/topics/" + pathSegment(topic) + "/types", Map.of("name", type)));
+    }
+
+    private Answer write(String what, HttpRequest request) {
+        HttpResponse<byte[]> response = send(request);
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return new Answer(status, null);
+        }
+        if (status >= 500 || status == 401 || status == 408 || status == 429) {
+            throw failure(what, response);
+        }
+        return new Answer(status, problemDetail(response));
+    }
+
+    /** The {@code detail} of a problem+json answer, else the body. */
+    private String problemDetail(HttpResponse<byte[]> response) {
+        try {
+            var detail = mapper.readTree(response.body()).get("detail");
+            if (detail != null && !detail.isNull()) {
+                return detail.asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: the body itself says it
+        }
+        return body(response);
+    }
+
+    private static String pathSegment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** The {@code field} of a problem+json answer, or null. */
     private String problemField(HttpResponse<byte[]> response) {
         try {

@@ -31,6 +31,8 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
         org.springframework.context.EnvironmentAware {
 
     private final List<Object> listeners = new ArrayList<>();
+    /** The data objects of intercepted beans and the beans' classes, declared to Herald before it starts. */
+    private final java.util.Map<Class<?>, java.util.Set<Class<?>>> dataObjects = new java.util.LinkedHashMap<>();
     private ObjectProvider<Herald> herald;
     private ObjectProvider<DataEventSink> sink;
     private volatile DataEvents events;
@@ -66,6 +68,12 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
         if (dataObject == null) {
             return bean;
         }
+        synchronized (dataObjects) {
+            java.util.Set<Class<?>> classes = dataObjects.computeIfAbsent(dataObject, k -> new java.util.LinkedHashSet<>());
+            if (!java.lang.reflect.Proxy.isProxyClass(target)) {
+                classes.add(target);
+            }
+        }
         MethodInterceptor interceptor = new Interceptor(dataObject);
         if (bean instanceof Advised advised && !advised.isFrozen()) {
             advised.addAdvice(0, interceptor);
@@ -88,6 +96,10 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
         Herald h = herald.getIfAvailable();
         if (h == null) {
             return;
+        }
+        // the topics first: the listeners' bindings are on them
+        synchronized (dataObjects) {
+            dataObjects.forEach((type, classes) -> h.declareDataObject(type, classes.toArray(Class<?>[]::new)));
         }
         synchronized (listeners) {
             listeners.forEach(h::registerDataListener);

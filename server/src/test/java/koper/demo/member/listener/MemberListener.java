@@ -1,12 +1,12 @@
-package koper.demo.dataevent.listener;
+package koper.demo.member.listener;
 
 import io.herald.sdk.koper.DataListener;
-import koper.demo.dataevent.Received;
+import koper.demo.member.Received;
 import org.springframework.stereotype.Component;
 
 /** Koper's member demo listener (Integer/String parameters bound by position). */
 @Component
-@DataListener(dataObject = "koper.demo.dataevent.dao.impl.MemberDaoImpl")
+@DataListener(dataObject = "koper.demo.member.dao.impl.MemberDaoImpl")
 public class MemberListener {
 
     public void onInsertMember(String id, String name) {

@@ -1,6 +1,6 @@
-package koper.demo.dataevent.dao.impl;
+package koper.demo.member.dao.impl;
 
-import koper.demo.dataevent.dao.MemberDao;
+import koper.demo.member.dao.MemberDao;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

@@ -1,8 +1,8 @@
-package koper.demo.dataevent.dao;
+package koper.demo.member.dao;
 
 import io.herald.sdk.DataObject;
 
-/** A second data object whose topic nobody creates by hand (Koper's member demo). */
+/** Koper's member demo DAO: nobody creates its topic or types by hand. */
 @DataObject(before = "delete*")
 public interface MemberDao {
 
