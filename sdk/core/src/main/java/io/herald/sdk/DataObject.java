@@ -13,7 +13,8 @@ import java.lang.annotation.Target;
  * {@link #before()}: an event named {@code before<Method>} (e.g. {@code beforeDeleteOrder}) with the
  * arguments, published before the method runs. Events go to the topic {@code data.<name>}. Plain
  * Java: {@link Herald#dataObject(Class, Object)}; Spring: the starter wraps beans of classes
- * carrying this annotation.
+ * carrying this annotation. The topic and its types are registered with the control plane at
+ * start-up ({@link Herald#declareDataObject(Class, Class[])}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,9 +29,9 @@ public @interface DataObject {
 
     /**
      * Method name patterns that also publish a "before" event, {@code before<Method>} with the
-     * arguments, before the method runs (none by default). It is sent synchronously like the others:
-     * when it cannot be written the method does not run and the call fails. Listen with
-     * {@code onBefore<Method>}.
+     * arguments, before the method runs (none by default). It is sent synchronously like the others;
+     * one that cannot be written is counted and logged like them, and the method runs all the same.
+     * Listen with {@code onBefore<Method>}.
      */
     String[] before() default {};
 }
