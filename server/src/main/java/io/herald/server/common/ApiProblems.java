@@ -36,7 +36,8 @@ public class ApiProblems {
 
     /**
      * The answer to an error raised where no controller runs (HTTP ingestion answers ahead of Spring
-     * MVC): the same problem, status, headers and log line as when a controller throws it.
+     * MVC): the same problem, status, headers and log line as when a controller throws it; null when
+     * the client went away ({@link #clientGone}), as there is nobody to answer.
      */
     public ResponseEntity<ProblemDetail> answer(Exception e, HttpServletRequest request) {
         return e instanceof HeraldException h ? herald(h, request) : unexpected(e, request);
@@ -198,9 +199,22 @@ public class ApiProblems {
             // one of Spring MVC's own 4xx (a missing header, a failed method validation, …)
             return framework(e, request);
         }
+        if (clientGone(e)) {
+            // nobody is left to read an answer: not Herald's error, and no stack trace
+            log.debug("{} {}: the client went away ({})", request.getMethod(), request.getRequestURI(), e.toString());
+            return null;
+        }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "Herald could not complete the request; the server log has the details", null, request));
+    }
+
+    /**
+     * Whether {@code e} says the client closed the connection (Tomcat's ClientAbortException, a broken
+     * pipe or reset, Spring's AsyncRequestNotUsableException after a held request's client left).
+     */
+    public static boolean clientGone(Throwable e) {
+        return org.springframework.web.util.DisconnectedClientHelper.isClientDisconnectedException(e);
     }
 
     static ProblemDetail problem(HttpStatus status, String title, String detail, String field, HttpServletRequest request) {

@@ -112,6 +112,18 @@ class ConsoleAdvice {
         return problem(request, response, model, HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable", ConsoleErrorViews.DATABASE_DOWN);
     }
 
+    /**
+     * The browser left before the page was written (a closed tab, a new click, htmx dropping a request):
+     * logged at debug, nothing answered. Without this the container logged it at ERROR with its stack.
+     */
+    @ExceptionHandler({java.io.IOException.class, org.springframework.web.context.request.async.AsyncRequestNotUsableException.class})
+    void clientGone(Exception e, HttpServletRequest request) throws Exception {
+        if (!io.herald.server.common.ApiProblems.clientGone(e)) {
+            throw e;
+        }
+        log.debug("{} {}: the browser went away ({})", request.getMethod(), request.getRequestURI(), e.toString());
+    }
+
     @ExceptionHandler(HeraldException.class)
     String other(HeraldException e, HttpServletRequest request, HttpServletResponse response, Model model) {
         return problem(request, response, model, e.status(), e.title(), e.getMessage());

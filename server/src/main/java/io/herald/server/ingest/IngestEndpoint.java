@@ -98,6 +98,9 @@ class IngestEndpoint {
                 throw e;
             }
             ResponseEntity<ProblemDetail> problem = problems.answer(e, request);
+            if (problem == null) {
+                return; // the client went away
+            }
             response.reset();
             problem.getHeaders().forEach((name, values) -> {
                 if (!name.equalsIgnoreCase("Content-Type")) {

@@ -16,7 +16,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.header.writers.CrossOriginOpenerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -27,6 +29,13 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  */
 @Configuration
 class SecurityConfig implements WebMvcConfigurer {
+
+    /** The console's Content-Security-Policy: scripts and styles from Herald only, forms post to Herald only. */
+    static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+            + " object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+    /** Browser features the console never uses, refused to it and to anything injected into it. */
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(),"
+            + " midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -118,8 +127,9 @@ class SecurityConfig implements WebMvcConfigurer {
     SecurityFilterChain console(HttpSecurity http, ConsoleUsers users, DatabaseProbe database, LoginThrottle throttle)
             throws Exception {
         LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
-        SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
-        toPage.setDefaultTargetUrl("/");
+        // "Location: /login", not an absolute URL built from the request's Host header, which the client chooses
+        login.setFavorRelativeUris(true);
+        RelativeSavedRequestRedirect toPage = new RelativeSavedRequestRedirect();
         // while PostgreSQL is known to be down a sign-in cannot be checked: say so at once (the failure handler
         // below says it too when the outage is found by the sign-in itself)
         http.addFilterBefore((req, res, chain) -> {
@@ -156,8 +166,14 @@ class SecurityConfig implements WebMvcConfigurer {
                             }
                         }))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
-                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
-                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")))
+                .headers(h -> h
+                        // form-action and base-uri: an injected <form> or <base> cannot send a form (and its CSRF token) elsewhere
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONSOLE_CSP))
+                        // console URLs carry topic names, message keys and ids in their query strings: none goes to another site
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                        .crossOriginOpenerPolicy(c -> c.policy(
+                                CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN))
+                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY)))
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
                     // An htmx request after the session expired: reload the page instead of swapping a login form into a fragment.
                     if (req.getHeader("HX-Request") != null) {
