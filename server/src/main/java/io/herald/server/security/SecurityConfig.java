@@ -34,7 +34,7 @@ class SecurityConfig implements WebMvcConfigurer {
     static final String CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
             + " object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
     /** Browser features the console never uses, refused to it and to anything injected into it. */
-    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(),"
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(),"
             + " midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()";
 
     @Bean
