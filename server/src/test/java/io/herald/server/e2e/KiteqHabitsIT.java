@@ -13,6 +13,9 @@ import io.herald.server.ingest.KafkaProbe;
 import io.herald.server.support.Api;
 import io.herald.server.support.ServerTest;
 import io.herald.server.support.TestInfra;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +62,12 @@ class KiteqHabitsIT extends ServerTest {
     }
 
     private Herald herald(App app) throws Exception {
+        return herald(app, new SimpleMeterRegistry());
+    }
+
+    private Herald herald(App app, MeterRegistry registry) throws Exception {
         Herald herald = Herald.builder().withAppName(app.name()).withControlPlane(baseUrl(), app.key())
+                .withMeterRegistry(registry)
                 .withKafkaBootstrap(TestInfra.kafkaBootstrap())
                 .withSetting(HeraldSettings.CONFIG_CACHE_DIR, Files.createTempDirectory(Path.of("target"), "kiteq").toString())
                 .withSetting(HeraldSettings.CONSUMER_POLL_TIMEOUT_MS, 100)
@@ -129,8 +137,9 @@ class KiteqHabitsIT extends ServerTest {
     void unlimitedDeliveryLimitRetriesUnderTheCappedBackOffUntilTheListenerConsumes() throws Exception {
         App app = app();
         String group = "billing-" + app.name();
-        Herald herald = herald(app);
-        String stubborn = "stubborn-" + app.name();
+                String stubborn = "stubborn-" + app.name();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Herald herald = herald(app, registry);
         herald.listen(Binding.direct(app.topic(), "pay-succ").withGroup(group).withDeliveryLimit(Binding.UNLIMITED)
                         .withBackoff(Duration.ofMillis(20), 2.0, Duration.ofMillis(100)), String.class,
                 m -> {
@@ -145,10 +154,15 @@ class KiteqHabitsIT extends ServerTest {
 
         herald.sender().send(app.topic(), "pay-succ", "k1", stubborn);
 
+        // the series HeraldRetriesWithoutProgress (ops/prometheus) reads to show a binding stuck on a message
+        Tags series = Tags.of("app", app.name(), "group", group, "topic", app.topic());
         await().atMost(Duration.ofSeconds(60)).until(() -> calls(stubborn) >= 13);
         try (KafkaProbe dlt = new KafkaProbe(TestInfra.kafkaBootstrap(), app.topic() + "." + group + ".dlt")) {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).until(() -> calls(stubborn) == 13);
             assertThat(deadLetters(dlt, stubborn)).as("never dead-lettered: retried past the default limit of 3").isEmpty();
+            assertThat(registry.get("herald.messages.retried").tags(series).functionCounter().count())
+                    .as("one retry per refusal").isEqualTo(12);
+            assertThat(registry.get("herald.messages.handled").tags(series).functionCounter().count()).isEqualTo(1);
         }
         Api.Response zero = admin.patch("/bindings/" + group + "/" + app.topic(), Map.of("deliveryLimit", 0));
         assertThat(zero.status()).isEqualTo(422);

@@ -1,10 +1,12 @@
 package io.herald.sdk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.sdk.Binding;
 import io.herald.sdk.Herald;
+import io.herald.sdk.UnknownTopicException;
 import io.herald.sdk.testing.FakeControlPlane;
 import io.herald.sdk.testing.TestHerald;
 import io.herald.sdk.testing.TestKafka;
@@ -59,6 +61,27 @@ class NoAutoCreateIT {
                 assertThat(herald).isNotNull();
             }
             assertThat(admin.listTopics().names().get()).doesNotContain(topic);
+        }
+    }
+
+    @Test
+    void aSendToATopicTheCatalogDoesNotKnowIsRefusedAndKafkaDoesNotCreateIt() throws Exception {
+        String known = TestKafka.uniqueTopic("orders");
+        String unknown = TestKafka.uniqueTopic("not-yet-in-the-catalog");
+        try (FakeControlPlane controlPlane = FakeControlPlane.start("billing", "key-1");
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            controlPlane.topic(known, true, new MessageTypeConfig("pay-succ", null));
+            try (Herald herald = TestHerald.builder("billing", controlPlane)
+                    .withKafkaBootstrap(broker.getBrokersAsString())
+                    .build()
+                    .start()) {
+                assertThatThrownBy(() -> herald.sender().send(unknown, "pay-succ", "k", "p"))
+                        .isInstanceOf(UnknownTopicException.class).hasMessageContaining(unknown);
+                // the same producer writes to a topic the catalog knows: this broker creates topics on first
+                // write (Kafka's default), so only the catalog check kept it from creating the unknown one
+                herald.sender().send(known, "pay-succ", "k", "p");
+            }
+            assertThat(admin.listTopics().names().get()).contains(known).doesNotContain(unknown);
         }
     }
 }
