@@ -91,6 +91,38 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void schemasThatBreakTheMetaSchemaAreRefusedBesideTheirFieldNamingThePath(Mode mode) throws Exception {
+        // given
+        String app = newApp();
+        String topic = newTopic(app);
+        mvc.perform(mode.apply(post("/topics/" + topic + "/types")).with(editor()).with(csrf()).param("name", "paid"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        String name = unique("t");
+
+        // when: a new topic's type, a type added and a type edited get schemas that validate nothing or refuse everything
+        String created = mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", name).param("app", app)
+                        .param("types[0].name", "order").param("types[0].jsonSchema", "{\"required\":\"orderId\"}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        String added = mvc.perform(mode.apply(post("/topics/" + topic + "/types")).with(editor()).with(csrf())
+                        .param("name", "refund").param("jsonSchema", "{\"properties\":5}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        String edited = mvc.perform(mode.apply(post("/topics/" + topic + "/types/paid")).with(editor()).with(csrf())
+                        .param("description", "").param("jsonSchema", "{\"type\":42}"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+
+        // then: each error stands beside its schema field and names the path at fault; nothing was stored
+        assertThat(created).contains("id=\"err-types-0-jsonSchema\"").contains("not a valid JSON Schema").contains("/required: ");
+        assertThat(added).contains("id=\"err-jsonSchema\"").contains("not a valid JSON Schema").contains("/properties: ");
+        assertThat(edited).contains("id=\"err-jsonSchema\"").contains("not a valid JSON Schema").contains("/type: ");
+        assertThat(admin.get("/topics/" + name).status()).isEqualTo(404);
+        assertThat(admin.get("/topics/" + topic + "/types").json().size()).isEqualTo(1);
+        assertThat(admin.get("/topics/" + topic + "/types").json().get(0).path("jsonSchema").isMissingNode()
+                || admin.get("/topics/" + topic + "/types").json().get(0).path("jsonSchema").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void addTypeRowWithoutJavaScriptCreatesNothing(Mode mode) throws Exception {
         String app = newApp();
         String name = unique("t");

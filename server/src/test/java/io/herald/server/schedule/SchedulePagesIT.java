@@ -7,6 +7,7 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import io.herald.server.console.Me;
 import io.herald.server.support.MockConsoleUsers;
 import io.herald.server.support.ServerTest;
 import java.util.List;
@@ -186,5 +187,35 @@ class SchedulePagesIT extends ServerTest {
         MvcResult r = mvc.perform(get("/schedules/new").with(MockConsoleUsers.signedIn("viewer", "VIEWER", false)))
                 .andReturn();
         assertThat(r.getResponse().getStatus()).isEqualTo(403);
+    }
+    @ParameterizedTest(name = "htmx={0}")
+    @ValueSource(booleans = {false, true})
+    void unknownScheduleIsTheConsolesNotFoundPageOrToast(boolean htmx) throws Exception {
+        for (String path : List.of("/schedules/987654321", "/schedules/not-a-number")) {
+            MockHttpServletRequestBuilder request = get(path);
+            if (htmx) {
+                request.header("HX-Request", "true");
+            }
+            MvcResult r = mvc.perform(request.with(MockConsoleUsers.signedIn("editor", "EDITOR", false))).andReturn();
+
+            assertThat(r.getResponse().getStatus()).as(path).isEqualTo(404);
+            if (htmx) {
+                assertThat(r.getResponse().getHeader("HX-Retarget")).isEqualTo("#toast");
+                assertThat(r.getResponse().getContentAsString()).contains("Not found").doesNotContain("<html");
+            } else {
+                assertThat(r.getResponse().getContentAsString()).contains("Not found").contains("<nav");
+            }
+        }
+    }
+
+    @Test
+    void schedulePagesSeeTheSignedInUserAsEveryConsolePageDoesWithMessageView() throws Exception {
+        for (String path : List.of("/schedules", "/schedules/" + id)) {
+            MvcResult r = mvc.perform(get(path).with(MockConsoleUsers.signedIn("reader", "VIEWER", true))).andReturn();
+
+            assertThat(r.getResponse().getStatus()).as(path).isEqualTo(200);
+            assertThat(r.getModelAndView().getModel().get("me")).as(path)
+                    .isEqualTo(new Me("reader", "VIEWER", false, false, true));
+        }
     }
 }
