@@ -1,5 +1,6 @@
 package io.herald.sdk;
 
+import io.herald.sdk.wire.Traceparents;
 import java.util.function.Supplier;
 
 /**
@@ -113,23 +114,8 @@ public final class TraceContext {
         }
     }
 
-    /** Whether {@code value} has the shape of a W3C traceparent (version 00). */
+    /** Whether {@code value} has the shape of a W3C traceparent (version 00); see {@link Traceparents#isValid}. */
     public static boolean isValid(String value) {
-        if (value == null || value.length() != 55 || value.charAt(2) != '-' || value.charAt(35) != '-'
-            || value.charAt(52) != '-') {
-            return false;
-        }
-        return lowerHex(value, 0, 2) && lowerHex(value, 3, 35) && lowerHex(value, 36, 52) && lowerHex(value, 53, 55)
-               && !(value.charAt(0) == 'f' && value.charAt(1) == 'f');
-    }
-
-    private static boolean lowerHex(String value, int from, int to) {
-        for (int i = from; i < to; i++) {
-            int c = value.charAt(i);
-            if ((c - '0' & 0xFFFF) > 9 && (c - 'a' & 0xFFFF) > 5) {
-                return false;
-            }
-        }
-        return true;
+        return Traceparents.isValid(value);
     }
 }

@@ -1,8 +1,8 @@
 package io.herald.server.trace;
 
 import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.Traceparents;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A timepoint as the store writes it: strings cut to their column sizes, NUL characters removed
@@ -11,9 +11,6 @@ import java.util.regex.Pattern;
 record TraceRow(long at, String messageId, String kind, String topic, String type, String key, String app,
                 String group, String instance, Integer partition, Long offset, Long brokerTime, Long durationMs,
                 Integer attempt, String error, String traceId, String traceparent, String replayJob) {
-
-    private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}.*$");
-    private static final Pattern TRACE_ID = Pattern.compile("^[0-9a-f]{32}$");
 
     /** The same step stamped at another time (moved onto the broker's clock). */
     TraceRow movedTo(long time) {
@@ -34,28 +31,12 @@ record TraceRow(long at, String messageId, String kind, String topic, String typ
         String traceparent = cut(t.traceparent(), 64);
         return new TraceRow(t.time(), id, kind, cut(t.topic(), 249), cut(t.type(), 200), key(t.key()), cut(t.app(), 100),
                 cut(t.group(), 249), cut(t.instance(), 200), t.partition(), t.offset(), t.brokerTime(), t.durationMs(),
-                t.attempt(), cut(t.error(), 4000), traceId(traceparent), traceparent, cut(t.replayJob(), 64));
+                t.attempt(), cut(t.error(), 4000), Traceparents.traceId(traceparent), traceparent, cut(t.replayJob(), 64));
     }
 
     /** A business key as stored and searched (long keys are cut the same way on both sides). */
     static String key(String key) {
         return cut(key, KEY_MAX);
-    }
-
-    /**
-     * The 32-hex trace id of a traceparent ({@code 00-<trace id>-<span id>-<flags>}), or of a bare trace
-     * id; {@code null} for anything else.
-     */
-    static String traceId(String traceparentOrId) {
-        if (traceparentOrId == null) {
-            return null;
-        }
-        String s = traceparentOrId.strip().toLowerCase(Locale.ROOT);
-        if (TRACE_ID.matcher(s).matches()) {
-            return s;
-        }
-        var m = TRACEPARENT.matcher(s);
-        return m.matches() ? m.group(1) : null;
     }
 
     static String cut(String s, int max) {

@@ -1,6 +1,7 @@
 package io.herald.server.trace;
 
 import io.herald.sdk.wire.TopicConfig;
+import io.herald.sdk.wire.Traceparents;
 import io.herald.server.catalog.SnapshotSource;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
@@ -137,7 +138,7 @@ public class TraceService {
             v.add("topic", "give a key, a traceparent or a topic to search by, or look for failures only");
         }
         if (blank(s.traceparent()) != null) {
-            traceId = TraceRow.traceId(s.traceparent());
+            traceId = Traceparents.traceId(s.traceparent());
             if (traceId == null) {
                 v.add("traceparent", "must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>) or a 32-hex trace id");
             }

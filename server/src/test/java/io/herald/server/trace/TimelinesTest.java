@@ -2,6 +2,7 @@ package io.herald.server.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.sdk.wire.Traceparents;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -90,9 +91,9 @@ class TimelinesTest {
 
     @Test
     void traceIdsComeFromTraceparentsOrBareIds() {
-        assertThat(TraceRow.traceId("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-        assertThat(TraceRow.traceId("4bf92f3577b34da6a3ce929d0e0e4736")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-        assertThat(TraceRow.traceId("not-a-trace")).isNull();
+        assertThat(Traceparents.traceId("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(Traceparents.traceId("4bf92f3577b34da6a3ce929d0e0e4736")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(Traceparents.traceId("not-a-trace")).isNull();
         assertThat(TraceRow.cut("a\u0000b", 10)).isEqualTo("ab");
         assertThat(TraceRow.cut("x".repeat(600), TraceRow.KEY_MAX)).hasSize(512);
     }

@@ -20,6 +20,7 @@ import io.herald.sdk.spi.PublishCallback;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
+import io.herald.sdk.wire.Traceparents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +171,7 @@ public final class DefaultMessageSender implements MessageSender {
                 if (caller != null) {
                     traceparent = caller.getBytes(StandardCharsets.US_ASCII);
                     headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
-                    if (!Boolean.valueOf(sampled).equals(Tracer.sampledFlag(traceparent))) {
+                    if (!Boolean.valueOf(sampled).equals(Traceparents.sampledFlag(traceparent))) {
                         // the caller's trace says otherwise: Herald's own decision travels beside it
                         headers.add(sampled ? SAMPLED : NOT_SAMPLED);
                     }

@@ -3,6 +3,7 @@ package io.herald.sdk.internal.trace;
 import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.HeaderPeek;
 import io.herald.sdk.wire.Timepoint;
+import io.herald.sdk.wire.Traceparents;
 import io.herald.sdk.wire.TracingConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -242,35 +243,14 @@ public final class Tracer {
     }
 
     /**
-     * The sampled flag of a W3C traceparent (ASCII bytes), or {@code null} when {@code tp} is not
-     * one: the lowest bit of the last hex digit of its flags.
+     * {@link Traceparents#sampledFlag(byte[])} of a consumed record's traceparent header, read in
+     * place (without decoding the header's value).
      */
-    public static Boolean sampledFlag(byte[] tp) {
-        if (tp == null || tp.length < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') {
-            return null;
-        }
-        int digit = Character.digit(tp[54], 16);
-        return digit < 0 ? null : (digit & 1) == 1;
-    }
-
-    /** {@link #sampledFlag(byte[])} of a consumed record's traceparent header, read in place. */
     public static Boolean sampledFlag(Header tp) {
-        if (tp == null || HeaderPeek.valueLength(tp) < 55 || HeaderPeek.valueAt(tp, 2) != '-'
-            || HeaderPeek.valueAt(tp, 35) != '-' || HeaderPeek.valueAt(tp, 52) != '-') {
-            return null;
-        }
-        int digit = Character.digit(HeaderPeek.valueAt(tp, 54), 16);
-        return digit < 0 ? null : (digit & 1) == 1;
+        return tp == null ? null : Traceparents.sampledFlag(tp, HeaderPeek.valueLength(tp), IN_PLACE);
     }
 
-    /** {@link #sampledFlag(byte[])} of a traceparent already decoded (a consumer's record). */
-    public static Boolean sampledFlag(String tp) {
-        if (tp == null || tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
-            return null;
-        }
-        int digit = Character.digit(tp.charAt(54), 16);
-        return digit < 0 ? null : (digit & 1) == 1;
-    }
+    private static final Traceparents.CharAt<Header> IN_PLACE = HeaderPeek::valueAt;
 
     private static void hex(long v, byte[] out, int offset) {
         for (int i = offset + 15; i >= offset; i--) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.sdk.TraceContext;
 import io.herald.sdk.wire.Timepoint;
 import io.herald.sdk.wire.TimepointCodec;
+import io.herald.sdk.wire.Traceparents;
 import io.herald.sdk.wire.TracingConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -316,14 +317,14 @@ class TracerTest {
         String tp = new String(sampled, StandardCharsets.US_ASCII);
         assertThat(TraceContext.isValid(tp)).isTrue();
         assertThat(tp.substring(3, 35)).isEqualTo(new String(id, StandardCharsets.US_ASCII).replace("-", ""));
-        assertThat(Tracer.sampledFlag(sampled)).isTrue();
-        assertThat(Tracer.sampledFlag(notSampled)).isFalse();
-        assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03".getBytes(StandardCharsets.US_ASCII)))
+        assertThat(Traceparents.sampledFlag(sampled)).isTrue();
+        assertThat(Traceparents.sampledFlag(notSampled)).isFalse();
+        assertThat(Traceparents.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03".getBytes(StandardCharsets.US_ASCII)))
                 .isTrue();
-        assertThat(Tracer.sampledFlag("not a traceparent".getBytes(StandardCharsets.US_ASCII))).isNull();
-        assertThat(Tracer.sampledFlag(tp)).isTrue();
-        assertThat(Tracer.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")).isFalse();
-        assertThat(Tracer.sampledFlag((String) null)).isNull();
+        assertThat(Traceparents.sampledFlag("not a traceparent".getBytes(StandardCharsets.US_ASCII))).isNull();
+        assertThat(Traceparents.sampledFlag(tp)).isTrue();
+        assertThat(Traceparents.sampledFlag("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00")).isFalse();
+        assertThat(Traceparents.sampledFlag((String) null)).isNull();
     }
 
     @Test
