@@ -30,8 +30,11 @@ class RegexBudgetIT extends ConsoleTestSupport {
         String app = newApp();
         String topic = newTopic(app, "order.created", SLOW_TYPE);
 
-        Api.Response r = quickly(() -> admin.post("/bindings", Map.of("app", app, "group", unique("g"), "topic", topic,
-                "kind", "REGEX", "typePattern", BACKTRACKING)));
+        Api.Response r = quickly(
+                () -> admin.post("/bindings", Map.of("app", app, "group", unique("g"), "topic", topic, "kind", "REGEX",
+                        "typePattern", "order-(")),
+                () -> admin.post("/bindings", Map.of("app", app, "group", unique("g"), "topic", topic, "kind", "REGEX",
+                        "typePattern", BACKTRACKING)));
 
         assertThat(r.status()).as(r.toString()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -46,7 +49,8 @@ class RegexBudgetIT extends ConsoleTestSupport {
         String topic = newTopic(app, SLOW_TYPE);
         long id = newBinding(app, topic, unique("g"));
 
-        Api.Response r = quickly(() -> admin.patch("/bindings/" + id, Map.of("kind", "REGEX", "typePattern", BACKTRACKING)));
+        Api.Response r = quickly(() -> admin.patch("/bindings/" + id, Map.of("kind", "REGEX", "typePattern", "order-(")),
+                () -> admin.patch("/bindings/" + id, Map.of("kind", "REGEX", "typePattern", BACKTRACKING)));
 
         assertThat(r.status()).as(r.toString()).isEqualTo(422);
         assertThat(r.json().path("field").asString()).isEqualTo("typePattern");
@@ -84,7 +88,9 @@ class RegexBudgetIT extends ConsoleTestSupport {
         String topic = newTopic(newApp(), "order.created", SLOW_TYPE);
 
         MvcResult r = quickly(() -> mvc.perform(mode.apply(get("/bindings/preview")).with(editor())
-                .param("topic", topic).param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
+                        .param("topic", topic).param("kind", "REGEX").param("typePattern", "order\\..*")).andReturn(),
+                () -> mvc.perform(mode.apply(get("/bindings/preview")).with(editor())
+                        .param("topic", topic).param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
 
         assertThat(r.getResponse().getStatus()).isEqualTo(200);
         assertThat(r.getResponse().getContentAsString()).contains("typePattern needs more than 50 ms to match the type")
@@ -103,15 +109,24 @@ class RegexBudgetIT extends ConsoleTestSupport {
         long id = created.json().get("id").asLong();
         assertThat(admin.post("/topics/" + topic + "/types", Map.of("name", SLOW_TYPE)).status()).isEqualTo(201);
 
-        String detail = quickly(() -> mvc.perform(get("/bindings/" + id).with(viewer())).andReturn())
-                .getResponse().getContentAsString();
+        long plain = newBinding(app, topic, unique("g"));
+
+        String detail = quickly(() -> mvc.perform(get("/bindings/" + plain).with(viewer())).andReturn(),
+                () -> mvc.perform(get("/bindings/" + id).with(viewer())).andReturn()).getResponse().getContentAsString();
         assertThat(detail).contains("needs more than 50 ms to match the type");
 
         String editPreview = quickly(() -> mvc.perform(Mode.HTMX.apply(get("/bindings/" + id + "/preview")).with(editor())
-                .param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn()).getResponse().getContentAsString();
+                        .param("kind", "REGEX").param("typePattern", "a+")).andReturn(),
+                () -> mvc.perform(Mode.HTMX.apply(get("/bindings/" + id + "/preview")).with(editor())
+                        .param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn()).getResponse().getContentAsString();
         assertThat(editPreview).contains("needs more than 50 ms to match the type");
 
-        Api.Response doc = quickly(() -> admin.get("/apps/" + app + "/asyncapi"));
+        // the same document shape with a plain pattern
+        String otherApp = newApp();
+        String otherTopic = newTopic(otherApp, "aaaaaaaaaaaa", SLOW_TYPE);
+        assertThat(admin.post("/bindings", Map.of("app", otherApp, "group", unique("g"), "topic", otherTopic,
+                "kind", "REGEX", "typePattern", "a+b?")).status()).isEqualTo(201);
+        Api.Response doc = quickly(() -> admin.get("/apps/" + otherApp + "/asyncapi"), () -> admin.get("/apps/" + app + "/asyncapi"));
         assertThat(doc.status()).as(doc.toString()).isEqualTo(200);
         var receive = doc.json().path("operations").properties().stream().map(Map.Entry::getValue)
                 .filter(op -> op.path("action").asString().equals("receive")).findFirst().orElseThrow();
@@ -127,9 +142,13 @@ class RegexBudgetIT extends ConsoleTestSupport {
         long id = newBinding(app, topic, unique("g"));
 
         MvcResult create = quickly(() -> mvc.perform(mode.apply(get("/bindings/preview")).with(viewer())
-                .param("topic", topic).param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
+                        .param("topic", topic).param("kind", "REGEX").param("typePattern", "t.*")).andReturn(),
+                () -> mvc.perform(mode.apply(get("/bindings/preview")).with(viewer())
+                        .param("topic", topic).param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
         MvcResult edit = quickly(() -> mvc.perform(mode.apply(get("/bindings/" + id + "/preview")).with(viewer())
-                .param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
+                        .param("kind", "REGEX").param("typePattern", "t.*")).andReturn(),
+                () -> mvc.perform(mode.apply(get("/bindings/" + id + "/preview")).with(viewer())
+                        .param("kind", "REGEX").param("typePattern", BACKTRACKING)).andReturn());
 
         for (MvcResult r : new MvcResult[] {create, edit}) {
             assertThat(r.getResponse().getStatus()).isEqualTo(403);
@@ -137,13 +156,22 @@ class RegexBudgetIT extends ConsoleTestSupport {
         }
     }
 
-    /** Calls twice and times the second call: the first warms templates and connections up (a cold start is not the point). */
-    private static <T> T quickly(Callable<T> call) throws Exception {
-        call.call();
+    /**
+     * The answer of {@code call}, which must come at most {@value #QUICK_MS} ms later than the same kind of
+     * answer without the backtracking pattern ({@code without}; on a busy machine a whole page alone can take a
+     * second). Each is called once before it is timed: warming templates and connections up is not the point.
+     */
+    private static <T> T quickly(Callable<?> without, Callable<T> call) throws Exception {
+        without.call();
         long started = System.nanoTime();
+        without.call();
+        long baselineMs = (System.nanoTime() - started) / 1_000_000;
+        call.call();
+        started = System.nanoTime();
         T result = call.call();
         long ms = (System.nanoTime() - started) / 1_000_000;
-        assertThat(ms).as("milliseconds to answer").isLessThan(QUICK_MS);
+        System.out.printf("RegexBudgetIT: answered in %d ms (%d ms without the pattern)%n", ms, baselineMs);
+        assertThat(ms).as("milliseconds to answer (%d ms without the pattern)", baselineMs).isLessThan(baselineMs + QUICK_MS);
         return result;
     }
 }
