@@ -19,7 +19,8 @@ import java.util.regex.PatternSyntaxException;
  * thread's CPU time, so one {@link Budget} (at most {@value #BUDGET_MILLIS} ms of CPU time, for all
  * the types it is used on) ends a runaway match with {@link BudgetExceeded}: a 422 naming
  * {@code typePattern}. CPU time rather than wall time, so that a busy machine or a garbage-collection
- * pause does not refuse a harmless pattern.
+ * pause does not refuse a harmless pattern; and at most ten times that (0.5 s) in wall time, so that
+ * the answer comes soon also on a machine too busy to give the thread its share.
  */
 public final class TypePatterns {
 
@@ -32,6 +33,8 @@ public final class TypePatterns {
 
     /** charAt calls between two looks at the clock: matching a usual type takes fewer, and never reads it. */
     private static final int CHECK_EVERY = 1024;
+    /** However busy the machine, a budget ends after this many times its CPU time in wall time. */
+    private static final long WALL_FACTOR = 10;
     private static final int SHOWN_TYPE = 100;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
@@ -125,6 +128,7 @@ public final class TypePatterns {
 
         private final long allowedNanos;
         private long deadline;
+        private long wallDeadline;
         private boolean started;
         private int reads;
 
@@ -136,16 +140,18 @@ public final class TypePatterns {
             if (++reads % CHECK_EVERY != 0) {
                 return;
             }
-            long now = now();
+            long cpu = cpuNow();
+            long wall = System.nanoTime();
             if (!started) {
                 started = true;
-                deadline = now + allowedNanos;
-            } else if (now - deadline > 0) {
+                deadline = cpu + allowedNanos;
+                wallDeadline = wall + WALL_FACTOR * allowedNanos;
+            } else if (cpu - deadline > 0 || wall - wallDeadline > 0) {
                 throw new BudgetExceeded(type);
             }
         }
 
-        private static long now() {
+        private static long cpuNow() {
             return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
