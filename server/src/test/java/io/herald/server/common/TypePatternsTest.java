@@ -68,7 +68,7 @@ class TypePatternsTest {
     void manyQuickMatchesStayWithinOneBudget() {
         TypePatterns.Budget budget = TypePatterns.budget();
         Pattern p = TypePatterns.compile("[a-z.]+");
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 1000; i++) {
             assertThat(TypePatterns.matches(p, "order.created", budget)).isTrue();
         }
     }

@@ -25,9 +25,10 @@ class RegexBudgetIT extends ConsoleTestSupport {
     private static final String SLOW_TYPE = "a".repeat(29) + "b";
     /**
      * What a refused pattern may add to an answer: its budget is 50 ms of CPU time and at most 0.5 s
-     * of wall time, the rest is room for a busy machine (without the budget it adds about 9 s of CPU time).
+     * of wall time, the rest is room for a busy machine (measured up to 1.1 s at a load of 60 on two cores);
+     * without the budget the pattern adds about 9 s of CPU time.
      */
-    private static final long QUICK_MS = 1500;
+    private static final long QUICK_MS = 2000;
 
     @Test
     void apiRefusesABindingWhosePatternBacktracksOnADeclaredTypeQuickly() throws Exception {
