@@ -4,6 +4,7 @@ import io.herald.server.audit.Auditor;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.TypePatterns;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -234,10 +234,8 @@ public class BindingService {
         return switch (kind) {
             case FANOUT -> types;
             case DIRECT -> types.stream().filter(t -> t.equals(typePattern)).toList();
-            case REGEX -> {
-                Pattern p = Pattern.compile(typePattern);
-                yield types.stream().filter(t -> p.matcher(t).matches()).toList();
-            }
+            // within the time budget: a pattern that backtracks for seconds is answered 422 naming typePattern
+            case REGEX -> TypePatterns.matching(TypePatterns.compile(typePattern), types);
         };
     }
 
@@ -266,10 +264,19 @@ public class BindingService {
                     v.add("typePattern", "must be empty for a FANOUT binding (it receives every type)");
                 }
             }
-            case REGEX -> CatalogRules.regex(v, "typePattern", pattern);
+            case REGEX -> {
+                CatalogRules.regex(v, "typePattern", pattern);
+                if (v.isEmpty()) {
+                    // the types declared today are matched once, within the time budget: a pattern that
+                    // backtracks for seconds on one of them is refused here, not found out by every reader
+                    TypePatterns.matching(TypePatterns.compile(pattern), topic.types.stream().map(t -> t.name).toList());
+                }
+            }
             case DIRECT -> {
                 if (pattern == null || pattern.isBlank()) {
                     v.add("typePattern", "is required for a DIRECT binding: the exact message type");
+                } else if (pattern.length() > TypePatterns.MAX_LENGTH) {
+                    v.add("typePattern", "must be at most " + TypePatterns.MAX_LENGTH + " characters");
                 } else if (topic.types.stream().noneMatch(t -> t.name.equals(pattern))) {
                     v.add("typePattern", "type '" + pattern + "' is not declared on topic '" + topic.name + "'");
                 }

@@ -1,9 +1,9 @@
 package io.herald.server.catalog;
 
+import io.herald.server.common.TypePatterns;
 import io.herald.server.common.Violations;
 import java.net.URI;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The naming and range rules of the catalog. The API and the console both reach them through the
@@ -74,11 +74,7 @@ public final class CatalogRules {
             v.add(field, "is required for a REGEX binding");
             return;
         }
-        try {
-            Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            v.add(field, "is not a valid regular expression: " + e.getDescription());
-        }
+        TypePatterns.check(v, field, pattern);
     }
 
     public static void range(Violations v, String field, Long value, long min, long max) {

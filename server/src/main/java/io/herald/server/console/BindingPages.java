@@ -176,6 +176,8 @@ class BindingPages {
     @GetMapping("/{id}/preview")
     String previewOf(@PathVariable long id, @RequestParam(required = false) String kind,
                      @RequestParam(required = false) String typePattern, Caller caller, HttpServletRequest request, Model model) {
+        // the edit page's preview: as on /bindings/preview, only who may edit the binding runs a pattern here
+        caller.requireWrite();
         BindingView b = bindings.get(caller, id);
         if (!Views.htmx(request)) {
             // the preview is a part of the edit page; a browser that opens its address gets the binding's page

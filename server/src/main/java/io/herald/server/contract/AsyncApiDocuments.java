@@ -10,6 +10,7 @@ import io.herald.server.catalog.PageView;
 import io.herald.server.catalog.Paging;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
+import io.herald.server.common.TypePatterns;
 import io.herald.server.provisioning.HeraldKafkaProperties;
 import io.herald.server.security.Caller;
 import java.util.ArrayList;
@@ -165,8 +166,18 @@ public class AsyncApiDocuments {
                 op.put("description", "Consumer group '" + b.group() + "' of app '" + b.app() + "': " + describe(b) + ".");
                 ArrayNode refs = op.putArray("messages");
                 Predicate<String> matches = matcher(b);
-                t.types().stream().filter(type -> matches.test(type.name()))
-                        .forEach(type -> refs.addObject().put("$ref", "#/channels/" + channelKey + "/messages/" + key(type.name())));
+                String undecided = null;
+                for (MessageTypeView type : t.types()) {
+                    try {
+                        if (matches.test(type.name())) {
+                            refs.addObject().put("$ref", "#/channels/" + channelKey + "/messages/" + key(type.name()));
+                        }
+                    } catch (TypePatterns.BudgetExceeded e) {
+                        // the pattern backtracks for too long: said in the document, the rest of the types not tried
+                        undecided = "typePattern " + e.messageFor(TypePatterns.FIELD);
+                        break;
+                    }
+                }
                 ObjectNode kafkaOp = op.putObject("bindings").putObject("kafka");
                 kafkaOp.putObject("groupId").put("type", "string").putArray("enum").add(b.group());
                 kafkaOp.put("bindingVersion", KAFKA_BINDING);
@@ -177,6 +188,11 @@ public class AsyncApiDocuments {
                 herald.put("kind", b.kind().name());
                 if (b.typePattern() != null) {
                     herald.put("typePattern", b.typePattern());
+                }
+                if (undecided != null) {
+                    herald.put("typePatternError", undecided);
+                    op.put("description", op.get("description").asString() + " The messages it receives are not known: "
+                            + undecided + ".");
                 }
                 herald.put("deliveryLimit", b.deliveryLimit());
                 herald.put("deadLetterTopic", b.deadLetterTopic());
@@ -252,8 +268,10 @@ public class AsyncApiDocuments {
             return type -> type.equals(b.typePattern());
         }
         try {
-            Pattern p = Pattern.compile(b.typePattern());
-            return type -> p.matcher(type).matches();
+            // one time budget for all of the topic's types
+            Pattern p = TypePatterns.compileStored(b.typePattern());
+            TypePatterns.Budget budget = TypePatterns.budget();
+            return type -> TypePatterns.matches(p, type, budget);
         } catch (PatternSyntaxException e) {
             return type -> false;
         }

@@ -1,6 +1,7 @@
 package io.herald.server.contract;
 
 import io.herald.server.catalog.CatalogRules;
+import io.herald.server.common.TypePatterns;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import java.math.BigDecimal;
@@ -84,8 +85,10 @@ final class RequestRules {
         rule("BindingRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, "The topic consumed; cannot be changed");
         rule("BindingRequest", "kind", true, null, null, 10, null, List.of("DIRECT", "REGEX", "FANOUT"),
                 "DIRECT: one declared type; REGEX: types matching typePattern; FANOUT: every type");
-        rule("BindingRequest", "typePattern", false, null, null, 500, null, null,
-                "The type (DIRECT, required) or a Java regular expression (REGEX); empty for FANOUT");
+        rule("BindingRequest", "typePattern", false, null, null, TypePatterns.MAX_LENGTH, null, null,
+                "The type (DIRECT, required) or a Java regular expression (REGEX) the whole type must match; empty for FANOUT."
+                        + " A REGEX pattern that needs more than " + TypePatterns.BUDGET_MILLIS + " ms of CPU time to match one"
+                        + " of the topic's declared types is refused (422): avoid nested repetition such as (.*a)*");
         rule("BindingRequest", "deliveryLimit", false, 1, 1000, null, null, null, "Attempts before dead-lettering");
         rule("BindingRequest", "backoffMillis", false, 0, DAY_MS, null, null, null, "First retry's back-off");
         rule("BindingRequest", "backoffMultiplier", false, 1.0, 10.0, null, null, null, null);

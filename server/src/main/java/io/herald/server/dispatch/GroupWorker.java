@@ -290,6 +290,8 @@ final class GroupWorker {
 
     private final class Batch {
         final Map<TopicPartition, Slot[]> partitions = new HashMap<>();
+        /** Per route, the records whose type its pattern could not decide within the time budget. */
+        final Map<Lanes, Set<Slot>> undecided = new HashMap<>();
         final List<Runnable> tasks = new ArrayList<>();
         final List<ExecutorService> pools = new ArrayList<>();
         CountDownLatch latch;
@@ -315,8 +317,13 @@ final class GroupWorker {
                 int roundRobin = 0;
                 for (Slot s : all) {
                     String type = header(s.record, HeraldHeaders.CE_TYPE);
-                    if (!l.filter.accepts(type)) {
+                    TypeFilter.Verdict verdict = l.filter.decide(type);
+                    if (verdict == TypeFilter.Verdict.SKIP) {
                         continue;
+                    }
+                    if (verdict == TypeFilter.Verdict.TOO_SLOW) {
+                        // neither pushed nor skipped unseen: the lane dead-letters it, saying why
+                        undecided.computeIfAbsent(l, k -> new HashSet<>()).add(s);
                     }
                     s.pending.incrementAndGet();
                     int lane = s.record.key() == null ? (roundRobin++ % perLane.size())
@@ -384,6 +391,7 @@ final class GroupWorker {
         final RateLimiter limiter;
         final ExecutorService pool;
         final ProcessorCounters stats;
+        final Set<String> warnedTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Lanes(Route route) {
             this.route = route;
@@ -411,7 +419,10 @@ final class GroupWorker {
                     return;
                 }
                 try {
-                    if (deliver(s.record, batch)) {
+                    if (batch.undecided.getOrDefault(this, Set.of()).contains(s)) {
+                        refuseType(s.record);
+                        s.pending.decrementAndGet();
+                    } else if (deliver(s.record, batch)) {
                         s.pending.decrementAndGet();
                     } else {
                         batch.aborted = true;
@@ -428,6 +439,21 @@ final class GroupWorker {
                     return;
                 }
             }
+        }
+
+        /** A record whose type the binding's pattern could not decide in time: dead-lettered, never pushed nor dropped unseen. */
+        private void refuseType(ConsumerRecord<byte[], byte[]> record) {
+            String type = header(record, HeraldHeaders.CE_TYPE);
+            String reason = filter.tooSlowReason(type);
+            if (warnedTypes.size() < 100 && warnedTypes.add(type.length() > 200 ? type.substring(0, 200) : type)) {
+                log.warn("Processor {} (binding {}): {}; such records go to {}", route.processorId(), route.bindingId(), reason,
+                        route.deadLetterTopic());
+            }
+            Tracing trace = new Tracing(record);
+            trace.add(io.herald.sdk.wire.Timepoint.RECEIVED, 1, null, null, null);
+            trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, 1, null, reason, null);
+            trace.ship(true);
+            deadLetter(record, (Throwable) null, 0, reason);
         }
 
         /** @return true when the record is done (pushed or dead-lettered), false when cut short */

@@ -73,7 +73,7 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
             Map.entry("GET /bindings/preview", "EDITOR"),
             Map.entry("POST /bindings", "EDITOR"),
             Map.entry("GET /bindings/{id}", "VIEWER"),
-            Map.entry("GET /bindings/{id}/preview", "VIEWER"),
+            Map.entry("GET /bindings/{id}/preview", "EDITOR"),
             Map.entry("GET /bindings/{id}/edit", "EDITOR"),
             Map.entry("POST /bindings/{id}", "EDITOR"),
             Map.entry("POST /bindings/{id}/pause", "EDITOR"),
@@ -170,13 +170,15 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
             }
             if (path.equals("/bindings/preview")) {
                 path += "?topic=" + topic + "&kind=REGEX&typePattern=t.*";
+            } else if (path.endsWith("/preview")) {
+                path += "?kind=REGEX&typePattern=t.*";
             }
             var r = mvc.perform(mode.apply(get(path)).with(viewer())).andReturn();
             assertThat(r.getResponse().getStatus()).as(mode + " GET " + path).isEqualTo(403);
             assertThat(r.getResponse().getContentAsString()).as(mode + " GET " + path).doesNotContain("declared types");
             checked.add(e.getKey());
         }
-        assertThat(checked).contains("GET /bindings/preview", "GET /bindings/{id}/edit", "GET /users");
+        assertThat(checked).contains("GET /bindings/preview", "GET /bindings/{id}/preview", "GET /bindings/{id}/edit", "GET /users");
         mvc.perform(mode.apply(get("/users")).with(editor())).andExpect(status().isForbidden());
         mvc.perform(mode.apply(post("/users")).with(editor()).with(csrf()).param("username", "x").param("password", "0123456789x")
                 .param("role", "ADMIN")).andExpect(status().isForbidden());

@@ -45,6 +45,21 @@ class PushClientTest {
     }
 
     @Test
+    void aRegexThatCannotDecideATypeInTimeSaysSoOnceAndRemembersIt() {
+        TypeFilter filter = TypeFilter.of(BindingKind.REGEX, "(.*a){12}$");
+        String slow = "a".repeat(29) + "b";
+
+        long started = System.nanoTime();
+        assertThat(filter.decide(slow)).isEqualTo(TypeFilter.Verdict.TOO_SLOW);
+        assertThat(filter.decide(slow)).isEqualTo(TypeFilter.Verdict.TOO_SLOW);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms for two decisions").isLessThan(1000);
+        assertThat(filter.decide("aaaaaaaaaaaa")).isEqualTo(TypeFilter.Verdict.ACCEPT);
+        assertThat(filter.decide("a")).isEqualTo(TypeFilter.Verdict.SKIP);
+        assertThat(filter.tooSlowReason(slow)).isEqualTo("typePattern '(.*a){12}$' needs more than 50 ms to match the type '"
+                + slow + "', so Herald stops it there: write it without nested repetition such as (.*a)* or (a|a)*");
+    }
+
+    @Test
     void theRecordKeyReachesTheEndpointAsPartitionKeyAndAsAnAttributeOverGrpc() throws Exception {
         // a plain Kafka record with a key and no ce_partitionkey header (as the SDK writes them)
         org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(
