@@ -59,6 +59,7 @@ final class RequestBodyGuard extends ValveBase {
     private static final Logger log = LoggerFactory.getLogger(RequestBodyGuard.class);
     private static final String BUSY_DETAIL = "Too many requests with a body from callers that are not signed in are being"
             + " read at the moment; try again in a second";
+    private static final String TOO_SLOW_DETAIL = "The request body did not arrive in time (herald.http.body-timeout)";
 
     private final RequestBodyProperties props;
     private final Supplier<ApiCallers> callers;
@@ -218,12 +219,38 @@ final class RequestBodyGuard extends ValveBase {
                 count("too-slow");
                 log.debug("{} {} from {}: the body did not arrive within its deadline ({} bytes read); connection closed",
                         request.getMethod(), request.getRequestURI(), request.getRemoteAddr(), coyote.getBytesRead());
+                tooSlow(request, response);
                 closeAfterAnswer(request, response);
             } else if (clock.failed()) {
                 closeAfterAnswer(request, response);
             }
         } finally {
             clock.disarm();
+        }
+    }
+
+    /**
+     * 408 problem+json, whatever the application made of the failed read (Spring MVC calls it an unreadable body,
+     * 400). Form parameters that could not be read have made Tomcat drop the connection already: nothing is sent.
+     */
+    private void tooSlow(Request request, Response response) {
+        AtomicBoolean ioAllowed = new AtomicBoolean(true);
+        response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
+        if (response.isCommitted() || !ioAllowed.get()) {
+            return;
+        }
+        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"Request Timeout\",\"status\":408,\"detail\":\"" + TOO_SLOW_DETAIL
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+        try {
+            response.setSuspended(false);
+            response.reset();
+            response.setStatus(408);
+            callers.get().writeHeaders(request, response);
+            response.setContentType("application/problem+json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        } catch (IOException | IllegalStateException e) {
+            // the connection is gone: nobody is left to tell
         }
     }
 
