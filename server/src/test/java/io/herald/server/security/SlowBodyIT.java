@@ -2,6 +2,7 @@ package io.herald.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.server.support.RawHttp;
 import io.herald.server.support.ServerTest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,8 +48,8 @@ class SlowBodyIT extends ServerTest {
     private String key;
     private String topic;
 
-    /** What one slow connection got: the answer's status (-1 none), how it ended, after how long. */
-    record Outcome(boolean withKey, int status, String how, long millis) {
+    /** What one slow connection got: the answer's status (-1 none), how it ended, after how long; the answer of one with a key. */
+    record Outcome(boolean withKey, int status, String how, long millis, String target, String answer) {
     }
 
     /** One call of the well-behaved client. */
@@ -128,7 +130,8 @@ class SlowBodyIT extends ServerTest {
         // and: the bodies with a key were read until their deadline, then answered 408 (those opened in the attack's
         // last seconds were still within theirs when it ended)
         List<Outcome> withKey = outcomes.stream().filter(Outcome::withKey).toList();
-        assertThat(withKey.stream().filter(o -> o.status() == 408)).hasSizeGreaterThanOrEqualTo(WITH_KEY);
+        withKey.forEach(o -> System.out.printf("SlowBodyIT: with a key, %s: %d %s after %d ms%n", o.target(), o.status(), o.how(),
+                o.millis()));
         assertThat(withKey).allSatisfy(o -> {
             assertThat(o.status()).as(o.toString()).isIn(408, -1);
             if (o.status() == 408) {
@@ -138,6 +141,7 @@ class SlowBodyIT extends ServerTest {
                 assertThat(o.millis()).as(o.toString()).isLessThan(BODY_TIMEOUT_MS + 5_000);
             }
         });
+        assertThat(withKey.stream().filter(o -> o.status() == 408)).hasSizeGreaterThanOrEqualTo(WITH_KEY);
     }
 
     @Test
@@ -177,6 +181,39 @@ class SlowBodyIT extends ServerTest {
         }
     }
 
+    @Test
+    void aSignedInConsoleUserPostsALargeForm() throws Exception {
+        // given: a signed-in console session
+        RawHttp.Answer login = RawHttp.exchange(port, "GET", "/login", null);
+        String session = login.cookie("JSESSIONID");
+        RawHttp.Answer signedIn = RawHttp.exchange(port, "POST", "/login", form("username", "admin", "password", ADMIN_PASSWORD,
+                "_csrf", login.csrf()), "Cookie", "JSESSIONID=" + session, "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(signedIn.status()).isEqualTo(302);
+        String cookie = "JSESSIONID=" + (signedIn.cookie("JSESSIONID") != null ? signedIn.cookie("JSESSIONID") : session);
+        RawHttp.Answer newApp = RawHttp.exchange(port, "GET", "/apps/new", null, "Cookie", cookie);
+
+        // when: the user sends a form larger than what is read from callers that are not signed in (8 KB)
+        String name = unique("large");
+        String body = form("name", name, "owner", "team", "description", "d".repeat(2_000), "_csrf", newApp.csrf(),
+                "padding", "p".repeat(10_000));
+        RawHttp.Answer created = RawHttp.exchange(port, "POST", "/apps", body, "Cookie", cookie,
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        // then: it is read and the app created
+        assertThat(created.status()).as(created.body()).isEqualTo(302);
+        assertThat(created.header("Location")).isEqualTo("/apps/" + name);
+        assertThat(admin.get("/apps/" + name).status()).isEqualTo(200);
+    }
+
+    private static String form(String... pairs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            b.append(b.isEmpty() ? "" : "&").append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
     /** A connection that has sent the request's head, announcing a body of {@code length} bytes, and no body yet. */
     private Socket open(String target, int length, String header, String contentType) throws IOException {
         Socket s = new Socket();
@@ -186,6 +223,20 @@ class SlowBodyIT extends ServerTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
         return s;
+    }
+
+    /** What of the answer's body comes within 300 ms. */
+    private static String body(Socket s) throws IOException {
+        s.setSoTimeout(300);
+        StringBuilder b = new StringBuilder();
+        try {
+            for (int c; b.length() < 400 && (c = s.getInputStream().read()) >= 0; ) {
+                b.append((char) c);
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            // that was all
+        }
+        return b.toString();
     }
 
     /** The answer's head (status line and headers) read within {@code millis}, or what came until then. */
@@ -255,6 +306,7 @@ class SlowBodyIT extends ServerTest {
             long started = System.nanoTime();
             int status = -1;
             String how;
+            String answer = "";
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
                 s.setSoTimeout(1_000);
@@ -276,6 +328,9 @@ class SlowBodyIT extends ServerTest {
                         String line = (char) c + head(s, 1_000);
                         status = Integer.parseInt(line.split(" ")[1]);
                         how = line.toLowerCase().contains("connection: close") ? "answered, closed" : "answered, kept open";
+                        if (withKey) {
+                            answer = line + body(s);
+                        }
                         break;
                     } catch (SocketTimeoutException e) {
                         if (over.get()) {
@@ -289,7 +344,7 @@ class SlowBodyIT extends ServerTest {
             } catch (IOException | RuntimeException e) {
                 how = "failed: " + e;
             }
-            outcomes.add(new Outcome(withKey, status, how, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+            outcomes.add(new Outcome(withKey, status, how, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), target, answer));
             // an attacker reconnects, 1.5 to 2.5 s later, so that the attack stays slow rather than a flood
             int pause = 15 + java.util.concurrent.ThreadLocalRandom.current().nextInt(11);
             for (int wait = 0; wait < pause && !over.get(); wait++) {
