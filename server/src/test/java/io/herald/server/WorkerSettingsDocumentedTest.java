@@ -10,6 +10,7 @@ import io.herald.server.ingest.IngestProperties;
 import io.herald.server.push.PushProperties;
 import io.herald.server.schedule.ScheduleProperties;
 import io.herald.server.security.LoginThrottleProperties;
+import io.herald.server.security.RequestBodyProperties;
 import io.herald.server.tx.TxProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,8 @@ class WorkerSettingsDocumentedTest {
 
     @ParameterizedTest
     @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
-            PushProperties.class, TxProperties.class, DatabaseProperties.class, LoginThrottleProperties.class, EgressProperties.class})
+            PushProperties.class, TxProperties.class, DatabaseProperties.class, LoginThrottleProperties.class, EgressProperties.class,
+            RequestBodyProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;

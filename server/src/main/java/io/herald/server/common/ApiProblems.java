@@ -70,6 +70,13 @@ public class ApiProblems {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         log.debug("{} {}: unreadable body: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                // the body was too slow (herald.http.body-timeout) or fell silent: not malformed, late
+                return respond(problem(HttpStatus.REQUEST_TIMEOUT, "Request Timeout",
+                        "The request body did not arrive in time (herald.http.body-timeout)", null, request));
+            }
+        }
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof StrictJson.UnknownFieldsException u) {
             ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Unknown field", u.detail(), u.fields().get(0).path(), request);

@@ -96,6 +96,7 @@ class ProblemErrorController extends BasicErrorController {
             case UNSUPPORTED_MEDIA_TYPE -> "The request's Content-Type is not supported here";
             case NOT_ACCEPTABLE -> "The resource cannot answer in a type the Accept header allows";
             case PAYLOAD_TOO_LARGE -> "The request is too large";
+            case REQUEST_TIMEOUT -> "The request body did not arrive in time (herald.http.body-timeout)";
             case UNAUTHORIZED -> "This needs 'Authorization: Bearer <token>' or a signed-in console user";
             case FORBIDDEN -> "The caller may not do this";
             default -> status.is5xxServerError() ? "Herald could not complete the request; the server log has the details"
