@@ -21,7 +21,9 @@ public final class ControlPlaneClient {
     public enum RegistrationResult {
         CREATED, EXISTS, REJECTED,
         /** The consumer group belongs to another app: consuming in it would take partitions from that app. */
-        GROUP_TAKEN
+        GROUP_TAKEN,
+        /** 403: the app may not consume the topic (a RESTRICTED topic that does not grant it), or not bind for that app. */
+        FORBIDDEN
     }
 
     public record Registration(RegistrationResult result, Long id, String problem) {
@@ -121,7 +123,10 @@ public final class ControlPlaneClient {
             }
             return new Registration(RegistrationResult.EXISTS, null, null);
         }
-        if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
+        if (status == 403) {
+            return new Registration(RegistrationResult.FORBIDDEN, null, problemDetail(response));
+        }
+        if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
             return new Registration(RegistrationResult.REJECTED, null, status + " " + body(response));
         }
         throw failure("POST bindings", response);
