@@ -189,6 +189,33 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void restrictsATopicToChosenConsumersAndShowsABadPolicyInline(Mode mode) throws Exception {
+        String app = newApp();
+        String consumer = newApp();
+        String topic = newTopic(app);
+        assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("name=\"consumerPolicy\"").contains("name=\"consumers\"");
+
+        mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000")
+                        .param("consumerPolicy", "RESTRICTED").param("consumers", consumer))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        var after = admin.get("/topics/" + topic).json();
+        assertThat(after.get("consumerPolicy").asString()).isEqualTo("RESTRICTED");
+        assertThat(after.get("consumers").get(0).asString()).isEqualTo(consumer);
+        String page = mvc.perform(get("/topics/" + topic).with(editor())).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("Restricted").contains(", " + consumer);
+
+        String body = mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000")
+                        .param("consumerPolicy", "SECRET").param("consumers", consumer))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("id=\"err-consumerPolicy\"").contains("must be OPEN");
+        assertThat(admin.get("/topics/" + topic).json().get("consumerPolicy").asString()).isEqualTo("RESTRICTED");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void addsEditsAndDeletesTypes(Mode mode) throws Exception {
         String topic = newTopic(newApp());
 
