@@ -78,7 +78,7 @@ public class BindingService {
         AppEntity app = apps.findByName(appName).orElseThrow(() -> new NotFoundException("App", appName, "app"));
         TopicEntity topic = topics.findByName(r.topic()).orElseThrow(() -> new NotFoundException("Topic", r.topic(), "topic"));
         if (!topic.mayConsume(app.name)) {
-            throw new ForbiddenException(topic.notConsumable(app.name));
+            throw new ForbiddenException(topic.notConsumable(app.name), "topic");
         }
         String pattern = pattern(kind, r.typePattern(), topic);
         if (bindings.groupUsedByOtherApp(r.group(), app)) {

@@ -98,6 +98,7 @@ class ConsumerPolicyIT extends ServerTest {
         assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
         assertThat(refused.isProblem()).isTrue();
         assertThat(refused.json().path("detail").asString()).contains("'" + topic + "'", "'" + consumer.name() + "'");
+        assertThat(refused.json().path("field").asString()).isEqualTo("topic");
         assertThat(admin.post("/bindings", binding).status()).isEqualTo(403);
         assertThat(admin.get("/bindings?topic=" + topic).json().size()).isZero();
 
