@@ -44,7 +44,7 @@ class TopicPages {
 
     static final int PAGE_SIZE = 50;
     private static final List<String> CREATE_FIELDS = List.of("name", "app", "partitions", "replicationFactor", "retentionMs",
-            "traceSampleRate", "description", "producers", "adopt");
+            "traceSampleRate", "description", "producers", "consumerPolicy", "consumers", "adopt");
     private static final List<String> EDIT_FIELDS = List.of("app", "partitions", "retentionMs", "traceSampleRate", "description",
             "producers", "consumerPolicy", "consumers");
     private static final List<String> TYPE_FIELDS = List.of("name", "description", "jsonSchema", "compatibility");
@@ -114,7 +114,7 @@ class TopicPages {
         }
         TopicRequest r = new TopicRequest(trim(form.getName()), blankToNull(form.getApp()), form.getPartitions(),
                 form.getReplicationFactor(), form.getRetentionMs(), form.getDescription(), form.getProducers(), types,
-                form.isAdopt(), form.getTraceSampleRate());
+                form.isAdopt(), form.getTraceSampleRate(), blankToNull(form.getConsumerPolicy()), form.getConsumers());
         try {
             TopicView created = topics.create(caller, r);
             return Views.redirect(request, response, Views.path("topics", created.name()),
