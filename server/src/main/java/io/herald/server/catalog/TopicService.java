@@ -246,15 +246,6 @@ public class TopicService {
     }
 
     /**
-     * Throws 403 naming the topic unless the caller may read it: admins and console users always;
-     * an app while the topic is OPEN, or when it owns, produces to or is granted the RESTRICTED topic.
-     */
-    @Transactional(readOnly = true)
-    public void requireReadable(Caller caller, String topicName) {
-        requireReadable(caller, find(topicName));
-    }
-
-    /**
      * Throws 403 naming the topic unless the app may consume it (bind it, replay it to its groups,
      * read its groups' dead letters there): OPEN, or the app owns or is granted the RESTRICTED topic.
      */
@@ -266,15 +257,10 @@ public class TopicService {
         }
     }
 
-    /** Whether the caller may read the topic (see {@link #requireReadable(Caller, String)}); false for an unknown one. */
-    @Transactional(readOnly = true)
-    public boolean mayRead(Caller caller, String topicName) {
-        if (caller.admin() || caller.readOnly()) {
-            return true;
-        }
-        return caller.app() != null && topics.findByName(topicName).map(t -> t.mayRead(caller.app())).orElse(false);
-    }
-
+    /**
+     * Throws 403 naming the topic unless the caller may read it: admins and console users always;
+     * an app while the topic is OPEN, or when it owns, produces to or is granted the RESTRICTED topic.
+     */
     private static void requireReadable(Caller caller, TopicEntity topic) {
         if (caller.admin() || caller.readOnly()) {
             return;

@@ -299,7 +299,12 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         for (int attempt = 0; attempt < 3; attempt++) {
-            ControlPlaneClient.TopicInfo topic = client.topic(d.topic());
+            ControlPlaneClient.TopicInfo topic;
+            try {
+                topic = client.topic(d.topic());
+            } catch (ControlPlaneClient.Forbidden e) {
+                throw new Refused(d, "cannot be read by app '" + app + "' (403): " + e.getMessage());
+            }
             if (topic == null) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", d.topic());

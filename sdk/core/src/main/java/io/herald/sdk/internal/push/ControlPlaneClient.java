@@ -155,6 +155,9 @@ public final class ControlPlaneClient {
         if (response.statusCode() == 404) {
             return null;
         }
+        if (response.statusCode() == 403) {
+            throw new Forbidden(problemDetail(response));
+        }
         if (response.statusCode() != 200) {
             throw failure("GET topic", response);
         }
@@ -265,9 +268,16 @@ public final class ControlPlaneClient {
     }
 
     /** The control plane cannot be reached or answered an error. */
-    public static final class ControlPlaneException extends RuntimeException {
+    public static class ControlPlaneException extends RuntimeException {
         ControlPlaneException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** 403: the app may not read this (a RESTRICTED topic it neither owns, produces to nor consumes); not worth retrying. */
+    public static final class Forbidden extends ControlPlaneException {
+        Forbidden(String detail) {
+            super(detail, null);
         }
     }
 }
