@@ -71,8 +71,14 @@ class BindingEntity {
         return CatalogRules.deadLetterTopic(topic.name, groupName);
     }
 
+    /** The topic is RESTRICTED and does not grant this binding's app (any more). */
+    boolean blocked() {
+        return !topic.mayConsume(app.name);
+    }
+
     BindingView view() {
         return new BindingView(id, app.name, groupName, topic.name, kind, typePattern, deliveryLimit, backoffMs,
-                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, ratePerSecond, deadLetterTopic(), createdAt, updatedAt);
+                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, ratePerSecond, deadLetterTopic(), createdAt, updatedAt,
+                blocked());
     }
 }

@@ -77,6 +77,9 @@ public class BindingService {
         caller.requireApp(appName);
         AppEntity app = apps.findByName(appName).orElseThrow(() -> new NotFoundException("App", appName, "app"));
         TopicEntity topic = topics.findByName(r.topic()).orElseThrow(() -> new NotFoundException("Topic", r.topic(), "topic"));
+        if (!topic.mayConsume(app.name)) {
+            throw new ForbiddenException(topic.notConsumable(app.name), "topic");
+        }
         String pattern = pattern(kind, r.typePattern(), topic);
         if (bindings.groupUsedByOtherApp(r.group(), app)) {
             throw new ConflictException("Consumer group '" + r.group() + "' belongs to another app", "group");
@@ -155,6 +158,10 @@ public class BindingService {
     public BindingView update(Caller caller, long id, BindingRequest r) {
         BindingEntity b = find(id);
         caller.requireApp(b.app.name);
+        if (b.blocked()) {
+            throw new ForbiddenException(b.topic.notConsumable(b.app.name) + "; binding " + id
+                    + " is blocked: it can be deleted, not changed");
+        }
         Violations v = new Violations();
         if (r.app() != null && !r.app().equals(b.app.name)) {
             v.add("app", "cannot be changed");

@@ -2,9 +2,13 @@ package io.herald.server.catalog;
 
 import java.time.Instant;
 
-/** A consumer group's subscription to a topic. */
+/**
+ * A consumer group's subscription to a topic. {@code blocked}: the topic is RESTRICTED and no longer
+ * grants the binding's app, so the binding is left out of the app's config snapshot (its SDK instances
+ * stop consuming it) and the server does not push it; it can only be deleted, or the grant restored.
+ */
 public record BindingView(long id, String app, String group, String topic, BindingKind kind, String typePattern,
                           int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
                           Long expiryMillis, boolean paused, int concurrency, Double ratePerSecond, String deadLetterTopic,
-                          Instant createdAt, Instant updatedAt) {
+                          Instant createdAt, Instant updatedAt, boolean blocked) {
 }

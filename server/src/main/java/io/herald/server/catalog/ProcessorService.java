@@ -61,6 +61,10 @@ public class ProcessorService {
         BindingEntity binding = bindings.findById(r.bindingId())
                 .orElseThrow(() -> new NotFoundException("Binding", String.valueOf(r.bindingId()), "bindingId"));
         caller.requireApp(binding.app.name);
+        if (binding.blocked()) {
+            throw new io.herald.server.common.ForbiddenException(binding.topic.notConsumable(binding.app.name) + "; binding "
+                    + binding.id + " is blocked");
+        }
         if (processors.findByBinding(binding).isPresent()) {
             throw new ConflictException("Binding " + binding.id + " already has a processor", "bindingId");
         }

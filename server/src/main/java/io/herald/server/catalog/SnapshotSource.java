@@ -66,7 +66,14 @@ public class SnapshotSource {
         for (ProcessorEntity p : processors.search(appName)) {
             pushed.add(p.binding.id);
         }
+        List<String> blocked = new ArrayList<>();
         for (BindingEntity b : bindings.search(appName, "", "")) {
+            if (b.blocked()) {
+                // a RESTRICTED topic that no longer grants the app: neither the binding nor the topic goes out
+                blocked.add("binding " + b.id + " (group '" + b.groupName + "' on topic '" + b.topic.name + "') is blocked: "
+                        + b.topic.notConsumable(appName));
+                continue;
+            }
             topicConfigs.putIfAbsent(b.topic.name, topicConfig(b.topic, false));
             if (b.topic.traceSampleRate != null) {
                 sampleRates.put(b.topic.name, b.topic.traceSampleRate);
@@ -76,7 +83,7 @@ public class SnapshotSource {
                     b.deadLetterTopic(), pushed.contains(b.id), b.ratePerSecond == null ? 0 : b.ratePerSecond));
         }
         return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs,
-                new TracingConfig(defaultSampleRate, sampleRates, maxSampledPerSecond));
+                new TracingConfig(defaultSampleRate, sampleRates, maxSampledPerSecond), blocked);
     }
 
     private static TopicConfig topicConfig(TopicEntity t, boolean canProduce) {

@@ -36,11 +36,12 @@ class TopicController {
     }
 
     record TopicBody(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
-                     String description, List<String> producers, List<TypeBody> types, Boolean adopt, Double traceSampleRate) {
+                     String description, List<String> producers, List<TypeBody> types, Boolean adopt, Double traceSampleRate,
+                     String consumerPolicy, List<String> consumers) {
         TopicService.TopicRequest toRequest() {
             return new TopicService.TopicRequest(name, app, partitions, replicationFactor, retentionMs, description,
                     producers, types == null ? null : types.stream().map(t -> t == null ? null : t.toRequest()).toList(), adopt,
-                    traceSampleRate);
+                    traceSampleRate, consumerPolicy, consumers);
         }
     }
 
@@ -51,14 +52,14 @@ class TopicController {
     }
 
     @GetMapping
-    PageView<TopicView> list(@RequestParam(required = false) String q, @RequestParam(required = false) String app,
+    PageView<TopicView> list(Caller caller, @RequestParam(required = false) String q, @RequestParam(required = false) String app,
                              @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return topics.list(q, app, Paging.of(page, size));
+        return topics.list(caller, q, app, Paging.of(page, size));
     }
 
     @GetMapping("/{topic}")
-    TopicView get(@PathVariable String topic, @RequestParam(defaultValue = "true") boolean kafka) {
-        return topics.get(topic, kafka);
+    TopicView get(Caller caller, @PathVariable String topic, @RequestParam(defaultValue = "true") boolean kafka) {
+        return topics.get(caller, topic, kafka);
     }
 
     @PatchMapping("/{topic}")
@@ -74,8 +75,8 @@ class TopicController {
     }
 
     @GetMapping("/{topic}/types")
-    List<MessageTypeView> types(@PathVariable String topic) {
-        return topics.types(topic);
+    List<MessageTypeView> types(Caller caller, @PathVariable String topic) {
+        return topics.types(caller, topic);
     }
 
     @ResponseStatus(HttpStatus.CREATED)
@@ -90,13 +91,14 @@ class TopicController {
     }
 
     @GetMapping("/{topic}/types/{type}/schemas")
-    List<SchemaVersionView> schemaVersions(@PathVariable String topic, @PathVariable String type) {
-        return topics.schemaVersions(topic, type);
+    List<SchemaVersionView> schemaVersions(Caller caller, @PathVariable String topic, @PathVariable String type) {
+        return topics.schemaVersions(caller, topic, type);
     }
 
     @GetMapping("/{topic}/types/{type}/schemas/{version}")
-    SchemaVersionView schemaVersion(@PathVariable String topic, @PathVariable String type, @PathVariable int version) {
-        return topics.schemaVersion(topic, type, version);
+    SchemaVersionView schemaVersion(Caller caller, @PathVariable String topic, @PathVariable String type,
+                                    @PathVariable int version) {
+        return topics.schemaVersion(caller, topic, type, version);
     }
 
     @ResponseStatus(HttpStatus.NO_CONTENT)

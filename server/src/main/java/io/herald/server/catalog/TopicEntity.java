@@ -3,6 +3,8 @@ package io.herald.server.catalog;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -56,6 +58,18 @@ class TopicEntity {
     @BatchSize(size = 100)
     Set<AppEntity> producers = new LinkedHashSet<>();
 
+    /** Who may consume the topic and read what it exposes; see {@link #mayConsume} and {@link #mayRead}. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "consumer_policy", nullable = false)
+    ConsumerPolicy consumerPolicy = ConsumerPolicy.OPEN;
+
+    /** Apps besides the owner that may consume a RESTRICTED topic (kept, but without effect, while OPEN). */
+    @ManyToMany
+    @JoinTable(name = "topic_consumer", joinColumns = @JoinColumn(name = "topic_id"),
+            inverseJoinColumns = @JoinColumn(name = "app_id"))
+    @BatchSize(size = 100)
+    Set<AppEntity> consumers = new LinkedHashSet<>();
+
     @OneToMany(mappedBy = "topic", cascade = CascadeType.ALL, orphanRemoval = true)
     @OrderBy("name")
     @BatchSize(size = 100)
@@ -73,12 +87,30 @@ class TopicEntity {
 
     TopicView view(KafkaState kafka) {
         return new TopicView(name, app.name, partitions, replicationFactor, retentionMs, traceSampleRate, description,
-                producers.stream().map(a -> a.name).sorted().toList(),
+                producers.stream().map(a -> a.name).sorted().toList(), consumerPolicy,
+                consumers.stream().map(a -> a.name).sorted().toList(),
                 types.stream().sorted(Comparator.comparing(t -> t.name)).map(MessageTypeEntity::view).toList(),
                 createdAt, updatedAt, kafka);
     }
 
     boolean canProduce(String appName) {
         return app.name.equals(appName) || producers.stream().anyMatch(a -> a.name.equals(appName));
+    }
+
+    /** May the app bind (consume) this topic: every app while OPEN, else the owner and the listed consumers. */
+    boolean mayConsume(String appName) {
+        return consumerPolicy == ConsumerPolicy.OPEN || app.name.equals(appName)
+                || consumers.stream().anyMatch(a -> a.name.equals(appName));
+    }
+
+    /** May the app read the topic's metadata, schemas and traces: who may consume it, and its producers. */
+    boolean mayRead(String appName) {
+        return mayConsume(appName) || canProduce(appName);
+    }
+
+    /** Why the app may not consume this topic, naming the topic, for 403 answers and blocked bindings. */
+    String notConsumable(String appName) {
+        return "Topic '" + name + "' is RESTRICTED: app '" + appName + "' is not among its consumers (its owner, app '"
+                + app.name + "', may grant it in \"consumers\")";
     }
 }

@@ -14,13 +14,19 @@ interface TopicRepository extends JpaRepository<TopicEntity, Long> {
 
     boolean existsByCollisionName(String collisionName);
 
+    /** Topics by name or description and owner; with a {@code reader} app, only the topics that app may read. */
     @Query(value = "select t from TopicEntity t join fetch t.app a"
             + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
-            + " and (?2 = '' or a.name = ?2)",
+            + " and (?2 = '' or a.name = ?2)" + READABLE,
             countQuery = "select count(t) from TopicEntity t join t.app a"
             + " where (?1 = '' or lower(t.name) like ?1 escape '\\' or lower(t.description) like ?1 escape '\\')"
-            + " and (?2 = '' or a.name = ?2)")
-    Page<TopicEntity> search(String likePattern, String app, Pageable pageable);
+            + " and (?2 = '' or a.name = ?2)" + READABLE)
+    Page<TopicEntity> search(String likePattern, String app, String reader, Pageable pageable);
+
+    /** What {@link TopicEntity#mayRead} says, for app {@code ?3} ('' for every topic). */
+    String READABLE = " and (?3 = '' or t.consumerPolicy = io.herald.server.catalog.ConsumerPolicy.OPEN or a.name = ?3"
+            + " or exists (select 1 from TopicEntity c join c.consumers ca where c = t and ca.name = ?3)"
+            + " or exists (select 1 from TopicEntity p join p.producers pa where p = t and pa.name = ?3))";
 
     /** The columns of {@link TopicSummary} (id first), same filter as {@link #search}; no entities are loaded. */
     @Query(value = "select t.id, t.name, a.name, t.partitions, t.retentionMs, t.description from TopicEntity t join t.app a"

@@ -3,6 +3,7 @@ package io.herald.server.catalog;
 import io.herald.sdk.wire.JsonSchemas;
 import io.herald.server.audit.Auditor;
 import io.herald.server.common.ConflictException;
+import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
@@ -83,7 +84,14 @@ public class TopicService {
      */
     public record TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
                                String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
-                               Double traceSampleRate) {
+                               Double traceSampleRate, String consumerPolicy, List<String> consumers) {
+
+        public TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
+                            String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
+                            Double traceSampleRate) {
+            this(name, app, partitions, replicationFactor, retentionMs, description, producers, types, adopt, traceSampleRate,
+                    null, null);
+        }
     }
 
     public TopicView create(Caller caller, TopicRequest request) {
@@ -99,6 +107,7 @@ public class TopicService {
         sampleRate(v, request.traceSampleRate());
         AppService.length(v, "description", request.description(), 2000);
         validateTypes(v, request.types());
+        ConsumerPolicy policy = policy(v, request.consumerPolicy());
         v.throwIfAny();
         caller.requireApp(owner);
         AppEntity app = appRepository.findByName(owner).orElseThrow(() -> new NotFoundException("App", owner, "app"));
@@ -127,7 +136,9 @@ public class TopicService {
         topic.description = AppService.blankToNull(request.description());
         topic.traceSampleRate = request.traceSampleRate() == null || request.traceSampleRate() == -1 ? null
                 : request.traceSampleRate();
-        topic.producers = resolveApps(request.producers());
+        topic.producers = resolveApps("producers", request.producers());
+        topic.consumerPolicy = policy == null ? ConsumerPolicy.OPEN : policy;
+        topic.consumers = resolveApps("consumers", request.consumers());
         if (request.types() != null) {
             for (TypeRequest t : request.types()) {
                 topic.types.add(newType(topic, t, caller));
@@ -182,8 +193,15 @@ public class TopicService {
 
     @Transactional(readOnly = true)
     public PageView<TopicView> list(String query, String app, Paging paging) {
+        return list(Caller.SYSTEM, query, app, paging);
+    }
+
+    /** A page of the topics the caller may read: an app key does not see RESTRICTED topics it may not read. */
+    @Transactional(readOnly = true)
+    public PageView<TopicView> list(Caller caller, String query, String app, Paging paging) {
         String like = query == null || query.isBlank() ? "" : "%" + escapeLike(query.strip().toLowerCase(Locale.ROOT)) + "%";
-        Page<TopicEntity> page = topics.search(like, app == null ? "" : app,
+        String reader = caller.admin() || caller.readOnly() || caller.app() == null ? "" : caller.app();
+        Page<TopicEntity> page = topics.search(like, app == null ? "" : app, reader,
                 PageRequest.of(paging.page(), paging.size(), Sort.by("name")));
         return new PageView<>(page.getContent().stream().map(t -> t.view(null)).toList(), paging.page(), paging.size(),
                 page.getTotalElements(), page.getTotalPages());
@@ -217,6 +235,40 @@ public class TopicService {
     public TopicView get(String name, boolean withKafka) {
         TopicEntity topic = find(name);
         return topic.view(withKafka ? kafkaState(topic) : null);
+    }
+
+    /** {@link #get(String, boolean)} for an API caller: 403 naming the topic when it may not read it. */
+    @Transactional(readOnly = true)
+    public TopicView get(Caller caller, String name, boolean withKafka) {
+        TopicEntity topic = find(name);
+        requireReadable(caller, topic);
+        return topic.view(withKafka ? kafkaState(topic) : null);
+    }
+
+    /**
+     * Throws 403 naming the topic unless the app may consume it (bind it, replay it to its groups,
+     * read its groups' dead letters there): OPEN, or the app owns or is granted the RESTRICTED topic.
+     */
+    @Transactional(readOnly = true)
+    public void requireConsumable(String app, String topicName) {
+        TopicEntity topic = find(topicName);
+        if (!topic.mayConsume(app)) {
+            throw new ForbiddenException(topic.notConsumable(app));
+        }
+    }
+
+    /**
+     * Throws 403 naming the topic unless the caller may read it: admins and console users always;
+     * an app while the topic is OPEN, or when it owns, produces to or is granted the RESTRICTED topic.
+     */
+    private static void requireReadable(Caller caller, TopicEntity topic) {
+        if (caller.admin() || caller.readOnly()) {
+            return;
+        }
+        if (caller.app() == null || !topic.mayRead(caller.app())) {
+            throw new ForbiddenException("Topic '" + topic.name + "' is RESTRICTED: app '" + caller.app()
+                    + "' neither owns nor produces to it and is not among its consumers");
+        }
     }
 
     /**
@@ -269,6 +321,7 @@ public class TopicService {
         if (request.types() != null) {
             v.add("types", "change message types through /topics/{topic}/types");
         }
+        ConsumerPolicy policy = policy(v, request.consumerPolicy());
         v.throwIfAny();
         TopicView before = topic.view(null);
         if (request.app() != null && !request.app().equals(topic.app.name)) {
@@ -278,7 +331,13 @@ public class TopicService {
             topic.description = AppService.blankToNull(request.description());
         }
         if (request.producers() != null) {
-            topic.producers = resolveApps(request.producers());
+            topic.producers = resolveApps("producers", request.producers());
+        }
+        if (policy != null) {
+            topic.consumerPolicy = policy;
+        }
+        if (request.consumers() != null) {
+            topic.consumers = resolveApps("consumers", request.consumers());
         }
         boolean retentionChanged = request.retentionMs() != null && request.retentionMs() != topic.retentionMs;
         boolean partitionsChanged = request.partitions() != null && request.partitions() > topic.partitions;
@@ -323,6 +382,14 @@ public class TopicService {
     @Transactional(readOnly = true)
     public List<MessageTypeView> types(String topicName) {
         return find(topicName).types.stream().map(MessageTypeEntity::view).toList();
+    }
+
+    /** {@link #types(String)} for an API caller: 403 naming the topic when it may not read it. */
+    @Transactional(readOnly = true)
+    public List<MessageTypeView> types(Caller caller, String topicName) {
+        TopicEntity topic = find(topicName);
+        requireReadable(caller, topic);
+        return topic.types.stream().map(MessageTypeEntity::view).toList();
     }
 
     public MessageTypeView addType(Caller caller, String topicName, TypeRequest request) {
@@ -451,7 +518,7 @@ public class TopicService {
         });
     }
 
-    private Set<AppEntity> resolveApps(List<String> names) {
+    private Set<AppEntity> resolveApps(String field, List<String> names) {
         if (names == null || names.isEmpty()) {
             return new LinkedHashSet<>();
         }
@@ -460,7 +527,7 @@ public class TopicService {
         if (found.size() != wanted.size()) {
             Set<String> missing = new HashSet<>(wanted);
             found.forEach(a -> missing.remove(a.name));
-            throw new ValidationException("producers", "unknown app(s): " + String.join(", ", missing));
+            throw new ValidationException(field, "unknown app(s): " + String.join(", ", missing));
         }
         return new LinkedHashSet<>(found);
     }
@@ -493,6 +560,19 @@ public class TopicService {
         }
     }
 
+    private static ConsumerPolicy policy(Violations v, String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return ConsumerPolicy.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            v.add("consumerPolicy", "must be OPEN (every app may consume) or RESTRICTED (the owner and the apps in"
+                    + " \"consumers\")");
+            return null;
+        }
+    }
+
     private static SchemaCompatibility.Mode mode(Violations v, String field, String name) {
         try {
             return SchemaCompatibility.Mode.valueOf(name.strip().toUpperCase(Locale.ROOT));
@@ -510,13 +590,23 @@ public class TopicService {
     /** The versions of a type's schema, oldest first. */
     @Transactional(readOnly = true)
     public List<SchemaVersionView> schemaVersions(String topicName, String typeName) {
-        return findType(find(topicName), typeName).versions.stream().map(SchemaVersionEntity::view).toList();
+        return schemaVersions(Caller.SYSTEM, topicName, typeName);
     }
 
-    /** One version of a type's schema. */
+    /** The versions of a type's schema for an API caller: 403 naming the topic when it may not read it. */
     @Transactional(readOnly = true)
-    public SchemaVersionView schemaVersion(String topicName, String typeName, int version) {
-        return findType(find(topicName), typeName).versions.stream().filter(x -> x.version == version).findFirst()
+    public List<SchemaVersionView> schemaVersions(Caller caller, String topicName, String typeName) {
+        TopicEntity topic = find(topicName);
+        requireReadable(caller, topic);
+        return findType(topic, typeName).versions.stream().map(SchemaVersionEntity::view).toList();
+    }
+
+    /** One version of a type's schema; 403 naming the topic when the caller may not read it. */
+    @Transactional(readOnly = true)
+    public SchemaVersionView schemaVersion(Caller caller, String topicName, String typeName, int version) {
+        TopicEntity topic = find(topicName);
+        requireReadable(caller, topic);
+        return findType(topic, typeName).versions.stream().filter(x -> x.version == version).findFirst()
                 .map(SchemaVersionEntity::view)
                 .orElseThrow(() -> new NotFoundException("Schema version", topicName + "/" + typeName + "/" + version));
     }

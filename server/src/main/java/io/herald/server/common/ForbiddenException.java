@@ -9,6 +9,11 @@ public class ForbiddenException extends HeraldException {
         super(message, null);
     }
 
+    /** Forbidden because of what one request field names (a topic the app may not consume, say). */
+    public ForbiddenException(String message, String field) {
+        super(message, field);
+    }
+
     @Override
     public HttpStatus status() {
         return HttpStatus.FORBIDDEN;

@@ -124,6 +124,13 @@ class BindingPages {
             }
             response.setStatus(422);
             return createForm(request, model, form, FormErrors.of(e, FIELDS), caller, "createForm");
+        } catch (io.herald.server.common.ForbiddenException e) {
+            if (e.field() == null) {
+                throw e;
+            }
+            // a RESTRICTED topic that does not grant the app: said under the topic field
+            response.setStatus(403);
+            return createForm(request, model, form, FormErrors.of(e, FIELDS), caller, "createForm");
         }
     }
 

@@ -13,6 +13,9 @@ public class TopicEditForm {
     private Double traceSampleRate;
     private String description;
     private List<String> producers = new ArrayList<>();
+    /** OPEN or RESTRICTED. */
+    private String consumerPolicy;
+    private List<String> consumers = new ArrayList<>();
 
     public String getApp() { return app; }
     public void setApp(String app) { this.app = app; }
@@ -26,4 +29,8 @@ public class TopicEditForm {
     public void setDescription(String description) { this.description = description; }
     public List<String> getProducers() { return producers; }
     public void setProducers(List<String> producers) { this.producers = producers; }
+    public String getConsumerPolicy() { return consumerPolicy; }
+    public void setConsumerPolicy(String consumerPolicy) { this.consumerPolicy = consumerPolicy; }
+    public List<String> getConsumers() { return consumers; }
+    public void setConsumers(List<String> consumers) { this.consumers = consumers; }
 }

@@ -18,6 +18,9 @@ public class TopicForm {
     private Double traceSampleRate;
     private String description;
     private List<String> producers = new ArrayList<>();
+    /** OPEN (the default) or RESTRICTED. */
+    private String consumerPolicy = "OPEN";
+    private List<String> consumers = new ArrayList<>();
     private List<TypeForm> types = new ArrayList<>();
     private boolean adopt;
 
@@ -37,6 +40,10 @@ public class TopicForm {
     public void setDescription(String description) { this.description = description; }
     public List<String> getProducers() { return producers; }
     public void setProducers(List<String> producers) { this.producers = producers; }
+    public String getConsumerPolicy() { return consumerPolicy; }
+    public void setConsumerPolicy(String consumerPolicy) { this.consumerPolicy = consumerPolicy; }
+    public List<String> getConsumers() { return consumers; }
+    public void setConsumers(List<String> consumers) { this.consumers = consumers; }
     public List<TypeForm> getTypes() { return types; }
     public void setTypes(List<TypeForm> types) { this.types = types; }
     public boolean isAdopt() { return adopt; }

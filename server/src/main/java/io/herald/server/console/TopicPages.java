@@ -44,9 +44,9 @@ class TopicPages {
 
     static final int PAGE_SIZE = 50;
     private static final List<String> CREATE_FIELDS = List.of("name", "app", "partitions", "replicationFactor", "retentionMs",
-            "traceSampleRate", "description", "producers", "adopt");
+            "traceSampleRate", "description", "producers", "consumerPolicy", "consumers", "adopt");
     private static final List<String> EDIT_FIELDS = List.of("app", "partitions", "retentionMs", "traceSampleRate", "description",
-            "producers");
+            "producers", "consumerPolicy", "consumers");
     private static final List<String> TYPE_FIELDS = List.of("name", "description", "jsonSchema", "compatibility");
     private static final Pattern TYPE_FIELD = Pattern.compile("types\\[(\\d+)]\\.(.+)");
 
@@ -114,7 +114,7 @@ class TopicPages {
         }
         TopicRequest r = new TopicRequest(trim(form.getName()), blankToNull(form.getApp()), form.getPartitions(),
                 form.getReplicationFactor(), form.getRetentionMs(), form.getDescription(), form.getProducers(), types,
-                form.isAdopt(), form.getTraceSampleRate());
+                form.isAdopt(), form.getTraceSampleRate(), blankToNull(form.getConsumerPolicy()), form.getConsumers());
         try {
             TopicView created = topics.create(caller, r);
             return Views.redirect(request, response, Views.path("topics", created.name()),
@@ -220,6 +220,8 @@ class TopicPages {
         form.setTraceSampleRate(t.traceSampleRate());
         form.setDescription(t.description());
         form.setProducers(new ArrayList<>(t.producers()));
+        form.setConsumerPolicy(t.consumerPolicy().name());
+        form.setConsumers(new ArrayList<>(t.consumers()));
         return editForm(request, model, t, form, FormErrors.none(), caller, "edit");
     }
 
@@ -234,7 +236,8 @@ class TopicPages {
         String owner = blankToNull(form.getApp());
         TopicRequest r = new TopicRequest(null, owner, form.getPartitions(), null, form.getRetentionMs(),
                 form.getDescription() == null ? "" : form.getDescription(), form.getProducers(), null, null,
-                form.getTraceSampleRate() == null ? -1.0 : form.getTraceSampleRate());
+                form.getTraceSampleRate() == null ? -1.0 : form.getTraceSampleRate(), blankToNull(form.getConsumerPolicy()),
+                form.getConsumers());
         try {
             topics.update(caller, name, r);
             return Views.redirect(request, response, Views.path("topics", name), "Topic " + name + " saved.");

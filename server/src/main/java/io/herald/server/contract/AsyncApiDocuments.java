@@ -61,19 +61,19 @@ public class AsyncApiDocuments {
         this.version = b != null ? b.getVersion() : "1";
     }
 
-    /** Every topic, producer and binding of the catalog. */
+    /** Every topic, producer and binding of the catalog the caller may read (an app key: not RESTRICTED topics of others). */
     public JsonNode catalog(Caller caller) {
         return document("Herald event catalog", "Every topic, message type, producer and consumer group Herald knows.",
-                allTopics(), bindings.list(caller, null, null, null), app -> true);
+                allTopics(caller), bindings.list(caller, null, null, null), app -> true);
     }
 
     /** What one app sends and receives: the topics it owns or may produce to, and its bindings. */
     public JsonNode app(Caller caller, String app) {
         apps.get(caller, app);
-        List<BindingView> own = bindings.list(Caller.SYSTEM, app, null, null);
+        List<BindingView> own = bindings.list(Caller.SYSTEM, app, null, null).stream().filter(b -> !b.blocked()).toList();
         Set<String> consumed = new LinkedHashSet<>();
         own.forEach(b -> consumed.add(b.topic()));
-        List<TopicView> relevant = allTopics().stream()
+        List<TopicView> relevant = allTopics(Caller.app(app)).stream()
                 .filter(t -> producers(t).contains(app) || consumed.contains(t.name())).toList();
         return document("Herald events of app " + app, "What app '" + app + "' sends and receives through Herald.",
                 relevant, own, app::equals);
@@ -81,15 +81,15 @@ public class AsyncApiDocuments {
 
     /** One topic: its messages, its producers and every binding on it. */
     public JsonNode topic(Caller caller, String topic) {
-        TopicView t = topics.get(topic, false);
+        TopicView t = topics.get(caller, topic, false);
         return document("Herald topic " + topic, "Topic '" + topic + "': its message types, producers and consumer groups.",
                 List.of(t), bindings.list(caller, null, topic, null), app -> true);
     }
 
-    private List<TopicView> allTopics() {
+    private List<TopicView> allTopics(Caller reader) {
         List<TopicView> all = new ArrayList<>();
         for (int page = 0; ; page++) {
-            PageView<TopicView> p = topics.list(null, null, Paging.of(page, Paging.MAX_SIZE));
+            PageView<TopicView> p = topics.list(reader, null, null, Paging.of(page, Paging.MAX_SIZE));
             all.addAll(p.items());
             if (page + 1 >= p.totalPages()) {
                 return all;

@@ -67,6 +67,13 @@ final class RequestRules {
                 "Share of messages traced, 0 to 1; -1 returns to the server's default");
         rule("TopicBody", "description", false, null, null, 2000, null, null, null);
         rule("TopicBody", "producers", false, null, null, null, null, null, "Apps besides the owner that may produce");
+        rule("TopicBody", "consumerPolicy", false, null, null, 16, null, List.of("OPEN", "RESTRICTED"),
+                "OPEN (every app may bind and read the topic; the default) or RESTRICTED: only the owner and the apps in"
+                        + " consumers may bind it, and only they and the producers read its metadata, schemas and traces;"
+                        + " other app keys get 403 naming the topic. OPEN when absent on create, unchanged on update");
+        rule("TopicBody", "consumers", false, null, null, null, null, null,
+                "Apps besides the owner that may consume a RESTRICTED topic; replaces the list on update. Removing an app"
+                        + " blocks its bindings on the topic (left out of its config, not pushed; deletable)");
         rule("TopicBody", "adopt", false, null, null, null, null, null,
                 "Adopt a topic that exists in Kafka but not in Herald's catalog");
         rule("TopicBody", "types", false, null, null, null, null, null,
@@ -170,6 +177,7 @@ final class RequestRules {
 
     private static final List<Items> ITEMS = List.of(
             new Items("TopicBody", "producers", 100, 100),
+            new Items("TopicBody", "consumers", 100, 100),
             new Items("TopicBody", "types", 1000, null),
             new Items("ProcessorRequest", "retryStatusCodes", 20, null),
             new Items("RedriveRequest", "records", 10_000, null));

@@ -147,8 +147,8 @@ public class DispatchSupervisor implements SmartLifecycle {
         Map<String, Boolean> paused = new HashMap<>();
         for (ProcessorView p : processors.list(Caller.SYSTEM, null)) {
             BindingView b = byId.get(p.bindingId());
-            if (b == null) {
-                continue;
+            if (b == null || b.blocked()) {
+                continue; // a blocked binding's topic no longer grants its app: nothing of it is pushed
             }
             String key = b.group() + "\u0000" + b.topic();
             if (p.paused() || b.paused()) {

@@ -193,6 +193,9 @@ public class ReplayService {
         if (!caller.readOnly() && !caller.actsFor(binding.app())) {
             throw new ForbiddenException("The caller may not read dead letters of app '" + binding.app() + "'");
         }
+        if (!caller.admin() && !caller.readOnly()) {
+            requireNotBlocked(binding);
+        }
         String dlt = binding.deadLetterTopic();
         var partitions = kafka.partitions(dlt);
         if (partitions.isEmpty()) {
@@ -256,6 +259,7 @@ public class ReplayService {
         v.throwIfAny();
         BindingView binding = binding(r.topic(), r.group(), "group");
         caller.requireApp(binding.app());
+        requireNotBlocked(binding);
         String dlt = binding.deadLetterTopic();
         String target = HeraldTopics.replay(binding.group());
         var partitions = kafka.partitions(dlt);
@@ -462,6 +466,13 @@ public class ReplayService {
         return found.get(0);
     }
 
+    /** A blocked binding (its RESTRICTED topic no longer grants its app) is replayed to and redriven for nobody. */
+    private void requireNotBlocked(BindingView binding) {
+        if (binding.blocked()) {
+            topics.requireConsumable(binding.app(), binding.topic());
+        }
+    }
+
     private static void targetShape(Violations v, ReplayTarget t) {
         if (t == null) {
             v.add("target", "is required: {\"group\": \"<consumer group>\"} or {\"topic\": true}");
@@ -477,6 +488,7 @@ public class ReplayService {
         }
         BindingView binding = binding(topic.name(), t.group().strip(), "target.group");
         caller.requireApp(binding.app());
+        requireNotBlocked(binding);
         return new Target(binding.app(), binding.group(), HeraldTopics.replay(binding.group()));
     }
 

@@ -80,6 +80,25 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void aRestrictedTopicNotGrantingTheAppIsRefusedUnderTopicAndABlockedBindingShowsBlocked(Mode mode) throws Exception {
+        String owner = newApp();
+        String other = newApp();
+        String topic = newTopic(owner);
+        long id = newBinding(other, topic, unique("g"));
+        assertThat(admin.patch("/topics/" + topic, java.util.Map.of("consumerPolicy", "RESTRICTED")).status()).isEqualTo(200);
+
+        String refused = mvc.perform(mode.apply(post("/bindings")).with(editor()).with(csrf())
+                        .param("app", other).param("group", unique("g")).param("topic", topic).param("kind", "FANOUT"))
+                .andExpect(status().isForbidden()).andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("id=\"err-topic\"").contains("RESTRICTED").contains("may grant it");
+        assertThat(admin.get("/bindings?app=" + other).json().size()).isEqualTo(1);
+
+        String detail = mvc.perform(get("/bindings/" + id).with(editor())).andReturn().getResponse().getContentAsString();
+        assertThat(detail).contains(">blocked</span>").doesNotContain("/bindings/" + id + "/pause");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void pausesAndResumes(Mode mode) throws Exception {
         String app = newApp();
         long id = newBinding(app, newTopic(app), unique("g"));

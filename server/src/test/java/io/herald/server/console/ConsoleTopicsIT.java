@@ -221,6 +221,49 @@ class ConsoleTopicsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void restrictsATopicToChosenConsumersAndShowsABadPolicyInline(Mode mode) throws Exception {
+        String app = newApp();
+        String consumer = newApp();
+        String topic = newTopic(app);
+        assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("name=\"consumerPolicy\"").contains("name=\"consumers\"");
+
+        mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000")
+                        .param("consumerPolicy", "RESTRICTED").param("consumers", consumer))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        var after = admin.get("/topics/" + topic).json();
+        assertThat(after.get("consumerPolicy").asString()).isEqualTo("RESTRICTED");
+        assertThat(after.get("consumers").get(0).asString()).isEqualTo(consumer);
+        // the edit form shows what is set, so saving it again keeps it
+        assertThat(mvc.perform(get("/topics/" + topic + "/edit").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("<option value=\"RESTRICTED\" selected=\"selected\">")
+                .containsPattern("<option value=\"" + java.util.regex.Pattern.quote(consumer) + "\" selected=\"selected\">");
+        String page = mvc.perform(get("/topics/" + topic).with(editor())).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("Restricted").contains(", " + consumer);
+
+        String body = mvc.perform(mode.apply(post("/topics/" + topic)).with(editor()).with(csrf())
+                        .param("app", app).param("partitions", "2").param("retentionMs", "3600000")
+                        .param("consumerPolicy", "SECRET").param("consumers", consumer))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("id=\"err-consumerPolicy\"").contains("must be OPEN");
+        assertThat(admin.get("/topics/" + topic).json().get("consumerPolicy").asString()).isEqualTo("RESTRICTED");
+
+        // the new-topic form takes them too
+        assertThat(mvc.perform(get("/topics/new").with(editor())).andReturn().getResponse().getContentAsString())
+                .contains("name=\"consumerPolicy\"").contains("<option value=\"OPEN\" selected=\"selected\">");
+        String created = unique("t");
+        mvc.perform(mode.apply(post("/topics")).with(editor()).with(csrf())
+                        .param("name", created).param("app", app).param("partitions", "1").param("replicationFactor", "1")
+                        .param("consumerPolicy", "RESTRICTED").param("consumers", consumer))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        var made = admin.get("/topics/" + created).json();
+        assertThat(made.get("consumerPolicy").asString()).isEqualTo("RESTRICTED");
+        assertThat(made.get("consumers").get(0).asString()).isEqualTo(consumer);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void addsEditsAndDeletesTypes(Mode mode) throws Exception {
         String topic = newTopic(newApp());
 

@@ -163,6 +163,14 @@ class KoperDataEventsIT extends ServerTest {
                 "replicationFactor", 1, "types", List.of(Map.of("name", "insertThing"))));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
 
+        // a RESTRICTED topic the app may not even read: the start fails naming it, not retried as an outage
+        assertThat(admin.patch("/topics/data.koper-foreign", Map.of("consumerPolicy", "RESTRICTED")).status()).isEqualTo(200);
+        assertThatThrownBy(() -> run(ThingApp.class, koper.demo.bad.ForeignTopicDao.class))
+                .rootCause().isInstanceOf(HeraldConfigException.class)
+                .hasMessageContaining("topic 'data.koper-foreign' of @DataObject koper.demo.bad.ForeignTopicDao")
+                .hasMessageContaining("cannot be read by app '" + app + "' (403)").hasMessageContaining("RESTRICTED");
+        assertThat(admin.patch("/topics/data.koper-foreign", Map.of("consumerPolicy", "OPEN")).status()).isEqualTo(200);
+
         // then: an app whose DAO would publish there does not start, and says why
         assertThatThrownBy(() -> run(ThingApp.class, koper.demo.bad.ForeignTopicDao.class))
                 .rootCause().isInstanceOf(HeraldConfigException.class)

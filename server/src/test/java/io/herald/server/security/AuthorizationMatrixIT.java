@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -188,6 +189,135 @@ class AuthorizationMatrixIT extends ServerTest {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- RESTRICTED topics
+
+    /**
+     * A RESTRICTED topic of app A that grants app G; app S (a stranger) bound it while it was OPEN, so
+     * S's binding is blocked now. Each app has a binding in group {@code g-<app>}; a message is traced.
+     */
+    record Restricted(String topic, Map<String, String> keys, Map<String, Long> bindings, String messageId) {
+        String app(char who) {
+            return keys.keySet().stream().filter(a -> a.startsWith("r" + who)).findFirst().orElseThrow();
+        }
+    }
+
+    record RestrictedRow(String method, String pattern, BiFunction<Restricted, String, String> path,
+                         BiFunction<Restricted, String, Object> body) {
+    }
+
+    /** Every endpoint that binds, reads, traces or replays one topic: the owner and a granted app pass, others get 403. */
+    private static final List<RestrictedRow> RESTRICTED = List.of(
+            new RestrictedRow("GET", "/api/v1/topics/{topic}", (f, app) -> "/topics/" + f.topic(), (f, app) -> null),
+            new RestrictedRow("GET", "/api/v1/topics/{topic}/types", (f, app) -> "/topics/" + f.topic() + "/types", (f, app) -> null),
+            new RestrictedRow("GET", "/api/v1/topics/{topic}/types/{type}/schemas",
+                    (f, app) -> "/topics/" + f.topic() + "/types/t3/schemas", (f, app) -> null),
+            new RestrictedRow("GET", "/api/v1/topics/{topic}/types/{type}/schemas/{version}",
+                    (f, app) -> "/topics/" + f.topic() + "/types/t3/schemas/1", (f, app) -> null),
+            new RestrictedRow("POST", "/api/v1/bindings", (f, app) -> "/bindings",
+                    (f, app) -> Map.of("app", app, "group", "n-" + app, "topic", f.topic(), "kind", "FANOUT")),
+            new RestrictedRow("PATCH", "/api/v1/bindings/{id}", (f, app) -> "/bindings/" + f.bindings().get(app),
+                    (f, app) -> Map.of("paused", true)),
+            new RestrictedRow("PATCH", "/api/v1/bindings/{group}/{topic}", (f, app) -> "/bindings/g-" + app + "/" + f.topic(),
+                    (f, app) -> Map.of("deliveryLimit", 7)),
+            new RestrictedRow("POST", "/api/v1/processors", (f, app) -> "/processors",
+                    (f, app) -> Map.of("bindingId", f.bindings().get(app), "address", "http://127.0.0.1:9/x")),
+            new RestrictedRow("GET", "/api/v1/traces", (f, app) -> "/traces?topic=" + f.topic(), (f, app) -> null),
+            new RestrictedRow("GET", "/api/v1/messages/{id}/trace", (f, app) -> "/messages/" + f.messageId() + "/trace",
+                    (f, app) -> null),
+            new RestrictedRow("POST", "/api/v1/replays", (f, app) -> "/replays", (f, app) -> Map.of("topic", f.topic(),
+                    "from", java.time.Instant.now().minusSeconds(3600).toString(), "target", Map.of("group", "g-" + app))),
+            new RestrictedRow("POST", "/api/v1/messages/{id}/replay", (f, app) -> "/messages/" + f.messageId() + "/replay",
+                    (f, app) -> Map.of("target", Map.of("group", "g-" + app))),
+            new RestrictedRow("GET", "/api/v1/dead-letters", (f, app) -> "/dead-letters?topic=" + f.topic() + "&group=g-" + app,
+                    (f, app) -> null),
+            new RestrictedRow("POST", "/api/v1/dead-letters/redrive", (f, app) -> "/dead-letters/redrive",
+                    (f, app) -> Map.of("topic", f.topic(), "group", "g-" + app, "all", true)));
+
+    @Test
+    void aRestrictedTopicServesItsOwnerAndGrantedAppsAndRefusesOthersNamingTheTopic() {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (RestrictedRow row : RESTRICTED) {
+            Restricted f = restricted();
+            String name = row.method() + " " + row.pattern();
+            for (char who : new char[] {'a', 'g', 's'}) {
+                String app = f.app(who);
+                Api.Response r = anonymous.as(f.keys().get(app)).send(row.method(), row.path().apply(f, app), row.body().apply(f, app));
+                String role = who == 'a' ? "the owner" : who == 'g' ? "a granted app" : "an app not granted";
+                if (who == 's') {
+                    if (r.status() != 403 || !r.isProblem() || !r.json().path("detail").asString().contains("'" + f.topic() + "'")) {
+                        failures.put(name + " by " + role, r.toString());
+                    }
+                } else if (r.status() >= 300) {
+                    failures.put(name + " by " + role, r.toString());
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void listsConfigAndCatalogsOfAnAppNotGrantedLeaveTheRestrictedTopicOut() {
+        Restricted f = restricted();
+        Api owner = anonymous.as(f.keys().get(f.app('a')));
+        Api granted = anonymous.as(f.keys().get(f.app('g')));
+        Api stranger = anonymous.as(f.keys().get(f.app('s')));
+        String quoted = "\"" + f.topic() + "\"";
+
+        assertThat(names(owner.get("/topics?q=" + f.topic()).json().path("items"))).containsExactly(f.topic());
+        assertThat(names(granted.get("/topics?q=" + f.topic()).json().path("items"))).containsExactly(f.topic());
+        Api.Response list = stranger.get("/topics?q=" + f.topic());
+        assertThat(list.json().path("items").size()).as(list.toString()).isZero();
+        assertThat(list.json().path("total").asLong()).isZero();
+
+        assertThat(granted.get("/asyncapi").body()).contains(quoted);
+        assertThat(stranger.get("/asyncapi").body()).doesNotContain(quoted);
+        assertThat(stranger.get("/apps/" + f.app('s') + "/asyncapi").body()).doesNotContain(quoted);
+
+        Api.Response config = stranger.get("/config/" + f.app('s') + "?since=0");
+        assertThat(config.status()).isEqualTo(200);
+        assertThat(names(config.json().path("topics"))).doesNotContain(f.topic());
+        assertThat(config.json().path("bindings").toString()).doesNotContain(quoted);
+        assertThat(config.json().path("blocked").get(0).asString())
+                .contains("binding " + f.bindings().get(f.app('s')), "'" + f.topic() + "'", "RESTRICTED");
+        assertThat(names(granted.get("/config/" + f.app('g') + "?since=0").json().path("topics"))).contains(f.topic());
+
+        // the stranger's binding is listed as blocked and may be deleted
+        Api.Response bindings = stranger.get("/bindings?topic=" + f.topic());
+        assertThat(bindings.json().size()).isEqualTo(1);
+        assertThat(bindings.json().get(0).path("blocked").asBoolean()).isTrue();
+        assertThat(granted.get("/bindings?topic=" + f.topic()).json().get(0).path("blocked").asBoolean()).isFalse();
+        assertThat(stranger.delete("/bindings/" + f.bindings().get(f.app('s'))).status()).isEqualTo(204);
+    }
+
+    private static List<String> names(tools.jackson.databind.JsonNode items) {
+        List<String> out = new ArrayList<>();
+        items.forEach(i -> out.add(i.path("name").asString()));
+        return out;
+    }
+
+    private Restricted restricted() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String prefix : List.of("ra", "rg", "rs")) {
+            String app = unique(prefix);
+            keys.put(app, admin.post("/apps", Map.of("name", app)).json().get("apiKey").asString());
+        }
+        List<String> apps = List.copyOf(keys.keySet());
+        String topic = unique("rtopic");
+        Api.Response t = admin.post("/topics", Map.of("name", topic, "app", apps.get(0), "partitions", 1, "replicationFactor", 1,
+                "types", List.of(Map.of("name", "t1"), Map.of("name", "t3", "jsonSchema", Map.of("type", "object")))));
+        assertThat(t.status()).as(t.toString()).isEqualTo(201);
+        Map<String, Long> bindings = new LinkedHashMap<>();
+        for (String app : apps) {
+            Api.Response b = admin.post("/bindings", Map.of("app", app, "group", "g-" + app, "topic", topic, "kind", "FANOUT"));
+            assertThat(b.status()).as(b.toString()).isEqualTo(201);
+            bindings.put(app, b.json().get("id").asLong());
+        }
+        Api.Response restrict = anonymous.as(keys.get(apps.get(0))).patch("/topics/" + topic,
+                Map.of("consumerPolicy", "RESTRICTED", "consumers", List.of(apps.get(1))));
+        assertThat(restrict.status()).as(restrict.toString()).isEqualTo(200);
+        return new Restricted(topic, keys, bindings, io.herald.server.trace.TraceFixtures.seedSent(topic, 0, 0));
     }
 
     private Fixture fixture() {

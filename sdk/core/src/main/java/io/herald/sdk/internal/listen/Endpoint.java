@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Endpoint {
 
-    public enum Registration { PENDING, DONE, REJECTED }
+    public enum Registration { PENDING, DONE, REJECTED,
+        /** The control plane refused it with 403 (a RESTRICTED topic that does not grant the app): never consumed. */
+        FORBIDDEN }
 
     private final Binding declared;
     private final String group;
@@ -73,6 +75,10 @@ public final class Endpoint {
 
     public void rejected() {
         registration = Registration.REJECTED;
+    }
+
+    public void forbidden() {
+        registration = Registration.FORBIDDEN;
     }
 
     HeraldMetrics.ConsumeMeters meters(HeraldMetrics metrics, String type) {

@@ -182,6 +182,11 @@ public final class ListenerRegistry {
             return;
         }
         pushedLogged.remove(new Key(endpoint.group(), endpoint.topic()));
+        if (endpoint.registration == Endpoint.Registration.FORBIDDEN) {
+            // the control plane refused the binding (403): consuming the topic anyway would bypass its consumer policy
+            endpoint.effective(null);
+            return;
+        }
         BindingConfig match = snapshot == null ? null : match(endpoint, snapshot);
         if (match != null) {
             if (!Objects.equals(endpoint.bindingId, match.id())) {

@@ -44,8 +44,10 @@ public final class ConfigAgent implements AutoCloseable {
     private final Object wakeLock = new Object();
     private volatile long appliedVersion;
     private volatile boolean running;
-    /** Listeners whose consumer group another app owns, found while registering at start-up. */
+    /** Listeners whose consumer group another app owns, or whose topic does not grant the app, found while registering. */
     private final List<String> groupConflicts = new ArrayList<>();
+    /** Blocked bindings the control plane reported, logged once each. */
+    private final java.util.Set<String> blockedLogged = new java.util.HashSet<>();
     private volatile boolean reachable = true;
     private volatile boolean registrationWanted;
     private volatile boolean transactionChecker;
@@ -297,7 +299,12 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         for (int attempt = 0; attempt < 3; attempt++) {
-            ControlPlaneClient.TopicInfo topic = client.topic(d.topic());
+            ControlPlaneClient.TopicInfo topic;
+            try {
+                topic = client.topic(d.topic());
+            } catch (ControlPlaneClient.Forbidden e) {
+                throw new Refused(d, "cannot be read by app '" + app + "' (403): " + e.getMessage());
+            }
             if (topic == null) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", d.topic());
@@ -352,6 +359,7 @@ public final class ConfigAgent implements AutoCloseable {
     private synchronized boolean registerPending() {
         registrationWanted = false;
         boolean any = false;
+        boolean forbidden = false;
         for (Endpoint endpoint : registry.endpoints()) {
             if (endpoint.registration() != Endpoint.Registration.PENDING) {
                 continue;
@@ -375,6 +383,13 @@ public final class ConfigAgent implements AutoCloseable {
                     endpoint.rejected();
                     log.warn("Control plane rejected binding {} ({}); it runs with the settings from code", endpoint, r.problem());
                 }
+                case FORBIDDEN -> {
+                    endpoint.forbidden();
+                    groupConflicts.add("listener on topic '" + endpoint.topic() + "' (consumer group '" + endpoint.group()
+                            + "') refused by the control plane (403): " + r.problem());
+                    log.error("Binding {} refused by the control plane, not consumed: {}", endpoint, r.problem());
+                    forbidden = true;
+                }
                 case GROUP_TAKEN -> {
                     endpoint.rejected();
                     groupConflicts.add("consumer group '" + endpoint.group() + "' (listener on topic '" + endpoint.topic()
@@ -383,6 +398,9 @@ public final class ConfigAgent implements AutoCloseable {
                             r.problem());
                 }
             }
+        }
+        if (forbidden) {
+            registry.refresh(); // a listener added after start ran on the code's settings until now: it stops
         }
         return any;
     }
@@ -411,6 +429,12 @@ public final class ConfigAgent implements AutoCloseable {
             return;
         }
         applier.accept(snapshot);
+        for (String blocked : snapshot.blocked()) {
+            if (blockedLogged.add(blocked)) {
+                log.error("Not consuming: {}", blocked);
+            }
+        }
+        blockedLogged.retainAll(snapshot.blocked());
         current = snapshot;
         appliedVersion = snapshot.version();
         if (!fromCache) {

@@ -21,7 +21,9 @@ public final class ControlPlaneClient {
     public enum RegistrationResult {
         CREATED, EXISTS, REJECTED,
         /** The consumer group belongs to another app: consuming in it would take partitions from that app. */
-        GROUP_TAKEN
+        GROUP_TAKEN,
+        /** 403: the app may not consume the topic (a RESTRICTED topic that does not grant it), or not bind for that app. */
+        FORBIDDEN
     }
 
     public record Registration(RegistrationResult result, Long id, String problem) {
@@ -121,7 +123,10 @@ public final class ControlPlaneClient {
             }
             return new Registration(RegistrationResult.EXISTS, null, null);
         }
-        if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
+        if (status == 403) {
+            return new Registration(RegistrationResult.FORBIDDEN, null, problemDetail(response));
+        }
+        if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
             return new Registration(RegistrationResult.REJECTED, null, status + " " + body(response));
         }
         throw failure("POST bindings", response);
@@ -149,6 +154,9 @@ public final class ControlPlaneClient {
         HttpResponse<byte[]> response = send(request);
         if (response.statusCode() == 404) {
             return null;
+        }
+        if (response.statusCode() == 403) {
+            throw new Forbidden(problemDetail(response));
         }
         if (response.statusCode() != 200) {
             throw failure("GET topic", response);
@@ -260,9 +268,16 @@ public final class ControlPlaneClient {
     }
 
     /** The control plane cannot be reached or answered an error. */
-    public static final class ControlPlaneException extends RuntimeException {
+    public static class ControlPlaneException extends RuntimeException {
         ControlPlaneException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** 403: the app may not read this (a RESTRICTED topic it neither owns, produces to nor consumes); not worth retrying. */
+    public static final class Forbidden extends ControlPlaneException {
+        Forbidden(String detail) {
+            super(detail, null);
         }
     }
 }
