@@ -235,7 +235,7 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                 refuseLateCommit(actor, d.messageId(), row.app(), refusal);
                 continue;
             }
-            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(actor, d.messageId(), "late commit (" + d.by() + ")",
+            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(actor, d.messageId(), d.by() + " (late commit)",
                     "late-commit")))) {
                 committing++;
                 rows.remove(d.messageId()); // a second COMMIT of the same message in this batch changes nothing
@@ -294,7 +294,7 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
             throw new ConflictException("Transaction " + id + " is " + before.state() + "; only a DISCARDED message can be"
                     + " published anyway", "state");
         }
-        Boolean done = tx.execute(status -> publishDiscarded(caller, id, "published anyway by " + caller.name(), "publish-anyway"));
+        Boolean done = tx.execute(status -> publishDiscarded(caller, id, caller.name() + " (publish anyway)", "publish-anyway"));
         if (!Boolean.TRUE.equals(done)) {
             TxView now = find(id);
             throw new ConflictException("DISCARDED".equals(now.state())
@@ -571,7 +571,7 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                 throw new ConflictException("Transaction " + id + " is already DISCARDED (" + before.decidedBy() + ") and " + refusal
                         + "; an editor can still publish it anyway", "state");
             }
-            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(caller, id, "late commit (" + caller.name() + ")",
+            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(caller, id, caller.name() + " (late commit)",
                     "late-commit")))) {
                 return find(id);
             }
