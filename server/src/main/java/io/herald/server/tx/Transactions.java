@@ -44,6 +44,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * committed: the row is published again with the same {@code ce_id} (consumers can drop it by id).
  * Closing it would need the database commit and the Kafka write in one transaction, which neither
  * offers across the other; we keep the window to milliseconds instead of adding a second store.
+ *
+ * <p>A committed message is never discarded while its producer is away: a check made while the app has no live
+ * SDK instance (KAFKA check-back) or while its HTTP/gRPC check-back address cannot be connected does not count
+ * against {@code maxChecks}, for at most the app's max-away. A discarded row keeps its payload, so a COMMIT that
+ * arrives after the discard is published (producer setting {@code lateCommit} PUBLISH) or refused loudly (REFUSE),
+ * and an operator can publish it anyway; the move out of DISCARDED is conditional, so it happens once.
  */
 @Service
 public class Transactions implements io.herald.server.ingest.HalfStore {
@@ -388,6 +394,15 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
      * the transaction (a Kafka check is sent before the count commits; an HTTP call is only queued).
      */
     int dueChecks(java.util.function.Consumer<List<Check>> sender) {
+        return dueChecks(sender, id -> false);
+    }
+
+    /**
+     * As {@link #dueChecks(java.util.function.Consumer)}; an HTTP or gRPC check whose previous call on this instance
+     * is still under way is put off by one interval, neither sent nor counted (a slow producer is not asked twice at
+     * once, and calls stuck connecting do not use up its checks).
+     */
+    int dueChecks(java.util.function.Consumer<List<Check>> sender, java.util.function.Predicate<String> inFlight) {
         Integer taken = tx.execute(status -> {
             record Due(String id, String app, String topic, String type, byte[] key, int checks, String protocol, String address,
                        long interval, int max, Instant awaySince, long maxAwayMs) {
@@ -420,6 +435,11 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                 if (away && d.awaySince() != null && d.awaySince().plusMillis(d.maxAwayMs()).isBefore(now)) {
                     discard(d.id(), d.app(), "discarded: producer away since " + d.awaySince() + " (longer than "
                             + java.time.Duration.ofMillis(d.maxAwayMs()) + ")");
+                    continue;
+                }
+                if (!kafka && inFlight.test(d.id())) {
+                    jdbc.update("UPDATE tx_message SET next_check_at = now() + ? * interval '1 millisecond' WHERE message_id = ?",
+                            d.interval(), d.id());
                     continue;
                 }
                 if (kafka && away) {
@@ -611,10 +631,10 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
      * Producer settings of an app (check-back protocol, address, interval, max checks).
      *
      * @param lateCommit PUBLISH (default) or REFUSE: what a COMMIT that arrives after the message was discarded does
-     * @param maxAwayMs  how long a message stays pending while the producer is away; 0 = {@code herald.tx.max-away}
+     * @param maxAwayMs  how long a message stays pending while the producer is away; absent or 0 = {@code herald.tx.max-away}
      */
     public record ProducerSettings(String app, String checkProtocol, String checkAddress, long checkIntervalMs, int maxChecks,
-                                   String lateCommit, long maxAwayMs) {
+                                   String lateCommit, Long maxAwayMs) {
     }
 
     public ProducerSettings settings(Caller caller, String app) {
@@ -673,10 +693,10 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         if (!LATE_COMMIT.contains(lateCommit)) {
             throw new ValidationException("lateCommit", "must be PUBLISH or REFUSE");
         }
-        if (wanted.maxAwayMs() < 0) {
+        if (wanted.maxAwayMs() != null && wanted.maxAwayMs() < 0) {
             throw new ValidationException("maxAwayMs", "must be positive (0: the server's herald.tx.max-away)");
         }
-        Long maxAway = wanted.maxAwayMs() == 0 ? null : wanted.maxAwayMs();
+        Long maxAway = wanted.maxAwayMs() == null || wanted.maxAwayMs() == 0 ? null : wanted.maxAwayMs();
         return tx.execute(status -> {
             ProducerSettings before = findSettings(app);
             jdbc.update("INSERT INTO producer_settings (app_id, check_protocol, check_address, check_interval_ms, max_checks,"

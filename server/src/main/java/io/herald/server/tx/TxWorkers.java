@@ -81,6 +81,8 @@ class TxWorkers implements SmartLifecycle {
     private final io.grpc.NameResolver.Factory grpcNames;
     /** Check-back addresses whose last call failed, with why: the first failure is logged as a warning, the rest at debug. */
     private final Map<String, String> failing = new ConcurrentHashMap<>();
+    /** Messages whose HTTP or gRPC check-back call is under way on this instance. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService httpChecks;
     private volatile boolean running;
@@ -166,7 +168,7 @@ class TxWorkers implements SmartLifecycle {
         while (running) {
             try {
                 int published = transactions.publishCommitted();
-                int checked = transactions.dueChecks(this::sendChecks);
+                int checked = transactions.dueChecks(this::sendChecks, inFlight::contains);
                 if (System.currentTimeMillis() >= nextPurge) {
                     transactions.purgeFinished();
                     nextPurge = System.currentTimeMillis() + 60_000;
@@ -187,12 +189,24 @@ class TxWorkers implements SmartLifecycle {
     private void sendChecks(List<Transactions.Check> checks) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Transactions.Check c : checks) {
-            if ("HTTP".equals(c.protocol())) {
-                httpChecks.submit(() -> httpCheck(c));
-                continue;
-            }
-            if ("GRPC".equals(c.protocol())) {
-                httpChecks.submit(() -> grpcCheck(c));
+            if ("HTTP".equals(c.protocol()) || "GRPC".equals(c.protocol())) {
+                inFlight.add(c.messageId());
+                try {
+                    httpChecks.submit(() -> {
+                        try {
+                            if ("HTTP".equals(c.protocol())) {
+                                httpCheck(c);
+                            } else {
+                                grpcCheck(c);
+                            }
+                        } finally {
+                            inFlight.remove(c.messageId());
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    inFlight.remove(c.messageId());
+                    throw e;
+                }
                 continue;
             }
             String topic = HeraldTopics.txCheck(c.app());

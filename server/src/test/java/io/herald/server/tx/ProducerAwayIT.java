@@ -366,8 +366,9 @@ class ProducerAwayIT extends ServerTest {
 
     @Test
     void lateCommitMustBePublishOrRefuse() {
-        App app = app(Map.of("checkProtocol", "KAFKA"));
-        Api.Response r = admin.send("PUT", "/producer-settings/" + app.name(), Map.of("checkProtocol", "KAFKA", "lateCommit", "MAYBE"));
+        App app = app(Map.of("checkProtocol", "KAFKA", "checkIntervalMs", 1000, "maxChecks", 3));
+        Api.Response r = admin.send("PUT", "/producer-settings/" + app.name(), Map.of("checkProtocol", "KAFKA",
+                "checkIntervalMs", 1000, "maxChecks", 3, "lateCommit", "MAYBE"));
         assertThat(r.status()).as(r.toString()).isEqualTo(422);
         assertThat(r.isProblem()).isTrue();
         assertThat(r.body()).contains("lateCommit");
