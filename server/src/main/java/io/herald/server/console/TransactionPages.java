@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  * far (other states on request), and a manual commit or rollback per message. The decision goes
  * through the same service call as {@code POST /api/v1/transactions/{id}/commit|rollback}: the same
  * per-app check, "first decision wins" and audit entry. With htmx only the row's decision cell is
- * swapped, and a refused decision (already decided, gone) is shown in that cell.
+ * swapped, and a refused decision (already decided, gone) is shown in that cell. A discarded message
+ * can be published anyway ({@code POST /api/v1/transactions/{id}/publish}): once, audited.
  */
 @Controller
 @RequestMapping("/transactions")
@@ -68,11 +69,22 @@ class TransactionPages {
         return decide(id, false, caller, request, response, model);
     }
 
+    @PostMapping("/{id}/publish")
+    String publish(@PathVariable String id, Caller caller, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return act(id, "publish", caller, request, response, model);
+    }
+
     private String decide(String id, boolean commit, Caller caller, HttpServletRequest request, HttpServletResponse response,
+                          Model model) {
+        return act(id, commit ? "commit" : "rollback", caller, request, response, model);
+    }
+
+    private String act(String id, String action, Caller caller, HttpServletRequest request, HttpServletResponse response,
                           Model model) {
         Transactions.TxView t;
         try {
-            t = transactions.decideManually(caller, id, commit);
+            t = action.equals("publish") ? transactions.publishAnyway(caller, id)
+                    : transactions.decideManually(caller, id, action.equals("commit"));
         } catch (ForbiddenException e) {
             throw e;
         } catch (HeraldException e) {
@@ -91,8 +103,11 @@ class TransactionPages {
             model.addAttribute("id", id);
             return "fragments/transactions :: decision";
         }
-        return Views.redirect(request, response, "/transactions",
-                (commit ? "Committed " : "Rolled back ") + id + (commit ? "; Herald publishes it to " + t.topic() + "." : "."));
+        return Views.redirect(request, response, "/transactions", switch (action) {
+            case "publish" -> "Publishing discarded message " + id + " to " + t.topic() + " anyway.";
+            case "commit" -> "Committed " + id + "; Herald publishes it to " + t.topic() + ".";
+            default -> "Rolled back " + id + ".";
+        });
     }
 
     /** The message as it is now, or {@code null} when it is gone. */

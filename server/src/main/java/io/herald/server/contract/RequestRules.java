@@ -152,6 +152,12 @@ final class RequestRules {
         rule("ProducerSettings", "checkIntervalMs", false, null, null, null, null, null,
                 "How often a pending transaction is checked back; the server's default when 0");
         rule("ProducerSettings", "maxChecks", false, 0, 1000, null, null, null, "The server's default when 0");
+        rule("ProducerSettings", "lateCommit", false, null, null, 10, null, List.of("PUBLISH", "REFUSE"),
+                "What a COMMIT arriving after the message was discarded does: PUBLISH (when absent) publishes it once, REFUSE answers"
+                        + " 409 (audited, counted)");
+        rule("ProducerSettings", "maxAwayMs", false, 0, null, null, null, null,
+                "How long a message stays pending while the producer is away (checks made meanwhile do not count);"
+                        + " herald.tx.max-away when 0");
 
         rule("ReplayRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, null);
         rule("ReplayRequest", "from", true, null, null, 64, null, null, "ISO-8601 time with offset, or epoch milliseconds");

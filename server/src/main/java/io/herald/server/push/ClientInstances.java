@@ -86,6 +86,23 @@ public class ClientInstances {
         return without;
     }
 
+    /**
+     * The apps among {@code apps} with at least one live instance (heartbeat within
+     * {@code herald.push.stale-after}); a closed SDK deregisters and is gone at once.
+     */
+    public java.util.Set<String> live(java.util.Collection<String> apps) {
+        if (apps.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT DISTINCT a.name FROM client_instance c JOIN app a ON a.id = c.app_id"
+                    + " WHERE a.name = ANY(?) AND c.last_seen >= now() - make_interval(secs => ?)");
+            ps.setArray(1, con.createArrayOf("varchar", apps.toArray()));
+            ps.setDouble(2, props.staleAfter().toMillis() / 1000.0);
+            return ps;
+        }, (rs, i) -> rs.getString(1)));
+    }
+
     /** How long an instance may go without heartbeat before it is stale ({@code herald.push.stale-after}). */
     public Duration staleAfter() {
         return props.staleAfter();

@@ -44,13 +44,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * committed: the row is published again with the same {@code ce_id} (consumers can drop it by id).
  * Closing it would need the database commit and the Kafka write in one transaction, which neither
  * offers across the other; we keep the window to milliseconds instead of adding a second store.
+ *
+ * <p>A committed message is never discarded while its producer is away: a check made while the app has no live
+ * SDK instance (KAFKA check-back) or while its HTTP/gRPC check-back address cannot be connected does not count
+ * against {@code maxChecks}, for at most the app's max-away. A discarded row keeps its payload, so a COMMIT that
+ * arrives after the discard is published (producer setting {@code lateCommit} PUBLISH) or refused loudly (REFUSE),
+ * and an operator can publish it anyway; the move out of DISCARDED is conditional, so it happens once.
  */
 @Service
 public class Transactions implements io.herald.server.ingest.HalfStore {
 
     private static final Logger log = LoggerFactory.getLogger(Transactions.class);
     private static final String COLUMNS = "message_id, app, topic, event_type, record_key, state, checks, created_at,"
-            + " next_check_at, decided_by, decided_at, published_at, half_seen";
+            + " next_check_at, decided_by, decided_at, published_at, half_seen, away_since, away_checks";
+    /** The producer setting {@code lateCommit}: what a COMMIT arriving after the message was discarded does. */
+    public static final List<String> LATE_COMMIT = List.of("PUBLISH", "REFUSE");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -61,6 +69,8 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     private final Counter published;
     private final ClientInstances instances;
     private final EgressPolicy egress;
+    /** Apps this instance last saw away (logged once when they go, once when they are back). */
+    private final java.util.Set<String> awayApps = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Transactions(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, TxProperties props,
                  MeterRegistry meters, ClientInstances instances, EgressPolicy egress) {
@@ -79,16 +89,19 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     /**
      * A two-phase message as the API shows it (without payload).
      *
+     * @param awaySince  since when its producer has been away (no live SDK instance of the app, or its check-back
+     *                   address could not be connected), as of the last check; null while the producer answers
+     * @param awayChecks check-backs made while the producer was away, not counted in {@code checks}
      * @param warning why it cannot be settled by check-back (no online instance of its app has a
      *                {@code TransactionChecker}), or null
      */
     public record TxView(String messageId, String app, String topic, String type, String key, String state, int checks,
                          long ageMs, Instant createdAt, Instant nextCheckAt, String decidedBy, Instant decidedAt,
-                         Instant publishedAt, String warning) {
+                         Instant publishedAt, Instant awaySince, int awayChecks, String warning) {
 
         TxView withWarning(String text) {
             return new TxView(messageId, app, topic, type, key, state, checks, ageMs, createdAt, nextCheckAt, decidedBy,
-                    decidedAt, publishedAt, text);
+                    decidedAt, publishedAt, awaySince, awayChecks, text);
         }
     }
 
@@ -173,12 +186,128 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
     int decide(List<Decision> decisions) {
         boolean[] applied = apply(decisions);
         int committing = 0;
+        List<Decision> late = new ArrayList<>();
         for (int i = 0; i < decisions.size(); i++) {
             if (decisions.get(i).commit() && applied[i]) {
                 committing++;
+            } else if (decisions.get(i).commit()) {
+                late.add(decisions.get(i));
+            }
+        }
+        return committing + lateCommits(late);
+    }
+
+    /** A discarded message a late decision may concern. */
+    private record Discarded(String messageId, String app, String lateCommit, boolean kept) {
+    }
+
+    private java.util.Map<String, Discarded> discarded(java.util.Collection<String> ids) {
+        java.util.Map<String, Discarded> found = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT m.message_id, m.app, COALESCE(ps.late_commit, 'PUBLISH'), m.headers IS NOT NULL"
+                    + " FROM tx_message m LEFT JOIN app a ON a.name = m.app LEFT JOIN producer_settings ps ON ps.app_id = a.id"
+                    + " WHERE m.message_id = ANY(?) AND m.state = 'DISCARDED' AND m.half_seen");
+            ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
+            return ps;
+        }, rs -> {
+            found.put(rs.getString(1), new Discarded(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+        });
+        return found;
+    }
+
+    /**
+     * COMMITs of the producer (over Kafka, or a check-back answer) that found their message discarded: published
+     * with the app's {@code lateCommit} PUBLISH (the default), refused with REFUSE; audited and counted either way.
+     *
+     * @return how many moved to COMMITTING
+     */
+    private int lateCommits(List<Decision> late) {
+        if (late.isEmpty()) {
+            return 0;
+        }
+        java.util.Map<String, Discarded> rows = discarded(late.stream().map(Decision::messageId).toList());
+        int committing = 0;
+        for (Decision d : late) {
+            Discarded row = rows.get(d.messageId());
+            if (row == null || (d.app() != null && row.app() != null && !d.app().equals(row.app()))) {
+                continue; // published, rolled back, or not ours: the first decision stands
+            }
+            Caller actor = d.app() == null ? Caller.SYSTEM : Caller.app(d.app());
+            String refusal = refusal(row);
+            if (refusal != null) {
+                refuseLateCommit(actor, d.messageId(), row.app(), refusal);
+                continue;
+            }
+            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(actor, d.messageId(), d.by() + " (late commit)",
+                    "late-commit")))) {
+                committing++;
+                rows.remove(d.messageId()); // a second COMMIT of the same message in this batch changes nothing
             }
         }
         return committing;
+    }
+
+    /** Why a late commit of this discarded message is refused, or null when it is published. */
+    private static String refusal(Discarded row) {
+        if (!row.kept()) {
+            return "its payload was not kept";
+        }
+        return "REFUSE".equals(row.lateCommit()) ? "app '" + row.app() + "' refuses late commits (producer setting lateCommit REFUSE)"
+                : null;
+    }
+
+    private void refuseLateCommit(Caller actor, String id, String app, String why) {
+        TxView v = view(id);
+        meters.counter("herald.tx.late.commits", "app", String.valueOf(app), "outcome", "refused").increment();
+        auditor.record(actor, "late-commit-refused", "transaction", id, v, null);
+        log.warn("Late commit of two-phase message {} (app {}) refused: it was discarded ({}) and {}", id, app,
+                v == null ? "?" : v.decidedBy(), why);
+    }
+
+    /**
+     * Moves a discarded message to COMMITTING (inside the caller's transaction) and audits it: only one of
+     * racing late commits and "publish anyway"s wins, so it is published once.
+     */
+    private boolean publishDiscarded(Caller actor, String id, String by, String action) {
+        TxView before = view(id);
+        int n = jdbc.update("UPDATE tx_message SET state = 'COMMITTING', decided_by = ?, decided_at = now()"
+                + " WHERE message_id = ? AND state = 'DISCARDED' AND headers IS NOT NULL", by, id);
+        if (n == 0) {
+            return false;
+        }
+        TxView after = view(id);
+        auditor.record(actor, action, "transaction", id, before, after);
+        if (action.equals("late-commit")) {
+            meters.counter("herald.tx.late.commits", "app", String.valueOf(after.app()), "outcome", "published").increment();
+        } else {
+            meters.counter("herald.tx.published.anyway", "app", String.valueOf(after.app())).increment();
+        }
+        log.info("Discarded two-phase message {} of app {} is published after all: {}", id, after.app(), by);
+        return true;
+    }
+
+    /**
+     * "Publish anyway": an operator publishes a discarded message (whatever the app's {@code lateCommit}); audited,
+     * published once.
+     */
+    public TxView publishAnyway(Caller caller, String id) {
+        TxView before = find(id);
+        caller.requireApp(before.app());
+        if (!"DISCARDED".equals(before.state())) {
+            throw new ConflictException("Transaction " + id + " is " + before.state() + "; only a DISCARDED message can be"
+                    + " published anyway", "state");
+        }
+        Boolean done = tx.execute(status -> publishDiscarded(caller, id, caller.name() + " (publish anyway)", "publish-anyway"));
+        if (!Boolean.TRUE.equals(done)) {
+            TxView now = find(id);
+            throw new ConflictException("DISCARDED".equals(now.state())
+                    ? "Transaction " + id + " cannot be published: its payload was not kept"
+                    : "Transaction " + id + " is already " + now.state(), "state");
+        }
+        return find(id);
     }
 
     /** For each decision, whether it was the one that moved its message out of PENDING. */
@@ -191,7 +320,8 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
                 + " decided_by = EXCLUDED.decided_by, decided_at = now(),"
                 + " payload = CASE WHEN EXCLUDED.state = 'COMMITTING' THEN tx_message.payload END,"
                 + " headers = CASE WHEN EXCLUDED.state = 'COMMITTING' THEN tx_message.headers END"
-                + " WHERE tx_message.state = 'PENDING' AND (tx_message.app IS NULL OR EXCLUDED.app IS NULL OR tx_message.app = EXCLUDED.app)",
+                + " WHERE (tx_message.state = 'PENDING' OR (tx_message.state = 'DISCARDED' AND EXCLUDED.state = 'ROLLED_BACK'))"
+                + " AND (tx_message.app IS NULL OR EXCLUDED.app IS NULL OR tx_message.app = EXCLUDED.app)",
                 decisions, decisions.size(), (ps, d) -> {
                     ps.setString(1, d.messageId());
                     ps.setString(2, d.app());
@@ -264,34 +394,71 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
      * the transaction (a Kafka check is sent before the count commits; an HTTP call is only queued).
      */
     int dueChecks(java.util.function.Consumer<List<Check>> sender) {
+        return dueChecks(sender, id -> false);
+    }
+
+    /**
+     * As {@link #dueChecks(java.util.function.Consumer)}; an HTTP or gRPC check whose previous call on this instance
+     * is still under way is put off by one interval, neither sent nor counted (a slow producer is not asked twice at
+     * once, and calls stuck connecting do not use up its checks).
+     */
+    int dueChecks(java.util.function.Consumer<List<Check>> sender, java.util.function.Predicate<String> inFlight) {
         Integer taken = tx.execute(status -> {
             record Due(String id, String app, String topic, String type, byte[] key, int checks, String protocol, String address,
-                       long interval, int max) {
+                       long interval, int max, Instant awaySince, long maxAwayMs) {
             }
             List<Due> due = jdbc.query("SELECT m.message_id, m.app, m.topic, m.event_type, m.record_key, m.checks,"
                     + " COALESCE(ps.check_protocol, 'KAFKA'), ps.check_address, COALESCE(ps.check_interval_ms, ?),"
-                    + " COALESCE(ps.max_checks, ?) FROM tx_message m LEFT JOIN app a ON a.name = m.app"
+                    + " COALESCE(ps.max_checks, ?), m.away_since, COALESCE(ps.max_away_ms, ?)"
+                    + " FROM tx_message m LEFT JOIN app a ON a.name = m.app"
                     + " LEFT JOIN producer_settings ps ON ps.app_id = a.id"
                     + " WHERE m.state = 'PENDING' AND m.half_seen AND m.next_check_at <= now()"
                     + " ORDER BY m.next_check_at LIMIT ? FOR UPDATE OF m SKIP LOCKED",
                     (rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
-                            rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getInt(10)),
-                    props.checkInterval().toMillis(), props.maxChecks(), props.batch());
-            List<Check> checks = new ArrayList<>();
+                            rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getInt(10), instant(rs.getTimestamp(11)),
+                            rs.getLong(12)),
+                    props.checkInterval().toMillis(), props.maxChecks(), props.maxAway().toMillis(), props.batch());
+            java.util.Set<String> kafkaApps = new java.util.HashSet<>();
             for (Due d : due) {
-                if (d.checks() > 0) {
+                if ("KAFKA".equals(d.protocol()) && d.app() != null) {
+                    kafkaApps.add(d.app());
+                }
+            }
+            java.util.Set<String> live = instances.live(kafkaApps);
+            noteAwayApps(kafkaApps, live);
+            List<Check> checks = new ArrayList<>();
+            Instant now = Instant.now();
+            for (Due d : due) {
+                boolean kafka = "KAFKA".equals(d.protocol());
+                // KAFKA: no live SDK instance of the app now; HTTP/gRPC: the last check could not connect
+                boolean away = kafka ? !live.contains(d.app()) : d.awaySince() != null;
+                if (away && d.awaySince() != null && d.awaySince().plusMillis(d.maxAwayMs()).isBefore(now)) {
+                    discard(d.id(), d.app(), "discarded: producer away since " + d.awaySince() + " (longer than "
+                            + java.time.Duration.ofMillis(d.maxAwayMs()) + ")");
+                    continue;
+                }
+                if (!kafka && inFlight.test(d.id())) {
+                    jdbc.update("UPDATE tx_message SET next_check_at = now() + ? * interval '1 millisecond' WHERE message_id = ?",
+                            d.interval(), d.id());
+                    continue;
+                }
+                if (kafka && away) {
+                    // sent all the same (the app's consumers read it when they are back) but not counted
+                    jdbc.update("UPDATE tx_message SET away_since = COALESCE(away_since, now()), away_checks = away_checks + 1,"
+                            + " next_check_at = now() + ? * interval '1 millisecond' WHERE message_id = ?", d.interval(), d.id());
+                    meters.counter("herald.tx.checks.away", "app", String.valueOf(d.app())).increment();
+                    checks.add(new Check(d.id(), d.app(), d.topic(), d.type(), d.key(), d.checks() + 1, d.protocol(), d.address()));
+                    continue;
+                }
+                if (d.checks() > 0 && d.awaySince() == null) {
                     // the previous check-back got no decision: nobody answered, or the checker said UNKNOWN
                     meters.counter("herald.tx.checks.unanswered", "app", String.valueOf(d.app())).increment();
                 }
                 if (d.checks() >= d.max()) {
-                    jdbc.update("UPDATE tx_message SET state = 'DISCARDED', decided_at = now(), decided_by = ?, payload = NULL,"
-                            + " headers = NULL WHERE message_id = ?", "discarded after " + d.checks() + " checks", d.id());
-                    meters.counter("herald.tx.discarded", "app", String.valueOf(d.app())).increment();
-                    auditor.record(io.herald.server.security.Caller.SYSTEM, "discard", "transaction", d.id(), view(d.id()), null);
-                    log.warn("Two-phase message {} of app {} discarded: no answer after {} check(s)", d.id(), d.app(), d.checks());
+                    discard(d.id(), d.app(), "discarded after " + d.checks() + " checks");
                 } else {
                     jdbc.update("UPDATE tx_message SET checks = checks + 1, next_check_at = now() + ? * interval '1 millisecond'"
-                            + " WHERE message_id = ?", d.interval(), d.id());
+                            + (kafka ? ", away_since = NULL" : "") + " WHERE message_id = ?", d.interval(), d.id());
                     checks.add(new Check(d.id(), d.app(), d.topic(), d.type(), d.key(), d.checks() + 1, d.protocol(), d.address()));
                 }
             }
@@ -301,6 +468,48 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
             return due.size();
         });
         return taken == null ? 0 : taken;
+    }
+
+    /**
+     * Discards a pending message (metric, audit). Its payload and headers are kept until {@code herald.tx.keep-finished}
+     * so that a late commit or "publish anyway" can still publish it.
+     */
+    private void discard(String id, String app, String why) {
+        jdbc.update("UPDATE tx_message SET state = 'DISCARDED', decided_at = now(), decided_by = ? WHERE message_id = ?", why, id);
+        meters.counter("herald.tx.discarded", "app", String.valueOf(app)).increment();
+        auditor.record(Caller.SYSTEM, "discard", "transaction", id, view(id), null);
+        log.warn("Two-phase message {} of app {} {}", id, app, why);
+    }
+
+    /** Logs once when an app with pending messages goes away and once when it is back. */
+    private void noteAwayApps(java.util.Set<String> apps, java.util.Set<String> live) {
+        for (String app : apps) {
+            if (live.contains(app)) {
+                if (awayApps.remove(app)) {
+                    log.info("App {} has a live instance again: check-backs of its two-phase messages count again", app);
+                }
+            } else if (awayApps.add(app)) {
+                log.warn("App {} has pending two-phase messages and no live instance (no heartbeat within {}): its check-backs"
+                        + " do not count until one is back, for at most its max-away", app, instances.staleAfter());
+            }
+        }
+    }
+
+    /**
+     * An HTTP or gRPC check-back could not connect: the producer is away, and the check does not count (its count is
+     * taken back).
+     */
+    void away(Check c) {
+        int n = jdbc.update("UPDATE tx_message SET checks = GREATEST(checks - 1, 0), away_since = COALESCE(away_since, now()),"
+                + " away_checks = away_checks + 1 WHERE message_id = ? AND state = 'PENDING'", c.messageId());
+        if (n > 0) {
+            meters.counter("herald.tx.checks.away", "app", String.valueOf(c.app())).increment();
+        }
+    }
+
+    /** An HTTP or gRPC check-back connected: the producer is back, its checks count again. */
+    void present(Check c) {
+        jdbc.update("UPDATE tx_message SET away_since = NULL WHERE message_id = ? AND away_since IS NOT NULL", c.messageId());
     }
 
     /** Deletes finished rows older than the dedupe window. */
@@ -348,10 +557,16 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
 
     /** Commits or rolls back a pending message by hand; audited. */
     public TxView decideManually(Caller caller, String id, boolean commit) {
+        TxView found = find(id);
+        caller.requireApp(found.app());
+        if (commit && "DISCARDED".equals(found.state())) {
+            return lateCommit(caller, found);
+        }
         TxView after = tx.execute(status -> {
             TxView before = find(id);
             caller.requireApp(before.app());
-            if (!"PENDING".equals(before.state())) {
+            // a rollback of a discarded message records the producer's decision (it is then never offered for publishing)
+            if (!"PENDING".equals(before.state()) && (commit || !"DISCARDED".equals(before.state()))) {
                 throw new ConflictException("Transaction " + id + " is already " + before.state(), "state");
             }
             if (!apply(List.of(new Decision(id, before.app(), commit, caller.name())))[0]) {
@@ -363,6 +578,25 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
             return now;
         });
         return after;
+    }
+
+    /** A COMMIT over HTTP or gRPC of a discarded message: published, or refused (409) per the app's {@code lateCommit}. */
+    private TxView lateCommit(Caller caller, TxView before) {
+        String id = before.messageId();
+        Discarded row = discarded(List.of(id)).get(id);
+        if (row != null) {
+            String refusal = refusal(row);
+            if (refusal != null) {
+                refuseLateCommit(caller, id, row.app(), refusal);
+                throw new ConflictException("Transaction " + id + " is already DISCARDED (" + before.decidedBy() + ") and " + refusal
+                        + "; an editor can still publish it anyway", "state");
+            }
+            if (Boolean.TRUE.equals(tx.execute(status -> publishDiscarded(caller, id, caller.name() + " (late commit)",
+                    "late-commit")))) {
+                return find(id);
+            }
+        }
+        throw new ConflictException("Transaction " + id + " is already " + find(id).state(), "state");
     }
 
     private TxView find(String id) {
@@ -385,15 +619,22 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         return new TxView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 key == null ? null : new String(key, StandardCharsets.UTF_8), rs.getString(6), rs.getInt(7),
                 created == null ? 0 : Math.max(0, System.currentTimeMillis() - created.toEpochMilli()), created,
-                instant(rs.getTimestamp(9)), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), null);
+                instant(rs.getTimestamp(9)), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)),
+                instant(rs.getTimestamp(14)), rs.getInt(15), null);
     }
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
 
-    /** Producer settings of an app (check-back protocol, address, interval, max checks). */
-    public record ProducerSettings(String app, String checkProtocol, String checkAddress, long checkIntervalMs, int maxChecks) {
+    /**
+     * Producer settings of an app (check-back protocol, address, interval, max checks).
+     *
+     * @param lateCommit PUBLISH (default) or REFUSE: what a COMMIT that arrives after the message was discarded does
+     * @param maxAwayMs  how long a message stays pending while the producer is away; absent or 0 = {@code herald.tx.max-away}
+     */
+    public record ProducerSettings(String app, String checkProtocol, String checkAddress, long checkIntervalMs, int maxChecks,
+                                   String lateCommit, Long maxAwayMs) {
     }
 
     public ProducerSettings settings(Caller caller, String app) {
@@ -408,11 +649,12 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         if (ids.isEmpty()) {
             throw new NotFoundException("App", app, "app");
         }
-        List<ProducerSettings> rows = jdbc.query("SELECT check_protocol, check_address, check_interval_ms, max_checks"
-                + " FROM producer_settings WHERE app_id = ?", (rs, i) -> new ProducerSettings(app, rs.getString(1), rs.getString(2),
-                rs.getLong(3), rs.getInt(4)), ids.get(0));
-        return rows.isEmpty() ? new ProducerSettings(app, "KAFKA", null, props.checkInterval().toMillis(), props.maxChecks())
-                : rows.get(0);
+        List<ProducerSettings> rows = jdbc.query("SELECT check_protocol, check_address, check_interval_ms, max_checks, late_commit,"
+                + " COALESCE(max_away_ms, ?) FROM producer_settings WHERE app_id = ?", (rs, i) -> new ProducerSettings(app,
+                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getLong(6)),
+                props.maxAway().toMillis(), ids.get(0));
+        return rows.isEmpty() ? new ProducerSettings(app, "KAFKA", null, props.checkInterval().toMillis(), props.maxChecks(),
+                "PUBLISH", props.maxAway().toMillis()) : rows.get(0);
     }
 
     /** Replaces an app's producer settings; audited. */
@@ -447,13 +689,23 @@ public class Transactions implements io.herald.server.ingest.HalfStore {
         if (max > 1000) {
             throw new ValidationException("maxChecks", "must be between 1 and 1000");
         }
+        String lateCommit = wanted.lateCommit() == null ? "PUBLISH" : wanted.lateCommit().strip().toUpperCase(java.util.Locale.ROOT);
+        if (!LATE_COMMIT.contains(lateCommit)) {
+            throw new ValidationException("lateCommit", "must be PUBLISH or REFUSE");
+        }
+        if (wanted.maxAwayMs() != null && wanted.maxAwayMs() < 0) {
+            throw new ValidationException("maxAwayMs", "must be positive (0: the server's herald.tx.max-away)");
+        }
+        Long maxAway = wanted.maxAwayMs() == null || wanted.maxAwayMs() == 0 ? null : wanted.maxAwayMs();
         return tx.execute(status -> {
             ProducerSettings before = findSettings(app);
-            jdbc.update("INSERT INTO producer_settings (app_id, check_protocol, check_address, check_interval_ms, max_checks, updated_at)"
-                    + " SELECT id, ?, ?, ?, ?, now() FROM app WHERE name = ? ON CONFLICT (app_id) DO UPDATE SET"
+            jdbc.update("INSERT INTO producer_settings (app_id, check_protocol, check_address, check_interval_ms, max_checks,"
+                    + " late_commit, max_away_ms, updated_at)"
+                    + " SELECT id, ?, ?, ?, ?, ?, ?, now() FROM app WHERE name = ? ON CONFLICT (app_id) DO UPDATE SET"
                     + " check_protocol = EXCLUDED.check_protocol, check_address = EXCLUDED.check_address,"
-                    + " check_interval_ms = EXCLUDED.check_interval_ms, max_checks = EXCLUDED.max_checks, updated_at = now()",
-                    protocol, protocol.equals("KAFKA") ? wanted.checkAddress() : address, interval, max, app);
+                    + " check_interval_ms = EXCLUDED.check_interval_ms, max_checks = EXCLUDED.max_checks,"
+                    + " late_commit = EXCLUDED.late_commit, max_away_ms = EXCLUDED.max_away_ms, updated_at = now()",
+                    protocol, protocol.equals("KAFKA") ? wanted.checkAddress() : address, interval, max, lateCommit, maxAway, app);
             ProducerSettings after = findSettings(app);
             auditor.record(caller, "update", "producer-settings", app, before, after);
             return after;

@@ -49,6 +49,12 @@ class TxController {
         return transactions.decideManually(caller, id, false);
     }
 
+    /** "Publish anyway": publishes a DISCARDED message once (409 naming the state otherwise); audited. */
+    @PostMapping("/api/v1/transactions/{id}/publish")
+    Transactions.TxView publish(Caller caller, @PathVariable String id) {
+        return transactions.publishAnyway(caller, id);
+    }
+
     @GetMapping("/api/v1/producer-settings/{app}")
     Transactions.ProducerSettings settings(Caller caller, @PathVariable String app) {
         return transactions.settings(caller, app);

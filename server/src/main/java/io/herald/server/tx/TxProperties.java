@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param httpTimeout          timeout of an HTTP check-back call
  * @param grpcDeadline         deadline of a gRPC check-back call ({@code herald.v1.Checker/Check})
  * @param keepFinished         how long published, rolled-back and discarded rows are kept (the dedupe window)
+ * @param maxAway              how long a message of apps without a {@code maxAwayMs} producer setting stays pending while
+ *                             its producer is away (no live SDK instance, or its check-back address cannot be connected):
+ *                             checks made meanwhile do not count against the maximum; after this it is discarded
  */
 @ConfigurationProperties("herald.tx")
 public record TxProperties(@DefaultValue("true") boolean enabled,
@@ -30,7 +33,8 @@ public record TxProperties(@DefaultValue("true") boolean enabled,
                            @DefaultValue("15") int maxChecks,
                            @DefaultValue("5s") Duration httpTimeout,
                            @DefaultValue("5s") Duration grpcDeadline,
-                           @DefaultValue("7d") Duration keepFinished) {
+                           @DefaultValue("7d") Duration keepFinished,
+                           @DefaultValue("24h") Duration maxAway) {
 
     public TxProperties {
         if (topicPartitions < 1 || checkTopicPartitions < 1 || batch < 1 || maxChecks < 1) {
@@ -41,6 +45,9 @@ public record TxProperties(@DefaultValue("true") boolean enabled,
         }
         if (httpTimeout.toMillis() < 1 || grpcDeadline.toMillis() < 1) {
             throw new IllegalArgumentException("herald.tx.http-timeout and herald.tx.grpc-deadline must be positive");
+        }
+        if (maxAway.toMillis() < 1) {
+            throw new IllegalArgumentException("herald.tx.max-away must be positive");
         }
         if (checkInterval.toMillis() < 1) {
             throw new IllegalArgumentException("herald.tx.check-interval must be positive");

@@ -81,6 +81,8 @@ class TxWorkers implements SmartLifecycle {
     private final io.grpc.NameResolver.Factory grpcNames;
     /** Check-back addresses whose last call failed, with why: the first failure is logged as a warning, the rest at debug. */
     private final Map<String, String> failing = new ConcurrentHashMap<>();
+    /** Messages whose HTTP or gRPC check-back call is under way on this instance. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService httpChecks;
     private volatile boolean running;
@@ -166,7 +168,7 @@ class TxWorkers implements SmartLifecycle {
         while (running) {
             try {
                 int published = transactions.publishCommitted();
-                int checked = transactions.dueChecks(this::sendChecks);
+                int checked = transactions.dueChecks(this::sendChecks, inFlight::contains);
                 if (System.currentTimeMillis() >= nextPurge) {
                     transactions.purgeFinished();
                     nextPurge = System.currentTimeMillis() + 60_000;
@@ -187,12 +189,24 @@ class TxWorkers implements SmartLifecycle {
     private void sendChecks(List<Transactions.Check> checks) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Transactions.Check c : checks) {
-            if ("HTTP".equals(c.protocol())) {
-                httpChecks.submit(() -> httpCheck(c));
-                continue;
-            }
-            if ("GRPC".equals(c.protocol())) {
-                httpChecks.submit(() -> grpcCheck(c));
+            if ("HTTP".equals(c.protocol()) || "GRPC".equals(c.protocol())) {
+                inFlight.add(c.messageId());
+                try {
+                    httpChecks.submit(() -> {
+                        try {
+                            if ("HTTP".equals(c.protocol())) {
+                                httpCheck(c);
+                            } else {
+                                grpcCheck(c);
+                            }
+                        } finally {
+                            inFlight.remove(c.messageId());
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    inFlight.remove(c.messageId());
+                    throw e;
+                }
                 continue;
             }
             String topic = HeraldTopics.txCheck(c.app());
@@ -250,7 +264,38 @@ class TxWorkers implements SmartLifecycle {
         } catch (EgressPolicy.RefusedTargetException e) {
             checkFailed(c, e.getMessage());
         } catch (Exception e) {
-            checkFailed(c, e.toString());
+            if (cannotConnect(e)) {
+                away(c, e.toString());
+            } else {
+                checkFailed(c, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Whether a check-back failed before reaching the producer: connection refused, no route, unknown host, connect
+     * timeout. Such a producer is away and the check does not count; an error status, a timeout after connecting or
+     * an address the egress policy refuses counts as an unanswered check.
+     */
+    static boolean cannotConnect(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The check could not connect: it does not count; the message stays pending up to the app's max-away. */
+    private void away(Transactions.Check c, String why) {
+        transactions.away(c);
+        if (failing.put(c.address(), why) == null) {
+            log.warn("{} check-back of two-phase message {} (app {}) could not connect to {}: {}. The producer is away: checks"
+                    + " do not count until it answers again (for at most its max-away); further failures of this address are"
+                    + " logged at debug", c.protocol(), c.messageId(), c.app(), c.address(), why);
+        } else {
+            log.debug("{} check-back of {} to {} could not connect: {}", c.protocol(), c.messageId(), c.address(), why);
         }
     }
 
@@ -273,6 +318,10 @@ class TxWorkers implements SmartLifecycle {
                 default -> log.debug("gRPC check-back of {} answered {}", c.messageId(), response.getState());
             }
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && cannotConnect(e)) {
+                away(c, "gRPC UNAVAILABLE: " + e.getStatus().getDescription());
+                return;
+            }
             checkFailed(c, e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
                     ? "no answer within " + props.grpcDeadline().toMillis() + " ms (gRPC DEADLINE_EXCEEDED)"
                     : "gRPC " + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
@@ -288,6 +337,7 @@ class TxWorkers implements SmartLifecycle {
     }
 
     private void answered(Transactions.Check c) {
+        transactions.present(c);
         if (failing.remove(c.address()) != null) {
             log.info("{} check-backs of app {} to {} answer again", c.protocol(), c.app(), c.address());
         }
@@ -295,6 +345,7 @@ class TxWorkers implements SmartLifecycle {
 
     /** The message stays pending and is asked again at its next check (or discarded after the last one). */
     private void checkFailed(Transactions.Check c, String why) {
+        transactions.present(c); // not away (it answered with an error, too late, or the address is refused): the check counts
         if (failing.put(c.address(), why) == null) {
             log.warn("{} check-back of two-phase message {} (app {}) to {} failed: {}. It stays pending until a later check"
                     + " is answered or its checks run out; further failures of this address are logged at debug until it answers",

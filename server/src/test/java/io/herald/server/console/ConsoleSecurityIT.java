@@ -101,6 +101,7 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
             Map.entry("GET /transactions", "VIEWER"),
             Map.entry("POST /transactions/{id}/commit", "EDITOR"),
             Map.entry("POST /transactions/{id}/rollback", "EDITOR"),
+            Map.entry("POST /transactions/{id}/publish", "EDITOR"),
             Map.entry("GET /audit", "EDITOR"),
             Map.entry("GET /users", "ADMIN"),
             Map.entry("POST /users", "ADMIN"),

@@ -132,4 +132,63 @@ class ConsoleTransactionsIT extends ConsoleTestSupport {
         assertThat(rolledBack).contains(p.messageId()).doesNotContain("/transactions/" + p.messageId() + "/commit");
         assertThat(PendingTransactions.idsOn(p.topic())).isEmpty();
     }
+
+    @Test
+    void saysSinceWhenTheProducerIsAwayAndThatThoseChecksDoNotCount() throws Exception {
+        PendingTransactions.Pending p = PendingTransactions.pending(admin, unique("txa"), "order-4");
+        io.herald.server.tx.TxFixtures.away(p.messageId(), 4);
+
+        String body = mvc.perform(get("/transactions").with(viewer()).param("app", p.app()))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(body).contains("tx-away").contains("producer away since ").contains("(4 check(s) not counted)");
+        var t = admin.get("/transactions/" + p.messageId()).json();
+        assertThat(t.get("awaySince").isNull()).isFalse();
+        assertThat(t.get("awayChecks").asInt()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDiscardedMessageIsListedAndAnEditorPublishesItAnywayOnce(Mode mode) throws Exception {
+        PendingTransactions.Pending p = PendingTransactions.pending(admin, unique("txd"), "order-5");
+        io.herald.server.tx.TxFixtures.discard(p.messageId());
+
+        String viewer = mvc.perform(get("/transactions").with(viewer()).param("app", p.app()).param("state", "DISCARDED"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(viewer).contains(p.messageId()).contains("DISCARDED").doesNotContain("Publish anyway");
+        String page = mvc.perform(get("/transactions").with(editor()).param("app", p.app()).param("state", "DISCARDED"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("/transactions/" + p.messageId() + "/publish").contains("Publish anyway");
+        mvc.perform(post("/transactions/" + p.messageId() + "/publish").with(viewer()).with(csrf())).andExpect(status().isForbidden());
+        mvc.perform(post("/transactions/" + p.messageId() + "/publish").with(editor())).andExpect(status().isForbidden()); // no CSRF
+
+        MvcResult r = mvc.perform(mode.apply(post("/transactions/" + p.messageId() + "/publish")).with(editor()).with(csrf()))
+                .andReturn();
+
+        if (mode.htmx()) {
+            assertThat(r.getResponse().getStatus()).isEqualTo(200);
+            assertThat(r.getResponse().getContentAsString()).contains("tx-decision").contains("COMMITTING")
+                    .contains("(publish anyway)").doesNotContain("Publish anyway");
+        } else {
+            assertThat(r.getResponse().getStatus()).isEqualTo(302);
+            assertThat((String) r.getFlashMap().get("notice")).contains("Publishing discarded message " + p.messageId());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.get("/transactions/" + p.messageId()).json().get("state")
+                .asString().equals("PUBLISHED"));
+        assertThat(PendingTransactions.idsOn(p.topic())).containsExactly(p.messageId());
+        var audit = admin.get("/audit?objectType=transaction&objectId=" + p.messageId()).json();
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).get("action").asString()).isEqualTo("publish-anyway");
+
+        // a second click (a stale page) is refused where the button was
+        MvcResult again = mvc.perform(mode.apply(post("/transactions/" + p.messageId() + "/publish")).with(editor()).with(csrf()))
+                .andReturn();
+        if (mode.htmx()) {
+            assertThat(again.getResponse().getStatus()).isEqualTo(409);
+            assertThat(again.getResponse().getContentAsString()).contains("role=\"alert\"").contains("is PUBLISHED");
+        } else {
+            assertThat((String) again.getFlashMap().get("problem")).contains("is PUBLISHED");
+        }
+        assertThat(PendingTransactions.idsOn(p.topic())).containsExactly(p.messageId());
+    }
 }

@@ -117,6 +117,8 @@ class AuthorizationMatrixIT extends ServerTest {
                 f -> "/transactions/" + io.herald.server.tx.TxFixtures.pending(f.appA(), f.topic()) + "/commit", f -> null);
         row("POST", "/api/v1/transactions/{id}/rollback", Needs.OWNER,
                 f -> "/transactions/" + io.herald.server.tx.TxFixtures.pending(f.appA(), f.topic()) + "/rollback", f -> null);
+        row("POST", "/api/v1/transactions/{id}/publish", Needs.OWNER,
+                f -> "/transactions/" + io.herald.server.tx.TxFixtures.discarded(f.appA(), f.topic()) + "/publish", f -> null);
         row("GET", "/api/v1/producer-settings/{app}", Needs.OWNER, f -> "/producer-settings/" + f.appA(), f -> null);
         row("PUT", "/api/v1/producer-settings/{app}", Needs.OWNER, f -> "/producer-settings/" + f.appA(),
                 f -> Map.of("checkProtocol", "KAFKA", "checkIntervalMs", 30000, "maxChecks", 15));

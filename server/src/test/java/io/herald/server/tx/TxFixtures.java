@@ -29,4 +29,34 @@ public final class TxFixtures {
         }
         return id;
     }
+
+    /** A discarded message of the app (its payload kept); returns its id. */
+    public static String discarded(String app, String topic) {
+        String id = pending(app, topic);
+        discard(id);
+        return id;
+    }
+
+    /** Marks a pending message as checked while its producer was away for five minutes. */
+    public static void away(String id, int awayChecks) {
+        update("UPDATE tx_message SET away_since = now() - interval '5 minutes', away_checks = ? WHERE message_id = ?", awayChecks, id);
+    }
+
+    /** Discards a pending message as the check-back worker does after its last check (payload kept). */
+    public static void discard(String id) {
+        update("UPDATE tx_message SET state = 'DISCARDED', decided_at = now(), decided_by = 'discarded after 15 checks', checks = 15"
+                + " WHERE message_id = ?", id);
+    }
+
+    private static void update(String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(TestInfra.databaseUrl(), TestInfra.dbUser(), TestInfra.dbPassword());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

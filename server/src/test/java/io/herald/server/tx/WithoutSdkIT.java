@@ -354,10 +354,13 @@ class WithoutSdkIT extends ServerTest {
         assertThat(meters.counter("herald.tx.checks.unanswered", "app", app.name()).count()).isEqualTo(3.0);
         String audit = admin.get("/audit?objectType=transaction&objectId=" + id).body();
         assertThat(audit).contains("\"discard\"").contains(id);
-        // a late commit changes nothing
-        assertThat(producer.decide(id, true)).isEqualTo("CONFLICT");
-        assertThat(state(id)).isEqualTo("DISCARDED");
         assertThat(PendingTransactions.idsOn(app.topic())).isEmpty();
+        // a late commit is not ignored: with the default lateCommit PUBLISH it publishes the message, once
+        assertThat(producer.decide(id, true)).isEqualTo("OK");
+        assertThat(producer.decide(id, true)).isEqualTo("CONFLICT");
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(id).equals("PUBLISHED"));
+        assertThat(tx(id).get("decidedBy").asString()).isEqualTo("app:" + app.name() + " (late commit)");
+        assertThat(onTopic(app, 1)).extracting(r -> header(r, "ce_id")).containsExactly(id);
     }
 
     /** Who decides first: the producer's own commit, the check-back answer, or both at the same moment. */
