@@ -45,10 +45,10 @@ final class GrpcPushClient implements Pusher {
      *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
      */
     GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, java.util.Collection<Integer> retryStatusCodes,
-                   io.grpc.NameResolver.Factory names) {
+                   io.grpc.NameResolver.Factory names, GrpcTargets targets) {
         this.alsoRetried = retryStatusCodes.isEmpty() ? Set.of() : EnumSet.copyOf(retryStatusCodes.stream()
                 .map(c -> Status.fromCodeValue(c).getCode()).toList());
-        this.channel = GrpcTargets.channel(address, names);
+        this.channel = targets.channel(address, names);
         this.stub = DispatcherGrpc.newBlockingStub(channel);
         this.timeoutMillis = timeoutMillis;
         this.passBack = passBack == null ? "" : passBack;

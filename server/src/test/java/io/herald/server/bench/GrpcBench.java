@@ -57,6 +57,8 @@ public final class GrpcBench {
     private static final int WARMUP = Integer.getInteger("warmup", 15);
     private static final int MESSAGES = Integer.getInteger("messages", 100_000);
     private static final int CONCURRENCY = Integer.getInteger("concurrency", 32);
+    /** {@code -DpushOnly=true}: only the push benchmark (no ingestion runs before it). */
+    private static final boolean PUSH_ONLY = Boolean.getBoolean("pushOnly");
     private static final String PAYLOAD = "{\"orderId\":\"o-123456\",\"amount\":42.5,\"currency\":\"EUR\",\"customer\":\"c-778899\"}";
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +84,14 @@ public final class GrpcBench {
             IngestBench.Request single = () -> IngestBench.request(server.port, path, key, "ce-specversion: 1.0\r\nce-id: e-"
                     + ids.incrementAndGet() + "\r\nce-source: /bench\r\nce-type: order.created\r\nContent-Type: application/json\r\n", PAYLOAD);
             System.out.printf("load average before: %s%n", IngestBench.load());
+            if (PUSH_ONLY) {
+                channels.forEach(ManagedChannel::shutdownNow);
+                double push = push(server);
+                System.out.println((push >= 5000 ? "push TARGET MET: >= 5,000 msg/s" : "push TARGET MISSED") + "   load average after: "
+                        + IngestBench.load());
+                server.close();
+                System.exit(0);
+            }
 
             unary(channels, ids, WARMUP, "warm-up gRPC unary");
             stream(channels, ids, WARMUP / 2, "warm-up gRPC stream");
