@@ -207,7 +207,16 @@ final class GroupWorker {
                 c.pause(paused);
                 while (!batch.lanesDone()) {
                     try {
-                        c.poll(Duration.ofMillis(50));
+                        // paused: returns at once (a rebalance runs its listener here); the wait is on the lanes,
+                        // so the next batch starts as soon as the last lane is done, not at the end of a poll timeout
+                        ConsumerRecords<byte[], byte[]> early = c.poll(Duration.ZERO);
+                        if (!early.isEmpty()) {
+                            // a partition assigned during the batch: its records are read again after it, none skipped
+                            for (TopicPartition tp : early.partitions()) {
+                                c.seek(tp, early.records(tp).get(0).offset());
+                            }
+                            c.pause(early.partitions());
+                        }
                     } catch (WakeupException e) {
                         batch.aborted = true;
                     }

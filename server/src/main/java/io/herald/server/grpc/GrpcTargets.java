@@ -37,6 +37,7 @@ public class GrpcTargets {
 
     private final ChannelCredentials tls;
 
+    @org.springframework.beans.factory.annotation.Autowired
     GrpcTargets(GrpcProperties props) {
         this(props.trustCerts());
     }
