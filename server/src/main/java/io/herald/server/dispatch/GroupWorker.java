@@ -331,8 +331,8 @@ final class GroupWorker {
                 }
                 int roundRobin = 0;
                 for (Slot s : all) {
-                    String type = header(s.record, HeraldHeaders.CE_TYPE);
-                    if (!l.filter.accepts(type)) {
+                    if (l.filter.kind() != io.herald.server.catalog.BindingKind.FANOUT
+                            && !l.filter.accepts(header(s.record, HeraldHeaders.CE_TYPE))) {
                         continue;
                     }
                     s.pending.incrementAndGet();

@@ -60,7 +60,10 @@ public class GrpcTargets {
         String a = address.strip();
         boolean secure = a.startsWith("grpcs://");
         return NettyChannelBuilder.forTarget(a.replaceFirst("^grpcs?://", ""), secure ? tls : InsecureChannelCredentials.create())
-                .nameResolverFactory(names).proxyDetector(target -> null).build();
+                .nameResolverFactory(names).proxyDetector(target -> null)
+                // Herald retries with the processor's (or the check-back's) own strategy; gRPC's transparent
+                // retry would buffer every call for nothing
+                .disableRetry().build();
     }
 
     private static X509ExtendedTrustManager fromPem(Path file) {
