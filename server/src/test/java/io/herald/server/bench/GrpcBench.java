@@ -45,8 +45,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * HTTP single-event ingestion (IngestBench's lean keep-alive clients) and a raw KafkaProducer
  * (send + wait for the ack, as many threads). Every event is checked against a JSON Schema and
  * answered after {@code acks=all}. Then gRPC push: a processor with {@code -Dconcurrency=32} calls a
- * local no-op {@code Dispatch} for {@code -Dmessages=100000} records. Targets: streaming ≥ 2× HTTP
- * single events; push ≥ 5,000 msg/s.
+ * local no-op {@code Dispatch} for {@code -Dmessages=100000} records (written by a plain producer, so the
+ * dispatcher samples their traces itself: the default rate within {@code herald.trace.max-sampled-per-second}).
+ * {@code -DpushOnly=true} runs only the push part. Targets: streaming ≥ 2× HTTP single events; push ≥ 5,000 msg/s.
+ * Beside each rate: the CPU this JVM spent per event (server, in-process Kafka broker and clients together)
+ * and the load average, since on a shared machine the rate says more about the neighbours than about Herald.
  */
 public final class GrpcBench {
 
