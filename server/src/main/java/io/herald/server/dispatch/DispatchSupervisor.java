@@ -52,15 +52,25 @@ public class DispatchSupervisor implements SmartLifecycle {
     private final Map<String, GroupWorker> workers = new HashMap<>();
     private final Map<Long, ProcessorCounters> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final MeterRegistry meters;
-    private final String traceTopic;
+    private final io.herald.server.catalog.TopicService topics;
+    private final io.herald.server.trace.TraceProperties trace;
+    /** The dispatcher's timepoints, sampled by this: the server's default rate and budget, and the processors' topics' own rates. */
+    private volatile io.herald.sdk.wire.TracingConfig tracing;
+    private io.herald.sdk.internal.trace.Tracer tracer;
+    private final io.herald.server.grpc.GrpcTargets grpcTargets;
     private volatile boolean running;
     private Thread thread;
     private long seenVersion = -1;
 
     DispatchSupervisor(ProcessorService processors, BindingService bindings, ConfigVersions versions, KafkaClientConfig kafka,
                        EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters,
-                       io.herald.server.trace.TraceProperties trace, EgressPolicy egress) {
+                       io.herald.server.trace.TraceProperties trace, EgressPolicy egress,
+                       io.herald.server.catalog.TopicService topics, io.herald.server.grpc.GrpcTargets grpcTargets) {
+        this.grpcTargets = grpcTargets;
         this.egress = egress;
+        this.topics = topics;
+        this.trace = trace;
+        this.tracing = new io.herald.sdk.wire.TracingConfig(trace.defaultSampleRate(), Map.of(), trace.maxSampledPerSecond());
         this.processors = processors;
         this.bindings = bindings;
         this.versions = versions;
@@ -69,7 +79,6 @@ public class DispatchSupervisor implements SmartLifecycle {
         this.provisioner = provisioner;
         this.props = props;
         this.meters = meters;
-        this.traceTopic = trace.topic();
         Gauge.builder("herald.dispatch.workers", this, s -> s.count()).description("Push workers running on this instance")
                 .register(meters);
         Gauge.builder("herald.dispatch.pushed", this, s -> s.sum(true)).description("Records pushed by this instance's workers")
@@ -84,6 +93,9 @@ public class DispatchSupervisor implements SmartLifecycle {
             return;
         }
         running = true;
+        tracer = new io.herald.sdk.internal.trace.Tracer("herald-dispatch", "herald-dispatch", 65_536,
+                () -> tracing, null, new DispatchTraceSink(kafka.base(), trace.topic()), meters)
+                .perRecord(256).linger(java.time.Duration.ofMillis(100));
         thread = new Thread(this::loop, "herald-dispatch-supervisor");
         thread.setDaemon(true);
         thread.start();
@@ -103,6 +115,9 @@ public class DispatchSupervisor implements SmartLifecycle {
         synchronized (workers) {
             workers.values().forEach(GroupWorker::stop);
             workers.clear();
+        }
+        if (tracer != null) {
+            tracer.close(java.time.Duration.ofSeconds(5));
         }
     }
 
@@ -125,7 +140,9 @@ public class DispatchSupervisor implements SmartLifecycle {
                     deadWorker = workers.values().stream().anyMatch(w -> !w.alive());
                 }
                 if (version != seenVersion || deadWorker) {
-                    reconcile(desired());
+                    Map<String, List<Route>> desired = desired();
+                    tracing = tracing(desired);
+                    reconcile(desired);
                     seenVersion = version;
                 }
             } catch (RuntimeException e) {
@@ -165,6 +182,25 @@ public class DispatchSupervisor implements SmartLifecycle {
         return out;
     }
 
+    /** The sampling of the processors' topics: each one's own trace sample rate where it has one. */
+    private io.herald.sdk.wire.TracingConfig tracing(Map<String, List<Route>> desired) {
+        Map<String, Double> rates = new HashMap<>();
+        for (List<Route> routes : desired.values()) {
+            String topic = routes.get(0).topic();
+            if (!rates.containsKey(topic)) {
+                Double rate;
+                try {
+                    rate = topics.get(topic, false).traceSampleRate();
+                } catch (RuntimeException e) {
+                    rate = null; // a topic deleted meanwhile: its worker goes at the next reconcile
+                }
+                rates.put(topic, rate);
+            }
+        }
+        rates.values().removeIf(Objects::isNull);
+        return new io.herald.sdk.wire.TracingConfig(trace.defaultSampleRate(), rates, trace.maxSampledPerSecond());
+    }
+
     private void reconcile(Map<String, List<Route>> desired) {
         synchronized (workers) {
             for (var it = workers.entrySet().iterator(); it.hasNext(); ) {
@@ -182,7 +218,7 @@ public class DispatchSupervisor implements SmartLifecycle {
                     log.info("Starting push worker for group {} on topic {} ({} processor(s))", first.group(), first.topic(), routes.size());
                     GroupWorker w = new GroupWorker(first.group(), first.topic(), routes, kafka, publisher, provisioner, props, egress,
                             r -> counters.computeIfAbsent(r.processorId(), id -> new ProcessorCounters(meters, id, r.group(), r.topic())),
-                            traceTopic);
+                            tracer, grpcTargets);
                     workers.put(key, w);
                     w.start();
                 }

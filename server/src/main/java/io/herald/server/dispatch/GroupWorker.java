@@ -1,6 +1,8 @@
 package io.herald.server.dispatch;
 
+import io.herald.sdk.internal.trace.Tracer;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.sdk.wire.Timepoint;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -75,15 +77,21 @@ final class GroupWorker {
     final AtomicLong cancelled = new AtomicLong();
 
     private final java.util.function.Function<Route, ProcessorCounters> counters;
-    /** Where the dispatcher's timepoints go (herald.trace), so a pushed message's trace shows the processor's group. */
-    private final String traceTopic;
+    /**
+     * Records the dispatcher's timepoints (to herald.trace, batched, never blocking a lane), so a
+     * pushed message's trace shows the processor's group; samples as an SDK consumer does. Null: none.
+     */
+    private final Tracer tracer;
+    /** Channels to gRPC processors (TLS trust: the JVM's CAs and herald.grpc.trust-certs). */
+    private final io.herald.server.grpc.GrpcTargets grpcTargets;
 
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
                 KafkaProvisioner provisioner, DispatchProperties props, io.herald.server.egress.EgressPolicy egress,
                 java.util.function.Function<Route, ProcessorCounters> counters,
-                String traceTopic) {
+                Tracer tracer, io.herald.server.grpc.GrpcTargets grpcTargets) {
+        this.grpcTargets = grpcTargets;
         this.counters = counters;
-        this.traceTopic = traceTopic;
+        this.tracer = tracer;
         this.group = group;
         this.topic = topic;
         this.routes = List.copyOf(routes);
@@ -199,7 +207,16 @@ final class GroupWorker {
                 c.pause(paused);
                 while (!batch.lanesDone()) {
                     try {
-                        c.poll(Duration.ofMillis(50));
+                        // paused: returns at once (a rebalance runs its listener here); the wait is on the lanes,
+                        // so the next batch starts as soon as the last lane is done, not at the end of a poll timeout
+                        ConsumerRecords<byte[], byte[]> early = c.poll(Duration.ZERO);
+                        if (!early.isEmpty()) {
+                            // a partition assigned during the batch: its records are read again after it, none skipped
+                            for (TopicPartition tp : early.partitions()) {
+                                c.seek(tp, early.records(tp).get(0).offset());
+                            }
+                            c.pause(early.partitions());
+                        }
                     } catch (WakeupException e) {
                         batch.aborted = true;
                     }
@@ -399,7 +416,7 @@ final class GroupWorker {
             this.filter = TypeFilter.of(route.kind(), route.typePattern());
             this.client = route.protocol() == io.herald.server.catalog.ProcessorProtocol.GRPC
                     ? new GrpcPushClient(route.address(), route.timeoutMillis(), route.passBack(), route.group(),
-                            route.retryStatusCodes(), egress.grpcResolver())
+                            route.retryStatusCodes(), egress.grpcResolver(), grpcTargets)
                     : new PushClient(route.address(), route.timeoutMillis(), route.retryStatusCodes(), route.concurrency(),
                             egress.httpResolver());
             this.retry = new RetryPolicy(route.retryIntervalMillis(), route.retryCount(), route.retryExponential(),
@@ -471,7 +488,6 @@ final class GroupWorker {
                 }
             }
             int attempt = 1;
-            long receivedAt = System.currentTimeMillis();
             Tracing trace = new Tracing(record);
             long expiresAt = expiresAt(record);
             while (true) {
@@ -479,13 +495,9 @@ final class GroupWorker {
                     return false;
                 }
                 PushClient.Outcome outcome;
-                if (attempt == 1) {
-                    trace.add(io.herald.sdk.wire.Timepoint.RECEIVED, 1, null, null, null);
-                }
                 if (System.currentTimeMillis() > expiresAt) {
                     // the sender's herald-expires-at has passed: not pushed (again), as an SDK listener would
-                    trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, REASON_EXPIRED, null);
-                    trace.ship(true);
+                    trace.step(Timepoint.DEAD_LETTERED, attempt, null, REASON_EXPIRED);
                     deadLetter(record, (Throwable) null, attempt - 1, REASON_EXPIRED);
                     return true;
                 }
@@ -496,47 +508,41 @@ final class GroupWorker {
                 } finally {
                     stats.inFlight.decrementAndGet();
                 }
-                String status = outcome.status() > 0 ? "HTTP " + outcome.status()
-                        : outcome.verdict() == PushClient.Verdict.SUCCESS ? "OK" : outcome.reason();
                 long tookMs = System.currentTimeMillis() - startedAt;
                 switch (outcome.verdict()) {
                     case SUCCESS -> {
                         pushed.incrementAndGet();
-                        stats.succeeded(status);
-                        trace.add(io.herald.sdk.wire.Timepoint.HANDLED, attempt, tookMs, null, attempt == 1 ? receivedAt : null);
-                        trace.ship(false);
+                        stats.succeeded(status(outcome));
+                        trace.step(Timepoint.HANDLED, attempt, tookMs, null);
                         return true;
                     }
                     case FAIL, CANCEL -> {
-                        stats.attemptFailed(status, outcome.reason(), 0);
-                        trace.add(io.herald.sdk.wire.Timepoint.FAILED, attempt, tookMs, outcome.reason(), null);
-                        trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, outcome.reason(), null);
-                        trace.ship(true);
+                        stats.attemptFailed(status(outcome), outcome.reason(), 0);
+                        trace.step(Timepoint.FAILED, attempt, tookMs, outcome.reason());
+                        trace.step(Timepoint.DEAD_LETTERED, attempt, null, outcome.reason());
                         deadLetter(record, outcome, attempt, outcome.reason());
                         return true;
                     }
                     case DROP -> {
                         stats.cancelled.incrementAndGet();
-                        stats.succeeded(status);
-                        trace.add(io.herald.sdk.wire.Timepoint.HANDLED, attempt, tookMs, null, attempt == 1 ? receivedAt : null);
-                        trace.ship(false);
+                        stats.succeeded(status(outcome));
+                        trace.step(Timepoint.HANDLED, attempt, tookMs, null);
                         cancelled.incrementAndGet();
                         log.debug("Processor {}: {}-{}@{} dropped: {}", route.processorId(), record.topic(), record.partition(),
                                 record.offset(), outcome.reason());
                         return true;
                     }
                     case RETRY -> {
-                        trace.add(io.herald.sdk.wire.Timepoint.FAILED, attempt, tookMs, outcome.reason(), null);
+                        trace.step(Timepoint.FAILED, attempt, tookMs, outcome.reason());
                         if (!retry.mayRetry(attempt)) {
-                            stats.attemptFailed(status, outcome.reason(), 0);
-                            trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, attempt, null, outcome.reason(), null);
-                            trace.ship(true);
+                            stats.attemptFailed(status(outcome), outcome.reason(), 0);
+                            trace.step(Timepoint.DEAD_LETTERED, attempt, null, outcome.reason());
                             deadLetter(record, outcome, attempt, outcome.reason() + " after " + attempt + " attempt(s)");
                             return true;
                         }
                         long wait = retry.delayAfter(attempt, outcome.retryAfterMillis());
-                        stats.attemptFailed(status, outcome.reason(), wait);
-                        trace.add(io.herald.sdk.wire.Timepoint.RETRIED, attempt + 1, null, null, null);
+                        stats.attemptFailed(status(outcome), outcome.reason(), wait);
+                        trace.step(Timepoint.RETRIED, attempt + 1, null, null);
                         long until = System.nanoTime() + wait * 1_000_000L;
                         long left;
                         while ((left = until - System.nanoTime()) > 0) {
@@ -552,60 +558,74 @@ final class GroupWorker {
             }
         }
 
+        private static String status(PushClient.Outcome outcome) {
+            return outcome.status() > 0 ? "HTTP " + outcome.status()
+                    : outcome.verdict() == PushClient.Verdict.SUCCESS ? "OK" : outcome.reason();
+        }
+
         /**
-         * The timepoints of one record's delivery, shipped once it is done: as the SDK's consumers do,
-         * only for sampled messages (no {@code herald-trace-sampled: 0}), failures always. Never blocks.
+         * The timepoints of one record's delivery, handed to the {@link Tracer} as they happen (it
+         * batches them into herald.trace records; it never blocks). Sampled as an SDK consumer samples:
+         * the producer's decision when the record carries one ({@code herald-trace-sampled}, else its
+         * {@code traceparent}'s flag), else the topic's trace sample rate, else the server's default
+         * rate within {@code herald.trace.max-sampled-per-second}. A message not sampled has no
+         * RECEIVED and HANDLED; its failures (FAILED, RETRIED, DEAD_LETTERED) are recorded whatever
+         * the sampling said, and once one was, so is the HANDLED that ends its retries.
          */
         private final class Tracing {
             final ConsumerRecord<byte[], byte[]> record;
-            final List<io.herald.sdk.wire.Timepoint> points = new ArrayList<>(4);
-            final String id;
             final long receivedAt = System.currentTimeMillis();
+            boolean traced;
+            /** RECEIVED is still to be recorded: into the first attempt's HANDLED, else before the first other step. */
+            boolean receivedPending;
 
             Tracing(ConsumerRecord<byte[], byte[]> record) {
                 this.record = record;
-                String ceId = header(record, HeraldHeaders.CE_ID);
-                this.id = ceId != null ? ceId : record.topic() + "-" + record.partition() + "-" + record.offset();
+                this.traced = tracer != null && sampled(record);
+                this.receivedPending = traced;
             }
 
-            void add(String kind, int attempt, Long durationMs, String error, Long receivedAt) {
-                if (kind.equals(io.herald.sdk.wire.Timepoint.RECEIVED) && points.isEmpty() && receivedAt == null) {
-                    // kept back: a first attempt that succeeds ships RECEIVED inside its HANDLED (receivedAt)
-                    points.add(null);
+            void step(String kind, int attempt, Long durationMs, String error) {
+                if (tracer == null) {
                     return;
                 }
-                if (receivedAt != null && !points.isEmpty() && points.get(0) == null) {
-                    points.remove(0);
-                } else if (!points.isEmpty() && points.get(0) == null) {
-                    points.set(0, point(io.herald.sdk.wire.Timepoint.RECEIVED, this.receivedAt, 1, null, null, null));
+                boolean failure = kind.equals(Timepoint.FAILED) || kind.equals(Timepoint.RETRIED) || kind.equals(Timepoint.DEAD_LETTERED);
+                if (!traced && !failure) {
+                    return;
                 }
-                points.add(point(kind, System.currentTimeMillis(), attempt, durationMs, error, receivedAt));
+                traced = true;
+                long now = System.currentTimeMillis();
+                Long received = null;
+                if (receivedPending) {
+                    receivedPending = false;
+                    if (kind.equals(Timepoint.HANDLED)) {
+                        received = receivedAt;
+                    } else {
+                        tracer.record(point(Timepoint.RECEIVED, receivedAt, 1, null, null, null));
+                    }
+                }
+                tracer.record(point(kind, now, attempt, durationMs, error, received));
             }
 
-            private io.herald.sdk.wire.Timepoint point(String kind, long time, int attempt, Long durationMs, String error,
-                                                       Long receivedAt) {
-                return new io.herald.sdk.wire.Timepoint(id, kind, time, record.topic(),
+            private Timepoint point(String kind, long time, int attempt, Long durationMs, String error, Long receivedAt) {
+                String ceId = header(record, HeraldHeaders.CE_ID);
+                String id = ceId != null ? ceId : record.topic() + "-" + record.partition() + "-" + record.offset();
+                return new Timepoint(id, kind, time, record.topic(),
                         header(record, HeraldHeaders.CE_TYPE), record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
                         route.app(), route.group(), "herald-dispatch", record.partition(), record.offset(),
                         record.timestamp() >= 0 ? record.timestamp() : null, durationMs, attempt, error,
                         header(record, HeraldHeaders.TRACEPARENT), null, receivedAt);
             }
+        }
 
-            void ship(boolean failed) {
-                if (traceTopic == null || (!failed && "0".equals(header(record, HeraldHeaders.TRACE_SAMPLED)))) {
-                    return;
-                }
-                points.removeIf(java.util.Objects::isNull);
-                if (points.isEmpty()) {
-                    return;
-                }
-                try {
-                    publisher.send(new ProducerRecord<>(traceTopic, id.getBytes(StandardCharsets.UTF_8),
-                            io.herald.sdk.wire.TimepointCodec.encode(points)));
-                } catch (RuntimeException e) {
-                    log.debug("Timepoints of {} not shipped: {}", id, e.toString());
-                }
+        /** The producer's decision ({@code herald-trace-sampled}, else the traceparent's flag), else the tracer's sampling of the topic. */
+        private boolean sampled(ConsumerRecord<byte[], byte[]> record) {
+            Header sampled = record.headers().lastHeader(HeraldHeaders.TRACE_SAMPLED);
+            if (sampled != null && sampled.value() != null) {
+                return sampled.value().length == 1 && sampled.value()[0] == '1';
             }
+            Boolean flag = Tracer.sampledFlag(record.headers().lastHeader(HeraldHeaders.TRACEPARENT));
+            return flag != null ? flag : tracer.sample(record.topic());
         }
 
         private void deadLetter(ConsumerRecord<byte[], byte[]> record, PushClient.Outcome outcome, int attempts, String reason) {

@@ -45,10 +45,10 @@ final class GrpcPushClient implements Pusher {
      *              ({@link io.herald.server.egress.EgressPolicy#grpcResolver()})
      */
     GrpcPushClient(String address, long timeoutMillis, String passBack, String processor, java.util.Collection<Integer> retryStatusCodes,
-                   io.grpc.NameResolver.Factory names) {
+                   io.grpc.NameResolver.Factory names, GrpcTargets targets) {
         this.alsoRetried = retryStatusCodes.isEmpty() ? Set.of() : EnumSet.copyOf(retryStatusCodes.stream()
                 .map(c -> Status.fromCodeValue(c).getCode()).toList());
-        this.channel = GrpcTargets.channel(address, names);
+        this.channel = targets.channel(address, names);
         this.stub = DispatcherGrpc.newBlockingStub(channel);
         this.timeoutMillis = timeoutMillis;
         this.passBack = passBack == null ? "" : passBack;
@@ -94,40 +94,55 @@ final class GrpcPushClient implements Pusher {
         String type = null;
         String time = null;
         String contentType = null;
-        io.cloudevents.v1.proto.CloudEvent.Builder extra = io.cloudevents.v1.proto.CloudEvent.newBuilder();
+        java.util.List<String> extra = null;
         for (Header h : record.headers()) {
             if (h.value() == null) {
                 continue;
             }
             String key = h.key();
-            String value = new String(h.value(), StandardCharsets.UTF_8);
             if (key.startsWith("ce_") && key.length() > 3) {
+                String value = new String(h.value(), StandardCharsets.UTF_8);
                 switch (key.substring(3)) {
                     case "specversion" -> { }
                     case "id" -> id = value;
                     case "source" -> source = value;
                     case "type" -> type = value;
                     case "time" -> time = value;
-                    default -> extra.putAttributes(key.substring(3), ProtoEvents.string(value));
+                    default -> extra = add(extra, key.substring(3), value);
                 }
             } else if (key.equalsIgnoreCase(HeraldHeaders.CONTENT_TYPE)) {
-                contentType = value;
+                contentType = new String(h.value(), StandardCharsets.UTF_8);
             } else if (key.equals(HeraldHeaders.TRACEPARENT) || key.equals("tracestate")) {
-                extra.putAttributes(key, ProtoEvents.string(value));
+                extra = add(extra, key, new String(h.value(), StandardCharsets.UTF_8));
             }
-        }
-        if (time == null && record.timestamp() >= 0) {
-            time = Instant.ofEpochMilli(record.timestamp()).toString();
         }
         io.cloudevents.v1.proto.CloudEvent.Builder b = ProtoEvents.builder(
                 id != null ? id : record.topic() + "-" + record.partition() + "-" + record.offset(),
                 source != null ? source : "/topics/" + record.topic(), type != null ? type : "herald.record", contentType, time,
                 record.value());
-        b.putAllAttributes(extra.getAttributesMap());
+        if (time == null && record.timestamp() >= 0) {
+            // the record's own time, as a timestamp straight away (no text to format and parse again)
+            long ms = record.timestamp();
+            b.putAttributes("time", io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue.newBuilder()
+                    .setCeTimestamp(com.google.protobuf.Timestamp.newBuilder().setSeconds(Math.floorDiv(ms, 1000))
+                            .setNanos((int) Math.floorMod(ms, 1000) * 1_000_000)).build());
+        }
+        if (extra != null) {
+            for (int i = 0; i < extra.size(); i += 2) {
+                b.putAttributes(extra.get(i), ProtoEvents.string(extra.get(i + 1)));
+            }
+        }
         if (record.key() != null) {
             b.putAttributes("partitionkey", ProtoEvents.string(new String(record.key(), StandardCharsets.UTF_8)));
         }
         return b.build();
+    }
+
+    private static java.util.List<String> add(java.util.List<String> list, String name, String value) {
+        java.util.List<String> l = list == null ? new java.util.ArrayList<>(4) : list;
+        l.add(name);
+        l.add(value);
+        return l;
     }
 
     private static long repeatCount(ConsumerRecord<byte[], byte[]> record) {

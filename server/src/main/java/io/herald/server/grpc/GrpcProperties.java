@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param shutdownGrace  how long calls under way may take to finish when the server stops
  * @param maxMessageSize largest request message (a batch holds many events)
  * @param streamWindow   events of one stream under way at once (not yet acknowledged by Kafka)
+ * @param trustCerts     PEM certificates of CAs trusted for {@code grpcs://} targets (gRPC processors and
+ *                       check-backs) besides the JVM's own, for services whose certificates a company CA signed
  */
 @ConfigurationProperties("herald.grpc")
 public record GrpcProperties(@DefaultValue("9090") int port,
@@ -25,7 +27,8 @@ public record GrpcProperties(@DefaultValue("9090") int port,
                              Path privateKey,
                              @DefaultValue("10s") Duration shutdownGrace,
                              @DefaultValue("16MB") DataSize maxMessageSize,
-                             @DefaultValue("1000") int streamWindow) {
+                             @DefaultValue("1000") int streamWindow,
+                             Path trustCerts) {
 
     public GrpcProperties {
         if (port < 0 || port > 65535) {
@@ -39,6 +42,9 @@ public record GrpcProperties(@DefaultValue("9090") int port,
         }
         if (privateKey != null && !Files.isReadable(privateKey)) {
             throw new IllegalArgumentException("herald.grpc.private-key: cannot read " + privateKey);
+        }
+        if (trustCerts != null && !Files.isReadable(trustCerts)) {
+            throw new IllegalArgumentException("herald.grpc.trust-certs: cannot read " + trustCerts);
         }
         if (streamWindow < 1) {
             throw new IllegalArgumentException("herald.grpc.stream-window must be at least 1");

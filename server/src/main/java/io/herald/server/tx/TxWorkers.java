@@ -79,6 +79,8 @@ class TxWorkers implements SmartLifecycle {
     /** One channel per gRPC check-back address, kept while the worker runs. */
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final io.grpc.NameResolver.Factory grpcNames;
+    /** Channels to gRPC check-back services (TLS trust: the JVM's CAs and herald.grpc.trust-certs). */
+    private final GrpcTargets grpcTargets;
     /** Check-back addresses whose last call failed, with why: the first failure is logged as a warning, the rest at debug. */
     private final Map<String, String> failing = new ConcurrentHashMap<>();
     /** Messages whose HTTP or gRPC check-back call is under way on this instance. */
@@ -90,7 +92,8 @@ class TxWorkers implements SmartLifecycle {
     private volatile Thread loop;
 
     TxWorkers(Transactions transactions, KafkaClientConfig kafka, KafkaProvisioner provisioner, EventPublisher publisher,
-              TxProperties props, EgressPolicy egress) {
+              TxProperties props, EgressPolicy egress, GrpcTargets grpcTargets) {
+        this.grpcTargets = grpcTargets;
         this.grpcNames = egress.grpcResolver();
         this.transactions = transactions;
         this.kafka = kafka;
@@ -309,7 +312,7 @@ class TxWorkers implements SmartLifecycle {
             CheckRequest request = CheckRequest.newBuilder().setId(c.messageId()).setApp(text(c.app())).setTopic(text(c.topic()))
                     .setType(text(c.type())).setKey(c.key() == null ? "" : new String(c.key(), StandardCharsets.UTF_8))
                     .setAttempt(c.number()).build();
-            CheckResponse response = CheckerGrpc.newBlockingStub(channels.computeIfAbsent(c.address(), a -> GrpcTargets.channel(a, grpcNames)))
+            CheckResponse response = CheckerGrpc.newBlockingStub(channels.computeIfAbsent(c.address(), a -> grpcTargets.channel(a, grpcNames)))
                     .withDeadlineAfter(props.grpcDeadline().toMillis(), TimeUnit.MILLISECONDS).check(request);
             answered(c);
             switch (response.getState()) {

@@ -71,11 +71,20 @@ class DispatchGrpcIT extends ServerTest {
     }
 
     private void processor(Map<String, Object> settings) {
+        processor(settings, null);
+    }
+
+    /** @param traceSampleRate the topic's own trace sample rate, or null for the server's default */
+    private void processor(Map<String, Object> settings, Double traceSampleRate) {
         String app = unique("gpush");
         key = admin.post("/apps", Map.of("name", app)).json().get("apiKey").asString();
         topic = unique("gpushed");
-        assertThat(admin.post("/topics", Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1,
-                "types", List.of(Map.of("name", "a")))).status()).isEqualTo(201);
+        Map<String, Object> topicBody = new HashMap<>(Map.of("name", topic, "app", app, "partitions", 1, "replicationFactor", 1,
+                "types", List.of(Map.of("name", "a"))));
+        if (traceSampleRate != null) {
+            topicBody.put("traceSampleRate", traceSampleRate);
+        }
+        assertThat(admin.post("/topics", topicBody).status()).isEqualTo(201);
         var binding = admin.post("/bindings", Map.of("app", app, "group", "g-" + app, "topic", topic, "kind", "FANOUT")).json();
         deadLetterTopic = binding.get("deadLetterTopic").asString();
         Map<String, Object> body = new HashMap<>(settings);
@@ -237,6 +246,86 @@ class DispatchGrpcIT extends ServerTest {
         assertThat(toHttp.status()).as(toHttp.toString()).isEqualTo(422);
         assertThat(toHttp.body()).contains("retryStatusCodes").contains("4xx");
         assertThat(admin.get("/processors/" + processorId).json().get("retryStatusCodes").toString()).isEqualTo("[5]");
+    }
+
+    /** The kinds of the timepoints the processor's group recorded for a message, in order (none: an empty list). */
+    private List<String> groupSteps(String messageId, String group) {
+        var answer = admin.get("/messages/" + messageId + "/trace");
+        if (answer.status() == 404) {
+            return List.of();
+        }
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        List<String> kinds = new java.util.ArrayList<>();
+        for (var step : answer.json().get("timeline")) {
+            if (step.hasNonNull("group") && group.equals(step.get("group").asString())) {
+                kinds.add(step.get("kind").asString());
+            }
+        }
+        return kinds;
+    }
+
+    @Test
+    void onATopicSampledAtZeroPushedMessagesLeaveNoTraceButTheirFailuresDo() {
+        // given a topic traced at rate 0 and a Dispatch that handles g-ok, fails g-flaky once, refuses g-bad
+        script = (req, r) -> {
+            switch (req.getEvent().getId()) {
+                case "g-bad" -> r.onError(Status.INVALID_ARGUMENT.withDescription("no such order").asRuntimeException());
+                case "g-flaky" -> {
+                    if (req.getAttempt() == 1) {
+                        r.onError(Status.UNAVAILABLE.withDescription("warming up").asRuntimeException());
+                    } else {
+                        answer(r, DispatchResponse.Outcome.DONE);
+                    }
+                }
+                default -> answer(r, DispatchResponse.Outcome.DONE);
+            }
+        };
+        processor(Map.of("retryIntervalMillis", 50, "retryCount", 3, "timeoutMillis", 2000), 0.0);
+
+        // when the three are pushed (one key: in this order)
+        send("g-ok", "{}");
+        send("g-flaky", "{}");
+        send("g-bad", "{}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 4);
+        String group = received.get(0).getProcessor();
+
+        // then the failures are traced whatever the rate: g-bad failed and went to the dead letters,
+        // g-flaky failed, was retried and handled (its trace ends); neither has a RECEIVED
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(groupSteps("g-bad", group)).containsExactly("FAILED", "DEAD_LETTERED");
+            assertThat(groupSteps("g-flaky", group)).containsExactly("FAILED", "RETRIED", "HANDLED");
+        });
+        // and the message pushed at the first attempt left no RECEIVED and no HANDLED
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> groupSteps("g-ok", group).isEmpty());
+        // while the processor's counts still count every push
+        assertThat(supervisor.stats(processorId)).hasValueSatisfying(s -> {
+            assertThat(s.pushed()).isEqualTo(2);
+            assertThat(s.failed()).isEqualTo(2);
+            assertThat(s.deadLettered()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void onATopicSampledAtOneEveryPushedMessageIsTraced() {
+        // given a topic traced at rate 1 and a Dispatch that handles everything
+        script = (req, r) -> answer(r, DispatchResponse.Outcome.DONE);
+        processor(Map.of("retryIntervalMillis", 50, "retryCount", 3, "timeoutMillis", 2000), 1.0);
+
+        // when 20 events are pushed
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(send("g-all-" + i, "{}"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 20);
+        String group = received.get(0).getProcessor();
+
+        // then each one's trace shows the processor's group: received and handled
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String id : ids) {
+                assertThat(groupSteps(id, group)).as(id).containsExactly("RECEIVED", "HANDLED");
+            }
+        });
     }
 
     @Test

@@ -134,6 +134,51 @@ class GrpcIngestIT extends ServerTest {
         return null;
     }
 
+    /**
+     * The README tour's grpcurl step, as grpcurl runs it: its {@code -d} JSON read with the proto3 JSON
+     * mapping (grpcurl's, and JsonFormat's), published with the app's key, and the answer printed in
+     * that mapping has the fields the README shows. (grpcurl itself is not in Debian, Maven Central or npm.)
+     */
+    @Test
+    void theReadmesGrpcurlStepPublishesAndAnswersAsShown() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        java.util.regex.Matcher step = java.util.regex.Pattern.compile("grpcurl -plaintext -H \"authorization: Bearer \\$KEY\" -d '(.*?)' "
+                + "localhost:9090 herald\\.v1\\.Ingest/Publish\n# → (\\{.*?})\n", java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertThat(step.find()).as("the grpcurl step in README.md").isTrue();
+        // the tour's topic "trade" with its type pay-succ, here a topic of this test's app
+        String tour = unique("trade");
+        assertThat(admin.post("/topics", Map.of("name", tour, "app", app, "partitions", 3, "replicationFactor", 1,
+                "types", List.of(Map.of("name", "pay-succ")))).status()).isEqualTo(201);
+        String json = step.group(1).replace("\"topic\":\"trade\"", "\"topic\":\"" + tour + "\"");
+        assertThat(json).contains(tour);
+
+        PublishRequest.Builder request = PublishRequest.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(json, request);
+        PublishResponse answer = blocking(key).publish(request.build());
+
+        var shown = io.herald.server.support.Api.JSON.readTree(step.group(2));
+        // grpcurl leaves out fields at their default (partition 0, offset 0 on a new topic), -emit-defaults shows them
+        var printed = io.herald.server.support.Api.JSON.readTree(com.google.protobuf.util.JsonFormat.printer().print(answer));
+        var withDefaults = io.herald.server.support.Api.JSON.readTree(com.google.protobuf.util.JsonFormat.printer()
+                .alwaysPrintFieldsWithNoPresence().print(answer));
+        assertThat(names(shown)).isSubsetOf(names(withDefaults)).containsAll(names(printed));
+        assertThat(printed.get("id").asString()).isEqualTo(shown.get("id").asString());
+        assertThat(withDefaults.get("offset").isString()).as("int64 printed as a string, as the README shows")
+                .isEqualTo(shown.get("offset").isString());
+        try (KafkaProbe probe = new KafkaProbe(TestInfra.kafkaBootstrap(), tour)) {
+            ConsumerRecord<byte[], byte[]> r = await().atMost(Duration.ofSeconds(30)).until(probe::poll, l -> !l.isEmpty()).get(0);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("order-78");
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"orderId\":\"order-78\"}");
+            assertThat(KafkaProbe.header(r, "ce_type")).isEqualTo("pay-succ");
+        }
+    }
+
+    private static List<String> names(tools.jackson.databind.JsonNode node) {
+        List<String> names = new ArrayList<>(node.propertyNames());
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     @Test
     void publishedEventIsOnKafkaInTheWireFormatWhenAnswered() {
         CloudEvent e = event("g-1", "order.created", "{\"orderId\":\"o-1\"}").toBuilder()
