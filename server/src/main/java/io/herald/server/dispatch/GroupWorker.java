@@ -1,5 +1,6 @@
 package io.herald.server.dispatch;
 
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
@@ -592,22 +593,8 @@ final class GroupWorker {
                 provisioner.ensureTopic(dlt, props.dltPartitions(), DLT_RETENTION_MS);
                 deadLetterTopicsReady.add(dlt);
             }
-            List<Header> headers = new ArrayList<>();
-            for (Header h : record.headers()) {
-                if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
-                    headers.add(h);
-                }
-            }
-            add(headers, HeraldHeaders.DLT_REASON, reason);
-            if (error != null) {
-                add(headers, HeraldHeaders.DLT_EXCEPTION_CLASS, error.getClass().getName());
-                add(headers, HeraldHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(error.getMessage()));
-            }
-            add(headers, HeraldHeaders.DLT_ORIGINAL_TOPIC, record.topic());
-            add(headers, HeraldHeaders.DLT_ORIGINAL_PARTITION, String.valueOf(record.partition()));
-            add(headers, HeraldHeaders.DLT_ORIGINAL_OFFSET, String.valueOf(record.offset()));
-            add(headers, HeraldHeaders.DLT_GROUP, route.group());
-            add(headers, HeraldHeaders.ATTEMPT, String.valueOf(attempts));
+            List<Header> headers = DeadLetters.letter(reason, record.topic(), record.partition(), record.offset())
+                    .by(route.group(), attempts).failure(error).headers(record.headers(), Header::key, RecordHeader::new);
             publisher.sendAndWait(new ProducerRecord<>(dlt, null, null, record.key(), record.value(), headers));
             deadLettered.incrementAndGet();
             stats.deadLettered.incrementAndGet();
@@ -630,10 +617,6 @@ final class GroupWorker {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    private static void add(List<Header> headers, String name, String value) {
-        headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
