@@ -2,6 +2,7 @@ package io.herald.server.dispatch;
 
 import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
+import io.herald.server.common.TimeInput;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -99,7 +100,7 @@ final class GroupWorker {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, start.equals("earliest") || start.equals("latest") ? start
                 : start.isEmpty() ? props.autoOffsetReset() : "none");
         this.startTime = start.isEmpty() || start.equals("earliest") || start.equals("latest") ? null
-                : java.time.OffsetDateTime.parse(start).toInstant();
+                : TimeInput.RFC_3339.read("startPosition", start).toInstant();
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-push-" + group);
         this.consumerConfig = config;
