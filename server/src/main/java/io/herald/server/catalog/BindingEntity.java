@@ -1,5 +1,6 @@
 package io.herald.server.catalog;
 
+import io.herald.sdk.wire.DeadLetters;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -68,7 +69,7 @@ class BindingEntity {
     Instant updatedAt = Instant.now();
 
     String deadLetterTopic() {
-        return CatalogRules.deadLetterTopic(topic.name, groupName);
+        return DeadLetters.topic(topic.name, groupName);
     }
 
     /** The topic is RESTRICTED and does not grant this binding's app (any more). */

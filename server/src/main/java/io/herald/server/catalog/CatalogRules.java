@@ -1,5 +1,6 @@
 package io.herald.server.catalog;
 
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.server.common.TypePatterns;
 import io.herald.server.common.Violations;
 import java.net.URI;
@@ -56,7 +57,7 @@ public final class CatalogRules {
             v.add(field, "is required");
         } else if (!GROUP_NAME.matcher(name).matches()) {
             v.add(field, "must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 200)");
-        } else if (topic != null && deadLetterTopic(topic, name).length() > MAX_TOPIC_NAME) {
+        } else if (topic != null && DeadLetters.topic(topic, name).length() > MAX_TOPIC_NAME) {
             v.add(field, "is too long: the dead-letter topic '<topic>.<group>.dlt' would exceed " + MAX_TOPIC_NAME + " characters");
         }
     }
@@ -122,10 +123,6 @@ public final class CatalogRules {
                 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             v.add(field, "must be host:port for gRPC (grpcs://host:port for TLS), such as billing.internal:9090");
         }
-    }
-
-    public static String deadLetterTopic(String topic, String group) {
-        return topic + "." + group + ".dlt";
     }
 
 }

@@ -4,6 +4,7 @@ import io.herald.server.audit.Auditor;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.Violations;
 import io.herald.server.egress.EgressPolicy;
 import io.herald.server.security.Caller;
@@ -246,12 +247,8 @@ public class ProcessorService {
         CatalogRules.range(v, "processingDelayMillis", r.processingDelayMillis(), 0, 30L * 24 * 3600 * 1000);
         if (r.startPosition() != null && !r.startPosition().isBlank()) {
             String s = r.startPosition().strip().toLowerCase(Locale.ROOT);
-            if (!s.equals("earliest") && !s.equals("latest")) {
-                try {
-                    java.time.OffsetDateTime.parse(r.startPosition().strip());
-                } catch (RuntimeException e) {
-                    v.add("startPosition", "must be earliest, latest or a time such as 2030-01-01T12:00:00Z");
-                }
+            if (!s.equals("earliest") && !s.equals("latest") && !TimeInput.RFC_3339.accepts(r.startPosition())) {
+                v.add("startPosition", "must be earliest, latest or a time such as 2030-01-01T12:00:00Z");
             }
         }
         CatalogRules.range(v, "timeoutMillis", r.timeoutMillis(), 1, 300_000);

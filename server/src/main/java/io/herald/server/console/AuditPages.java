@@ -3,10 +3,10 @@ package io.herald.server.console;
 import io.herald.server.audit.AuditEntry;
 import io.herald.server.audit.AuditLog;
 import io.herald.server.audit.AuditQuery;
+import io.herald.server.common.TimeInput;
 import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -41,8 +41,8 @@ class AuditPages {
                 Caller caller, HttpServletRequest request, Model model) {
         caller.requireAdminRead();
         FormErrors errors = FormErrors.none();
-        Instant fromTime = time(from, "from", errors);
-        Instant toTime = time(to, "to", errors);
+        Instant fromTime = TimeInput.CONSOLE_UTC.read("from", from, errors::field);
+        Instant toTime = TimeInput.CONSOLE_UTC.read("to", to, errors::field);
         int p = Math.max(0, page);
         List<AuditEntry> found = errors.isEmpty()
                 ? audit.find(new AuditQuery(TopicPages.blankToNull(actor), TopicPages.blankToNull(objectType),
@@ -64,19 +64,6 @@ class AuditPages {
     record Filters(String actor, String objectType, String objectId, String from, String to) {
         public boolean any() {
             return !(actor.isEmpty() && objectType.isEmpty() && objectId.isEmpty() && from.isEmpty() && to.isEmpty());
-        }
-    }
-
-    /** Times typed into the filters are UTC, like every time the console shows. */
-    private static Instant time(String value, String field, FormErrors errors) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Views.time(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
-            return null;
         }
     }
 

@@ -10,6 +10,7 @@ import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.ingest.IngestService;
@@ -19,7 +20,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +87,7 @@ class MessagePages {
         }
         Instant fromTime = null;
         if (m == MessageBrowser.Mode.TIME) {
-            fromTime = time(from, errors);
+            fromTime = TimeInput.CONSOLE_UTC.read("from", from, errors::field);
             if (fromTime == null && errors.isEmpty()) {
                 errors.field("from", "is required to read from a time");
             }
@@ -277,15 +277,4 @@ class MessagePages {
         }
     }
 
-    private static Instant time(String value, FormErrors errors) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Views.time(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field("from", "must be a date and time in UTC, like 2026-01-31 14:00:00");
-            return null;
-        }
-    }
 }

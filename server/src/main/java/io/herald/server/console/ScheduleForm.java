@@ -1,5 +1,6 @@
 package io.herald.server.console;
 
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.schedule.ScheduleService.ScheduleRequest;
 import io.herald.server.schedule.ScheduleView;
@@ -7,7 +8,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
@@ -99,7 +99,7 @@ public class ScheduleForm {
         }
         return new ScheduleRequest(create ? app : null, name, description == null ? "" : description,
                 rate ? null : (cron == null ? "" : cron), rate ? fixedRateMillis : null, timeZone,
-                instant("startAt", startAt, zone), instant("endAt", endAt, zone), maxCount, topic, type,
+                TimeInput.consoleIn(zone).read("startAt", startAt), TimeInput.consoleIn(zone).read("endAt", endAt), maxCount, topic, type,
                 key == null ? "" : key, payload(), contentType, misfirePolicy, paused);
     }
 
@@ -116,17 +116,6 @@ public class ScheduleForm {
             return JSON.readTree(payload);
         } catch (JacksonException e) {
             throw new ValidationException("payload", "is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static Instant instant(String field, String value, ZoneId zone) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Views.localTime(value).atZone(zone).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new ValidationException(field, "must be a date and time such as 2030-01-31 08:00:00");
         }
     }
 

@@ -3,10 +3,7 @@ package io.herald.server.console;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.web.servlet.FlashMap;
@@ -87,41 +84,5 @@ public final class Views {
     /** {@link #INPUT} of an instant in UTC; empty for null. */
     public static String input(Instant t) {
         return t == null ? "" : INPUT.format(t.atOffset(ZoneOffset.UTC).toLocalDateTime());
-    }
-
-    /**
-     * A time from a form, in UTC: {@code 2026-12-02 08:30:00} (seconds and the time optional, {@code T}
-     * for the space, a trailing {@code Z} or {@code UTC} allowed), an ISO-8601 time with offset, or epoch
-     * milliseconds; null when blank. Throws {@link DateTimeParseException} for anything else.
-     */
-    public static Instant time(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String s = value.strip();
-        if (s.chars().allMatch(Character::isDigit)) {
-            return Instant.ofEpochMilli(Long.parseLong(s));
-        }
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            return localTime(s).toInstant(ZoneOffset.UTC);
-        }
-    }
-
-    /** A date and time without zone as {@link #time} reads it; throws {@link DateTimeParseException}. */
-    public static LocalDateTime localTime(String value) {
-        String s = value.strip();
-        if (s.endsWith("UTC")) {
-            s = s.substring(0, s.length() - 3).strip();
-        } else if (s.endsWith("Z") || s.endsWith("z")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.length() == 10) {
-            s = s + "T00:00";
-        } else if (s.length() > 10 && s.charAt(10) == ' ') {
-            s = s.substring(0, 10) + "T" + s.substring(11).strip();
-        }
-        return LocalDateTime.parse(s);
     }
 }

@@ -1,8 +1,10 @@
 package io.herald.server.dispatch;
 
 import io.herald.sdk.internal.trace.Tracer;
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.Timepoint;
+import io.herald.server.common.TimeInput;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;
@@ -106,7 +108,7 @@ final class GroupWorker {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, start.equals("earliest") || start.equals("latest") ? start
                 : start.isEmpty() ? props.autoOffsetReset() : "none");
         this.startTime = start.isEmpty() || start.equals("earliest") || start.equals("latest") ? null
-                : java.time.OffsetDateTime.parse(start).toInstant();
+                : TimeInput.RFC_3339.read("startPosition", start).toInstant();
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "herald-push-" + group);
         this.consumerConfig = config;
@@ -638,22 +640,8 @@ final class GroupWorker {
                 provisioner.ensureTopic(dlt, props.dltPartitions(), DLT_RETENTION_MS);
                 deadLetterTopicsReady.add(dlt);
             }
-            List<Header> headers = new ArrayList<>();
-            for (Header h : record.headers()) {
-                if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
-                    headers.add(h);
-                }
-            }
-            add(headers, HeraldHeaders.DLT_REASON, reason);
-            if (error != null) {
-                add(headers, HeraldHeaders.DLT_EXCEPTION_CLASS, error.getClass().getName());
-                add(headers, HeraldHeaders.DLT_EXCEPTION_MESSAGE, String.valueOf(error.getMessage()));
-            }
-            add(headers, HeraldHeaders.DLT_ORIGINAL_TOPIC, record.topic());
-            add(headers, HeraldHeaders.DLT_ORIGINAL_PARTITION, String.valueOf(record.partition()));
-            add(headers, HeraldHeaders.DLT_ORIGINAL_OFFSET, String.valueOf(record.offset()));
-            add(headers, HeraldHeaders.DLT_GROUP, route.group());
-            add(headers, HeraldHeaders.ATTEMPT, String.valueOf(attempts));
+            List<Header> headers = DeadLetters.letter(reason, record.topic(), record.partition(), record.offset())
+                    .by(route.group(), attempts).failure(error).headers(record.headers(), Header::key, RecordHeader::new);
             publisher.sendAndWait(new ProducerRecord<>(dlt, null, null, record.key(), record.value(), headers));
             deadLettered.incrementAndGet();
             stats.deadLettered.incrementAndGet();
@@ -676,10 +664,6 @@ final class GroupWorker {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    private static void add(List<Header> headers, String name, String value) {
-        headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -6,6 +6,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -140,13 +141,7 @@ public final class ProtoEvents {
     private static OffsetDateTime time(CloudEventAttributeValue v, String field) {
         return switch (v.getAttrCase()) {
             case CE_TIMESTAMP -> offset(v.getCeTimestamp());
-            case CE_STRING -> {
-                try {
-                    yield OffsetDateTime.parse(v.getCeString());
-                } catch (RuntimeException e) {
-                    throw new ValidationException(field, "must be an RFC 3339 time such as 2030-01-01T12:00:00Z");
-                }
-            }
+            case CE_STRING -> TimeInput.RFC_3339.read(field, v.getCeString());
             default -> throw new ValidationException(field, "must be a timestamp");
         };
     }

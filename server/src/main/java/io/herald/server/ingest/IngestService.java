@@ -10,6 +10,7 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import java.net.URI;
@@ -352,24 +353,14 @@ public class IngestService {
         String field;
         if (delay != null) {
             field = "Herald-Delay";
-            Duration d;
-            try {
-                d = delay.strip().matches("\\d+(\\.\\d+)?") ? Duration.ofMillis((long) (Double.parseDouble(delay.strip()) * 1000))
-                        : Duration.parse(delay.strip());
-            } catch (RuntimeException e) {
-                throw new ValidationException(field, "must be an ISO-8601 duration such as PT30S, or seconds");
-            }
+            Duration d = TimeInput.DELAY.read(field, delay);
             if (d.isNegative()) {
                 throw new ValidationException(field, "must not be negative");
             }
             at = now.plus(d);
         } else {
             field = "Herald-Deliver-At";
-            try {
-                at = OffsetDateTime.parse(deliverAt.strip()).toInstant();
-            } catch (RuntimeException e) {
-                throw new ValidationException(field, "must be an RFC 3339 time such as 2030-01-01T12:00:00Z");
-            }
+            at = TimeInput.RFC_3339.read(field, deliverAt).toInstant();
         }
         if (at.isAfter(now.plus(delays.maxDelay()).plusSeconds(1))) {
             throw new ValidationException(field, "is too far ahead: at most " + delays.maxDelay() + " from now (herald.schedule.max-delay)");
@@ -385,12 +376,7 @@ public class IngestService {
     }
 
     private static Instant expiresAt(String text) {
-        Instant at;
-        try {
-            at = OffsetDateTime.parse(text.strip()).toInstant();
-        } catch (RuntimeException e) {
-            throw new ValidationException("Herald-Expires-At", "must be an RFC 3339 time such as 2030-01-01T12:00:00Z");
-        }
+        Instant at = TimeInput.RFC_3339.read("Herald-Expires-At", text).toInstant();
         if (!at.isAfter(Instant.now())) {
             throw new ValidationException("Herald-Expires-At", "is not in the future: the event would expire before anyone "
                     + "could receive it");

@@ -1,5 +1,6 @@
 package io.herald.server.replay;
 
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
@@ -328,7 +329,7 @@ final class ReplayCopy implements Runnable {
             if (k.equals(HeraldHeaders.REPLAY_JOB) || k.equals(HeraldHeaders.REPLAY_OF) || k.equals(HeraldHeaders.TARGET_TOPIC)) {
                 continue;
             }
-            if (redrive && (k.equals(HeraldHeaders.ATTEMPT) || k.startsWith("herald-dlt-"))) {
+            if (redrive && DeadLetters.written(k)) {
                 continue;
             }
             headers.add(h);

@@ -8,6 +8,7 @@ import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.HeraldException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import io.herald.server.console.ConsoleFrame;
@@ -16,7 +17,6 @@ import io.herald.server.console.Views;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Controller;
@@ -305,13 +305,8 @@ class ReplayPages {
     // ------------------------------------------------------------------ helpers
 
     private static String iso(FormErrors errors, String field, String value) {
-        try {
-            Instant t = Views.time(value);
-            return t == null ? null : t.toString();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
-            return null;
-        }
+        Instant t = TimeInput.CONSOLE_UTC.read(field, value, errors::field);
+        return t == null ? null : t.toString();
     }
 
     private static String blankToNull(String s) {

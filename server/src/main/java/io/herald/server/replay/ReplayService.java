@@ -10,6 +10,7 @@ import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.security.Caller;
@@ -17,8 +18,6 @@ import io.herald.server.trace.GroupTrace;
 import io.herald.server.trace.MessageTrace;
 import io.herald.server.trace.TraceService;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -111,8 +110,8 @@ public class ReplayService {
         if (blank(r.topic())) {
             v.add("topic", "is required");
         }
-        Instant from = time(v, "from", r.from());
-        Instant to = time(v, "to", r.to());
+        Instant from = TimeInput.INSTANT.read("from", r.from(), v::add);
+        Instant to = TimeInput.INSTANT.read("to", r.to(), v::add);
         if (r.from() == null || r.from().isBlank()) {
             v.add("from", "is required: the start of the window (ISO-8601 time or epoch milliseconds)");
         }
@@ -495,23 +494,6 @@ public class ReplayService {
     private static void rate(Violations v, Integer rate) {
         if (rate != null && (rate < 1 || rate > MAX_RATE)) {
             v.add("ratePerSecond", "must be between 1 and " + MAX_RATE);
-        }
-    }
-
-    /** An ISO-8601 time with offset, or epoch milliseconds. */
-    static Instant time(Violations v, String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String s = value.strip();
-        try {
-            if (s.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(s));
-            }
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            v.add(field, "must be an ISO-8601 time with offset, e.g. 2026-11-22T10:15:00Z, or epoch milliseconds");
-            return null;
         }
     }
 

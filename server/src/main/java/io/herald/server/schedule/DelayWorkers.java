@@ -1,5 +1,6 @@
 package io.herald.server.schedule;
 
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.HeraldTopics;
 import io.herald.server.common.IntakeLoop;
@@ -219,12 +220,8 @@ class DelayWorkers implements SmartLifecycle {
     }
 
     private static ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
-        List<Header> headers = new ArrayList<>();
-        r.headers().forEach(headers::add);
-        headers.add(new RecordHeader(HeraldHeaders.DLT_REASON, reason.getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader(HeraldHeaders.DLT_ORIGINAL_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader(HeraldHeaders.DLT_ORIGINAL_PARTITION, String.valueOf(r.partition()).getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader(HeraldHeaders.DLT_ORIGINAL_OFFSET, String.valueOf(r.offset()).getBytes(StandardCharsets.UTF_8)));
+        List<Header> headers = DeadLetters.letter(reason, r.topic(), r.partition(), r.offset())
+                .headers(r.headers(), Header::key, RecordHeader::new);
         return new ProducerRecord<>(DEAD_LETTERS, null, null, r.key(), r.value(), headers);
     }
 

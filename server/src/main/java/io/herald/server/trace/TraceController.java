@@ -1,10 +1,8 @@
 package io.herald.server.trace;
 
+import io.herald.server.common.TimeInput;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,23 +37,9 @@ class TraceController {
             }
             failed = true;
         }
-        return traces.search(caller, new TraceSearch(key, topic, time("from", from), time("to", to), type, failed, traceparent),
-                page, size);
+        TraceSearch search = new TraceSearch(key, topic, TimeInput.INSTANT.read("from", from), TimeInput.INSTANT.read("to", to),
+                type, failed, traceparent);
+        return traces.search(caller, search, page, size);
     }
 
-    /** An ISO-8601 instant ({@code 2026-11-22T10:15:00Z}, an offset instead of Z, or epoch milliseconds). */
-    static Instant time(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String s = value.strip();
-        try {
-            if (s.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(s));
-            }
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new ValidationException(field, "must be an ISO-8601 time with offset, e.g. 2026-11-22T10:15:00Z, or epoch milliseconds");
-        }
-    }
 }

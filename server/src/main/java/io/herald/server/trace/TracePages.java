@@ -3,6 +3,7 @@ package io.herald.server.trace;
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.common.KafkaUnavailableException;
+import io.herald.server.common.TimeInput;
 import io.herald.server.console.ConsoleFrame;
 import io.herald.server.console.FormErrors;
 import io.herald.server.console.Views;
@@ -13,7 +14,6 @@ import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -77,8 +77,8 @@ class TracePages {
             }
             errors.field("id", "no timepoint of this message id is stored (yet)");
         } else if (!form.empty() || !blank(from) || !blank(to) || !blank(type) || failed) {
-            Instant fromTime = time(errors, "from", from);
-            Instant toTime = time(errors, "to", to);
+            Instant fromTime = TimeInput.CONSOLE_UTC.read("from", from, errors::field);
+            Instant toTime = TimeInput.CONSOLE_UTC.read("to", to, errors::field);
             if (errors.isEmpty()) {
                 try {
                     model.addAttribute("results", traces.search(caller, new TraceSearch(form.key(), topic, fromTime, toTime, type,
@@ -111,15 +111,6 @@ class TracePages {
         }
         model.addAttribute("groups", groups);
         return Views.of(request, "traces/message", "fragments/traces :: message");
-    }
-
-    private static Instant time(FormErrors errors, String field, String value) {
-        try {
-            return Views.time(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            errors.field(field, "must be a date and time in UTC, like 2026-01-31 14:00:00");
-            return null;
-        }
     }
 
     private static boolean blank(String s) {

@@ -3,7 +3,6 @@ package io.herald.sdk.internal.listen;
 import io.herald.sdk.NonRetryableHeraldException;
 import io.herald.sdk.TraceContext;
 import io.herald.sdk.internal.codec.HeaderPeek;
-import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
 import io.herald.sdk.internal.trace.ConsumedTimepoint;
 import io.herald.sdk.internal.trace.Tracer;
@@ -13,14 +12,15 @@ import io.herald.sdk.spi.IncomingRecord;
 import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.RecordProcessor;
 import io.herald.sdk.spi.Transport;
+import io.herald.sdk.wire.DeadLetters;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.sdk.wire.Timepoint;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -372,24 +372,8 @@ public final class BindingDispatcher implements RecordProcessor {
     private void deadLetter(EffectiveBinding binding, IncomingRecord record, String reason, Throwable failure,
                             int attempts, HeraldMetrics.ConsumeMeters meters, DeliveryContext context, Trace trace,
                             String type) {
-        ArrayList<Header> headers = new ArrayList<>();
-        for (Header h : record.headers()) {
-            if (!h.key().startsWith("herald-dlt-") && !h.key().equals(HeraldHeaders.ATTEMPT)) {
-                headers.add(h);
-            }
-        }
-        headers.add(WireHeaders.header(HeraldHeaders.DLT_REASON, reason));
-        headers.add(WireHeaders.header(HeraldHeaders.DLT_ORIGINAL_TOPIC, record.topic()));
-        headers.add(WireHeaders.header(HeraldHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(record.partition())));
-        headers.add(WireHeaders.header(HeraldHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset())));
-        headers.add(WireHeaders.header(HeraldHeaders.DLT_GROUP, group));
-        headers.add(WireHeaders.header(HeraldHeaders.ATTEMPT, Integer.toString(attempts)));
-        if (failure != null) {
-            headers.add(WireHeaders.header(HeraldHeaders.DLT_EXCEPTION_CLASS, failure.getClass().getName()));
-            String msg = String.valueOf(failure.getMessage());
-            headers.add(WireHeaders.header(HeraldHeaders.DLT_EXCEPTION_MESSAGE,
-                    msg.length() > 2000 ? msg.substring(0, 2000) : msg));
-        }
+        List<Header> headers = DeadLetters.letter(reason, record.topic(), record.partition(), record.offset())
+                .by(group, attempts).failure(failure).headers(record.headers(), Header::key, RecordHeader::new);
         OutgoingRecord out = new OutgoingRecord(binding.deadLetterTopic(), record.key(), record.value(),
                 System.currentTimeMillis(), headers);
         while (true) {

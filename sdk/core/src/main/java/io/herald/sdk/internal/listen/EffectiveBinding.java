@@ -4,6 +4,7 @@ import io.herald.sdk.Binding;
 import io.herald.sdk.BindingKind;
 import io.herald.sdk.internal.config.HeraldConfig;
 import io.herald.sdk.wire.BindingConfig;
+import io.herald.sdk.wire.DeadLetters;
 import java.util.regex.Pattern;
 
 import static io.herald.sdk.HeraldSettings.*;
@@ -18,10 +19,6 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                                boolean paused, int concurrency, String deadLetterTopic, boolean fromControlPlane,
                                double ratePerSecond) {
 
-    public static String deadLetterTopic(String topic, String group) {
-        return topic + "." + group + ".dlt";
-    }
-
     public static EffectiveBinding fromCode(Binding b, String group, HeraldConfig config) {
         return new EffectiveBinding(null, b.kind(), b.typePattern(), regex(b.kind(), b.typePattern()),
                 b.deliveryLimit() != null ? b.deliveryLimit() : config.getInt(CONSUMER_DELIVERY_LIMIT),
@@ -30,7 +27,7 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 b.backoffMaxMillis() != null ? b.backoffMaxMillis() : config.getLong(CONSUMER_BACKOFF_MAX_MS),
                 b.expiryMillis(), false,
                 b.concurrency() != null ? b.concurrency() : config.getInt(CONSUMER_CONCURRENCY),
-                deadLetterTopic(b.topic(), group), false, 0);
+                DeadLetters.topic(b.topic(), group), false, 0);
     }
 
     public static EffectiveBinding fromControlPlane(BindingConfig c) {
@@ -42,7 +39,7 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 Math.max(c.backoffMillis(), c.backoffMaxMillis()), c.expiryMillis(), c.paused(),
                 Math.max(1, c.concurrency()),
                 c.deadLetterTopic() != null && !c.deadLetterTopic().isBlank() ? c.deadLetterTopic()
-                        : deadLetterTopic(c.topic(), c.group()), true, Math.max(0, c.ratePerSecond()));
+                        : DeadLetters.topic(c.topic(), c.group()), true, Math.max(0, c.ratePerSecond()));
     }
 
     private static Pattern regex(BindingKind kind, String pattern) {
