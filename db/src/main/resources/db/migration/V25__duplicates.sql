@@ -14,3 +14,11 @@ CREATE TABLE delayed_fire (
     fired_at     timestamptz                        -- NULL: started, not known to be published
 );
 CREATE INDEX delayed_fire_fired ON delayed_fire (fired_at) WHERE fired_at IS NOT NULL;
+
+-- A replay job's records written to its target, including those written again after a crash
+-- (copied counts each source record once). written_marks: the target topic's end offsets
+-- ("partition:offset,...") when the job last stored its progress; the instance that resumes the job
+-- counts the job's records written past them, which it is about to write again.
+ALTER TABLE replay_job ADD COLUMN written bigint NOT NULL DEFAULT 0;
+ALTER TABLE replay_job ADD COLUMN written_marks text;
+UPDATE replay_job SET written = copied;
