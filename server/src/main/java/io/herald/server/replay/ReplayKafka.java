@@ -286,11 +286,13 @@ class ReplayKafka {
         List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         StringBuilder out = new StringBuilder();
-        new java.util.TreeMap<>(consumer.endOffsets(tps, Duration.ofSeconds(30))).forEach((tp, offset) -> {
+        java.util.TreeMap<Integer, Long> ends = new java.util.TreeMap<>();
+        consumer.endOffsets(tps, Duration.ofSeconds(30)).forEach((tp, offset) -> ends.put(tp.partition(), offset));
+        ends.forEach((partition, offset) -> {
             if (out.length() > 0) {
                 out.append(',');
             }
-            out.append(tp.partition()).append(':').append(offset);
+            out.append(partition).append(':').append(offset);
         });
         return out.toString();
     }
