@@ -7,7 +7,7 @@ import java.util.Objects;
  * A binding declared in code: which messages of a topic a listener receives, in which consumer
  * group, and how failures are retried. Herald registers it with the control plane at start-up;
  * where the control plane's binding differs (type pattern, delivery limit, back-off, expiry,
- * paused, concurrency) the control plane wins, live.
+ * paused, concurrency, dedupe window) the control plane wins, live.
  *
  * <pre>{@code
  * Binding.direct("trade", "pay-succ").withGroup("billing").withDeliveryLimit(5)
@@ -32,10 +32,14 @@ public final class Binding {
     private final Long backoffMaxMillis;
     private final Long expiryMillis;
     private final Integer concurrency;
+    private final Long dedupeWindowMillis;
+
+    /** The longest {@link #withDedupeWindow(Duration) dedupe window}, as the control plane accepts. */
+    public static final Duration MAX_DEDUPE_WINDOW = Duration.ofDays(1);
 
     Binding(String topic, BindingKind kind, String typePattern, String group, Integer deliveryLimit,
             Long backoffMillis, Double backoffMultiplier, Long backoffMaxMillis, Long expiryMillis,
-            Integer concurrency) {
+            Integer concurrency, Long dedupeWindowMillis) {
         this.topic = requireText(topic, "topic");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.typePattern = kind == BindingKind.FANOUT ? "" : requireText(typePattern, "type pattern");
@@ -46,6 +50,7 @@ public final class Binding {
         this.backoffMaxMillis = backoffMaxMillis;
         this.expiryMillis = expiryMillis;
         this.concurrency = concurrency;
+        this.dedupeWindowMillis = dedupeWindowMillis;
         if (kind == BindingKind.REGEX) {
             java.util.regex.Pattern.compile(typePattern);
         }
@@ -53,23 +58,23 @@ public final class Binding {
 
     /** Messages of exactly one type. */
     public static Binding direct(String topic, String type) {
-        return new Binding(topic, BindingKind.DIRECT, type, null, null, null, null, null, null, null);
+        return new Binding(topic, BindingKind.DIRECT, type, null, null, null, null, null, null, null, null);
     }
 
     /** Messages whose type matches the regular expression (whole-type match). */
     public static Binding regex(String topic, String typePattern) {
-        return new Binding(topic, BindingKind.REGEX, typePattern, null, null, null, null, null, null, null);
+        return new Binding(topic, BindingKind.REGEX, typePattern, null, null, null, null, null, null, null, null);
     }
 
     /** Every message of the topic. */
     public static Binding fanout(String topic) {
-        return new Binding(topic, BindingKind.FANOUT, "", null, null, null, null, null, null, null);
+        return new Binding(topic, BindingKind.FANOUT, "", null, null, null, null, null, null, null, null);
     }
 
     /** The consumer group; by default the app name. */
     public Binding withGroup(String group) {
         return new Binding(topic, kind, typePattern, requireText(group, "group"), deliveryLimit, backoffMillis,
-                backoffMultiplier, backoffMaxMillis, expiryMillis, concurrency);
+                backoffMultiplier, backoffMaxMillis, expiryMillis, concurrency, dedupeWindowMillis);
     }
 
     /**
@@ -83,7 +88,7 @@ public final class Binding {
                     + deliveryLimit);
         }
         return new Binding(topic, kind, typePattern, group, deliveryLimit, backoffMillis, backoffMultiplier,
-                backoffMaxMillis, expiryMillis, concurrency);
+                backoffMaxMillis, expiryMillis, concurrency, dedupeWindowMillis);
     }
 
     /** Wait {@code initial} before the first retry, multiply by {@code multiplier} each time, up to {@code max}. */
@@ -92,7 +97,7 @@ public final class Binding {
             throw new IllegalArgumentException("back-off needs initial >= 0, multiplier >= 1 and max >= initial");
         }
         return new Binding(topic, kind, typePattern, group, deliveryLimit, initial.toMillis(), multiplier,
-                max.toMillis(), expiryMillis, concurrency);
+                max.toMillis(), expiryMillis, concurrency, dedupeWindowMillis);
     }
 
     /** Messages older than this (by record timestamp) go to the dead-letter topic with reason {@code expired}. */
@@ -101,7 +106,7 @@ public final class Binding {
             throw new IllegalArgumentException("expiry must be positive");
         }
         return new Binding(topic, kind, typePattern, group, deliveryLimit, backoffMillis, backoffMultiplier,
-                backoffMaxMillis, expiry.toMillis(), concurrency);
+                backoffMaxMillis, expiry.toMillis(), concurrency, dedupeWindowMillis);
     }
 
     /** Consumer threads for this binding in one instance (at most the topic's partition count is useful). */
@@ -110,7 +115,25 @@ public final class Binding {
             throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
         }
         return new Binding(topic, kind, typePattern, group, deliveryLimit, backoffMillis, backoffMultiplier,
-                backoffMaxMillis, expiryMillis, concurrency);
+                backoffMaxMillis, expiryMillis, concurrency, dedupeWindowMillis);
+    }
+
+    /**
+     * Drop a message whose id ({@code ce_id}) this instance already handled for this binding within
+     * {@code window} (at most {@link #MAX_DEDUPE_WINDOW}): a producer that retried a send with the
+     * id of the failed attempt (see {@link RetryableHeraldException#messageId()}), a delayed event
+     * fired again after a server crash, or a record written twice by a plain Kafka producer is then
+     * handled once. Each dropped record counts in {@code herald.messages.duplicates}. The memory is
+     * this instance's, bounded by {@code herald.consumer.dedupe-max-ids} ids: after a rebalance moves
+     * a partition to another instance, or beyond that many ids, a repeat is handled again. Replays
+     * are never dropped. {@link Duration#ZERO} turns it off.
+     */
+    public Binding withDedupeWindow(Duration window) {
+        if (window.isNegative() || window.compareTo(MAX_DEDUPE_WINDOW) > 0) {
+            throw new IllegalArgumentException("dedupe window must be between 0 (off) and " + MAX_DEDUPE_WINDOW + ", was " + window);
+        }
+        return new Binding(topic, kind, typePattern, group, deliveryLimit, backoffMillis, backoffMultiplier,
+                backoffMaxMillis, expiryMillis, concurrency, window.isZero() ? null : window.toMillis());
     }
 
     public String topic() {
@@ -159,6 +182,11 @@ public final class Binding {
     /** {@code null} when left to the default. */
     public Integer concurrency() {
         return concurrency;
+    }
+
+    /** The dedupe window in milliseconds; {@code null} = no deduplication. */
+    public Long dedupeWindowMillis() {
+        return dedupeWindowMillis;
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class HeraldSettings {
     public static final String CONSUMER_BACKOFF_MULTIPLIER = "herald.consumer.backoff-multiplier";
     public static final String CONSUMER_BACKOFF_MAX_MS = "herald.consumer.backoff-max-ms";
     public static final String CONSUMER_CONCURRENCY = "herald.consumer.concurrency";
+    public static final String CONSUMER_DEDUPE_MAX_IDS = "herald.consumer.dedupe-max-ids";
     public static final String SHUTDOWN_TIMEOUT_MS = "herald.shutdown-timeout-ms";
     public static final String METRICS_ENABLED = "herald.metrics.enabled";
     public static final String PRODUCER_MAX_DELAY_MS = "herald.producer.max-delay-ms";

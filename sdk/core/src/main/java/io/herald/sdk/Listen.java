@@ -63,4 +63,10 @@ public @interface Listen {
 
     /** Consumer threads in this instance; -1 = default. */
     int concurrency() default -1;
+
+    /**
+     * Drop a message whose id ({@code ce_id}) this instance already handled for the group within
+     * this many milliseconds (at most 24 hours); 0 = off. See {@link Binding#withDedupeWindow}.
+     */
+    long dedupeWindowMillis() default 0;
 }

@@ -62,6 +62,10 @@ class BindingEntity {
     @Column(name = "rate_per_second")
     Double ratePerSecond;
 
+    /** How long the SDK remembers a handled ce_id to drop repeats; null = no deduplication. */
+    @Column(name = "dedupe_window_ms")
+    Long dedupeWindowMs;
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt = Instant.now();
 
@@ -79,7 +83,7 @@ class BindingEntity {
 
     BindingView view() {
         return new BindingView(id, app.name, groupName, topic.name, kind, typePattern, deliveryLimit, backoffMs,
-                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, ratePerSecond, deadLetterTopic(), createdAt, updatedAt,
+                backoffMultiplier, backoffMaxMs, expiryMs, paused, concurrency, ratePerSecond, dedupeWindowMs, deadLetterTopic(), createdAt, updatedAt,
                 blocked());
     }
 }

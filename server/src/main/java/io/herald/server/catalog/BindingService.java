@@ -28,6 +28,8 @@ public class BindingService {
     public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
     private static final long MAX_BACKOFF_MS = Duration.ofDays(1).toMillis();
     private static final double MAX_RATE_PER_SECOND = 1_000_000;
+    /** Longest dedupe window: an SDK instance keeps the ce_ids it handled for at most a day. */
+    static final long MAX_DEDUPE_WINDOW_MS = Duration.ofDays(1).toMillis();
     /** A delivery limit meaning "retry for ever" (KiteQ's DeliveryLimit -1), as the SDK's {@code Binding.UNLIMITED}. */
     static final int UNLIMITED = -1;
     private static final int MAX_DELIVERY_LIMIT = 1000;
@@ -58,7 +60,7 @@ public class BindingService {
     public record BindingRequest(String app, String group, String topic, String kind, String typePattern,
                                  Integer deliveryLimit, Long backoffMillis, Double backoffMultiplier,
                                  Long backoffMaxMillis, Long expiryMillis, Boolean paused, Integer concurrency,
-                                 Double ratePerSecond) {
+                                 Double ratePerSecond, Long dedupeWindowMillis) {
     }
 
     public BindingView create(Caller caller, BindingRequest r) {
@@ -101,6 +103,7 @@ public class BindingService {
         b.paused = Boolean.TRUE.equals(r.paused());
         b.concurrency = r.concurrency() != null ? r.concurrency() : 1;
         b.ratePerSecond = r.ratePerSecond() == null || r.ratePerSecond() == 0 ? null : r.ratePerSecond();
+        b.dedupeWindowMs = r.dedupeWindowMillis() == null || r.dedupeWindowMillis() == 0 ? null : r.dedupeWindowMillis();
         checkBackoffMax(b);
         bindings.saveAndFlush(b);
         // The SDK dead-letters into this topic; it must exist even where brokers do not auto-create topics.
@@ -209,6 +212,9 @@ public class BindingService {
         if (r.ratePerSecond() != null) {
             b.ratePerSecond = r.ratePerSecond() == 0 ? null : r.ratePerSecond();
         }
+        if (r.dedupeWindowMillis() != null) {
+            b.dedupeWindowMs = r.dedupeWindowMillis() == 0 ? null : r.dedupeWindowMillis();
+        }
         checkBackoffMax(b);
         b.updatedAt = Instant.now();
         bindings.saveAndFlush(b);
@@ -310,6 +316,10 @@ public class BindingService {
                 || r.ratePerSecond() > MAX_RATE_PER_SECOND)) {
             v.add("ratePerSecond", "must be between 0 (no limit) and " + (long) MAX_RATE_PER_SECOND
                     + " messages per second, not " + r.ratePerSecond());
+        }
+        if (r.dedupeWindowMillis() != null && (r.dedupeWindowMillis() < 0 || r.dedupeWindowMillis() > MAX_DEDUPE_WINDOW_MS)) {
+            v.add("dedupeWindowMillis", "must be between 0 (no deduplication) and " + MAX_DEDUPE_WINDOW_MS
+                    + " (24 hours) milliseconds, not " + r.dedupeWindowMillis());
         }
     }
 

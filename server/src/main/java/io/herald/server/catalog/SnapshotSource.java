@@ -80,7 +80,8 @@ public class SnapshotSource {
             }
             bindingConfigs.add(new BindingConfig(b.id, b.groupName, b.topic.name, b.kind.name(), b.typePattern,
                     b.deliveryLimit, b.backoffMs, b.backoffMultiplier, b.backoffMaxMs, b.expiryMs, b.paused, b.concurrency,
-                    b.deadLetterTopic(), pushed.contains(b.id), b.ratePerSecond == null ? 0 : b.ratePerSecond));
+                    b.deadLetterTopic(), pushed.contains(b.id), b.ratePerSecond == null ? 0 : b.ratePerSecond,
+                    b.dedupeWindowMs == null ? 0 : b.dedupeWindowMs));
         }
         return new ConfigSnapshot(appName, version, List.copyOf(topicConfigs.values()), bindingConfigs,
                 new TracingConfig(defaultSampleRate, sampleRates, maxSampledPerSecond), blocked);

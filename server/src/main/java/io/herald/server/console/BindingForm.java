@@ -18,6 +18,7 @@ public class BindingForm {
     private Long expiryMillis;
     private Integer concurrency;
     private Double ratePerSecond;
+    private Long dedupeWindowMillis;
     private boolean paused;
 
     public String getApp() { return app; }
@@ -44,6 +45,8 @@ public class BindingForm {
     public void setConcurrency(Integer concurrency) { this.concurrency = concurrency; }
     public Double getRatePerSecond() { return ratePerSecond; }
     public void setRatePerSecond(Double ratePerSecond) { this.ratePerSecond = ratePerSecond; }
+    public Long getDedupeWindowMillis() { return dedupeWindowMillis; }
+    public void setDedupeWindowMillis(Long dedupeWindowMillis) { this.dedupeWindowMillis = dedupeWindowMillis; }
     public boolean isPaused() { return paused; }
     public void setPaused(boolean paused) { this.paused = paused; }
 }

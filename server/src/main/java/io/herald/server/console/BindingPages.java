@@ -38,7 +38,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 class BindingPages {
 
     static final List<String> FIELDS = List.of("app", "group", "topic", "kind", "typePattern", "deliveryLimit", "backoffMillis",
-            "backoffMultiplier", "backoffMaxMillis", "expiryMillis", "concurrency", "ratePerSecond", "paused");
+            "backoffMultiplier", "backoffMaxMillis", "expiryMillis", "concurrency", "ratePerSecond", "dedupeWindowMillis",
+            "paused");
 
     private final BindingService bindings;
     private final TopicService topics;
@@ -110,7 +111,8 @@ class BindingPages {
         BindingRequest r = new BindingRequest(TopicPages.blankToNull(form.getApp()), TopicPages.trim(form.getGroup()),
                 TopicPages.blankToNull(form.getTopic()), kind, "FANOUT".equals(kind) ? null : form.getTypePattern(),
                 form.getDeliveryLimit(), form.getBackoffMillis(), form.getBackoffMultiplier(), form.getBackoffMaxMillis(),
-                form.getExpiryMillis(), form.isPaused(), form.getConcurrency(), form.getRatePerSecond());
+                form.getExpiryMillis(), form.isPaused(), form.getConcurrency(), form.getRatePerSecond(),
+                form.getDedupeWindowMillis());
         try {
             BindingView created = bindings.create(caller, r);
             return Views.redirect(request, response, Views.path("bindings", created.id()),
@@ -211,6 +213,7 @@ class BindingPages {
         form.setExpiryMillis(b.expiryMillis());
         form.setConcurrency(b.concurrency());
         form.setRatePerSecond(b.ratePerSecond());
+        form.setDedupeWindowMillis(b.dedupeWindowMillis());
         form.setPaused(b.paused());
         return editForm(request, model, b, form, FormErrors.none(), "edit");
     }
@@ -228,7 +231,8 @@ class BindingPages {
         // App, group and topic of a binding never change: they are not taken from the form.
         BindingRequest r = new BindingRequest(null, null, null, kind, pattern, form.getDeliveryLimit(), form.getBackoffMillis(),
                 form.getBackoffMultiplier(), form.getBackoffMaxMillis(), form.getExpiryMillis() == null ? 0L : form.getExpiryMillis(),
-                null, form.getConcurrency(), form.getRatePerSecond() == null ? 0.0 : form.getRatePerSecond());
+                null, form.getConcurrency(), form.getRatePerSecond() == null ? 0.0 : form.getRatePerSecond(),
+                form.getDedupeWindowMillis() == null ? 0L : form.getDedupeWindowMillis());
         try {
             bindings.update(caller, id, r);
             return Views.redirect(request, response, Views.path("bindings", id), "Binding saved.");
@@ -262,7 +266,7 @@ class BindingPages {
     private String setPaused(long id, boolean paused, Caller caller, HttpServletRequest request, HttpServletResponse response,
                              Model model) {
         BindingView b = bindings.update(caller, id, new BindingRequest(null, null, null, null, null, null, null, null, null,
-                null, paused, null, null));
+                null, paused, null, null, null));
         if (Views.htmx(request)) {
             // Only the status control changes, wherever it is shown (list row or detail page).
             model.addAttribute("b", b);

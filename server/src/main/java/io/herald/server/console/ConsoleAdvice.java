@@ -42,7 +42,7 @@ class ConsoleAdvice {
     }
 
     static final java.util.List<String> DURATION_FIELDS = java.util.List.of("backoffMillis", "backoffMaxMillis", "expiryMillis",
-            "timeoutMillis", "retryIntervalMillis", "processingDelayMillis", "fixedRateMillis");
+            "timeoutMillis", "retryIntervalMillis", "processingDelayMillis", "fixedRateMillis", "dedupeWindowMillis");
 
     @ModelAttribute("me")
     Me me() {

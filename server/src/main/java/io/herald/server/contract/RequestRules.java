@@ -103,6 +103,9 @@ final class RequestRules {
         rule("BindingRequest", "expiryMillis", false, 1000, 365 * DAY_MS, null, null, null,
                 "Records older than this are dead-lettered unread; none when absent");
         rule("BindingRequest", "concurrency", false, 1, 256, null, null, null, "Consumers per SDK instance");
+        rule("BindingRequest", "dedupeWindowMillis", false, 0, DAY_MS, null, null, null,
+                "Each SDK instance drops a record whose ce_id it already handled for the group within this many"
+                        + " milliseconds (per instance, see the SDK README); 0 or absent: no deduplication");
 
         rule("ProcessorRequest", "bindingId", true, null, null, null, null, null, "The binding pushed; cannot be changed");
         rule("ProcessorRequest", "protocol", false, null, null, 10, null, List.of("HTTP", "GRPC"), "HTTP when absent");

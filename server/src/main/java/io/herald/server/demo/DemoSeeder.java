@@ -57,7 +57,7 @@ class DemoSeeder implements ApplicationRunner {
                                 "{\"type\":\"object\",\"required\":[\"orderId\"],\"properties\":{\"orderId\":{\"type\":\"string\"},\"amount\":{\"type\":\"number\"}}}"),
                         new TopicService.TypeRequest("order-paid", "An order was paid", null)), true, null));
         bindings.create(Caller.SYSTEM, new BindingService.BindingRequest("shop", "shipping", "orders", "FANOUT", null,
-                null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null));
         System.out.println();
         System.out.println("  Demo seeded: app 'shop' (API key, shown once: " + shop.apiKey() + "),");
         System.out.println("  topic 'orders' with types order-created and order-paid, binding of group 'shipping'.");

@@ -29,7 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Copies one job's records from the source topic to the target, resumably and at least once: the
  * stored next offset of a partition only moves after Kafka acknowledged every record before it, so a
- * crash repeats at most the records of one progress interval and never leaves a gap. Progress, the
+ * crash repeats at most the records of one progress interval and never leaves a gap. Those repeats
+ * are counted: each stored progress also stores the target's end offsets, and the run that resumes
+ * a job counts the job's records past them (written by the crashed run) into {@code written}. Progress, the
  * lease and the cancel flag go through PostgreSQL together; an instance that lost its lease stops
  * without writing anything.
  */
@@ -45,7 +47,10 @@ final class ReplayCopy implements Runnable {
     private final ReplayProperties props;
     private final TransactionTemplate tx;
     private final Counter copiedCounter;
+    private final Counter writtenCounter;
     private final BooleanSupplier stopping;
+    /** The reader; it also reads the target's end offsets (the marks). */
+    private KafkaConsumer<byte[], byte[]> consumer;
 
     private ReplayJobs.Job job;
     private final Map<Integer, Pos> open = new HashMap<>();
@@ -56,6 +61,14 @@ final class ReplayCopy implements Runnable {
     private final List<ReplayJobs.Item> itemUpdates = new ArrayList<>();
     private final AtomicReference<Exception> sendError = new AtomicReference<>();
     private long copied;
+    /** {@link #copied} already added to the copied meter. */
+    private long copiedCounted;
+    /** Records this run wrote whose acknowledgement was stored (plus those found written by a crashed run). */
+    private long written;
+    /** Records sent since the last stored progress. */
+    private long sentSinceCommit;
+    /** The target's end offsets at the last stored progress. */
+    private String marks;
     private long skipped;
     private long itemsRecorded;
     private long lastCommit;
@@ -86,7 +99,7 @@ final class ReplayCopy implements Runnable {
     }
 
     ReplayCopy(long id, String owner, ReplayJobs jobs, ReplayKafka kafka, ReplayProperties props, TransactionTemplate tx,
-               Counter copiedCounter, BooleanSupplier stopping) {
+               Counter copiedCounter, Counter writtenCounter, BooleanSupplier stopping) {
         this.id = id;
         this.owner = owner;
         this.jobs = jobs;
@@ -94,6 +107,7 @@ final class ReplayCopy implements Runnable {
         this.props = props;
         this.tx = tx;
         this.copiedCounter = copiedCounter;
+        this.writtenCounter = writtenCounter;
         this.stopping = stopping;
     }
 
@@ -104,6 +118,7 @@ final class ReplayCopy implements Runnable {
             return;
         }
         job = found.get();
+        marks = job.writtenMarks();
         try {
             if (job.cancelRequested()) {
                 jobs.finish(id, owner, ReplayJobs.CANCELLED, null);
@@ -161,6 +176,10 @@ final class ReplayCopy implements Runnable {
         long commitEvery = props.progressInterval().toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.reader("herald-replay-" + id, MAX_POLL_RECORDS);
              KafkaProducer<byte[], byte[]> producer = open.isEmpty() ? null : new KafkaProducer<>(kafka.producerConfig("herald-replay-" + id))) {
+            this.consumer = consumer;
+            if (producer != null) {
+                resumeCount(producer);
+            }
             Map<Integer, TopicPartition> tps = new HashMap<>();
             open.keySet().forEach(p -> tps.put(p, new TopicPartition(job.sourceTopic(), p)));
             consumer.assign(tps.values());
@@ -246,7 +265,8 @@ final class ReplayCopy implements Runnable {
                 jobs.markMissing(id);
             }
             jobs.finish(id, owner, ReplayJobs.DONE, null);
-            log.info("Replay job {} done: {} copied, {} skipped", id, copied + job.copied(), skipped + job.skipped());
+            log.info("Replay job {} done: {} copied, {} written, {} skipped", id, copied + job.copied(), written + job.written(),
+                    skipped + job.skipped());
         }
     }
 
@@ -346,7 +366,25 @@ final class ReplayCopy implements Runnable {
                 sendError.compareAndSet(null, e);
             }
         });
-        copiedCounter.increment();
+        sentSinceCommit++;
+    }
+
+    /**
+     * Before this run writes anything: the records a crashed run wrote after the job's last stored
+     * progress (found past the stored marks on the target) are about to be written again, so they
+     * count as written; then the target's end offsets become the marks.
+     */
+    private void resumeCount(KafkaProducer<byte[], byte[]> producer) {
+        if (marks != null) {
+            long repeated = kafka.writtenSince(job.targetTopic(), marks, id);
+            if (repeated > 0) {
+                written += repeated;
+                writtenCounter.increment(repeated);
+                log.warn("Replay job {} resumes from its stored progress: {} record(s) its previous run wrote after that are"
+                         + " written again (copying is at least once; the job's 'written' counts them)", id, repeated);
+            }
+        }
+        commit(producer);
     }
 
     private void maybeCommit(KafkaProducer<byte[], byte[]> producer, long everyNanos) {
@@ -364,6 +402,8 @@ final class ReplayCopy implements Runnable {
         if (failed != null) {
             throw new IllegalStateException("Kafka refused a replayed record: " + failed.getMessage(), failed);
         }
+        String nextMarks = producer != null ? ReplayKafka.marks(consumer, job.targetTopic()) : marks;
+        long sent = sentSinceCommit;
         boolean cancel = Boolean.TRUE.equals(tx.execute(s -> {
             Optional<Boolean> renewed = jobs.renew(id, owner, props.lease());
             if (renewed.isEmpty()) {
@@ -374,7 +414,7 @@ final class ReplayCopy implements Runnable {
                     jobs.progress(id, new ReplayJobs.Part(pos.partition, 0, pos.end, pos.next, pos.copied, pos.skipped));
                 }
             }
-            jobs.totals(id, job.copied() + copied, job.skipped() + skipped);
+            jobs.totals(id, job.copied() + copied, job.skipped() + skipped, job.written() + written + sent, nextMarks);
             if (!itemUpdates.isEmpty()) {
                 jobs.insertItems(id, itemUpdates);
             }
@@ -382,6 +422,12 @@ final class ReplayCopy implements Runnable {
         }));
         all.values().forEach(p -> p.dirty = false);
         itemUpdates.clear();
+        marks = nextMarks;
+        written += sent;
+        sentSinceCommit -= sent;
+        writtenCounter.increment(sent);
+        copiedCounter.increment(copied - copiedCounted);
+        copiedCounted = copied;
         lastCommit = System.nanoTime();
         if (cancel) {
             jobs.finish(id, owner, ReplayJobs.CANCELLED, null);

@@ -11,6 +11,10 @@ import java.util.List;
  * @param state     PENDING, RUNNING, DONE, CANCELLED or FAILED
  * @param topic     the topic records are read from (the dead-letter topic for a redrive)
  * @param processed records read so far (copied + skipped, or chosen records done)
+ * @param copied    source records copied to the target, each counted once
+ * @param written   records written to the target, including those written again after a server crash
+ *                  (copying is at least once: a job resumed after a crash repeats the records written
+ *                  since its last stored progress); {@code written - copied} is the number of repeats
  * @param percent   progress, 0 to 100
  * @param owner     the server instance copying it now
  * @param records   chosen or redriven records with the outcome of each
@@ -18,7 +22,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReplayJobView(long id, String kind, String state, String topic, String originalTopic, String targetGroup,
                             String targetTopic, Instant from, Instant to, String type, String key, Integer ratePerSecond,
-                            String app, long total, long processed, long copied, long skipped, int percent,
+                            String app, long total, long processed, long copied, long written, long skipped, int percent,
                             boolean cancelRequested, String owner, String error, String createdBy, Instant createdAt,
                             Instant startedAt, Instant finishedAt, List<PartitionProgress> partitions,
                             List<RecordOutcome> records) {

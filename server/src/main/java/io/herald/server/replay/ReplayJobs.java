@@ -33,7 +33,8 @@ class ReplayJobs {
     record Job(long id, String kind, String state, String sourceTopic, String originalTopic, String targetGroup,
                String targetTopic, Instant from, Instant to, String type, String key, Integer ratePerSecond, String app,
                long total, long copied, long skipped, boolean cancelRequested, String owner, Instant leaseUntil, int claims,
-               String error, String createdBy, Instant createdAt, Instant startedAt, Instant finishedAt) {
+               String error, String createdBy, Instant createdAt, Instant startedAt, Instant finishedAt, long written,
+               String writtenMarks) {
 
         boolean windowFilter() {
             return from != null || to != null || type != null || key != null;
@@ -187,8 +188,9 @@ class ReplayJobs {
                 p.next(), p.copied(), p.skipped(), id, p.partition());
     }
 
-    void totals(long id, long copied, long skipped) {
-        jdbc.update("UPDATE replay_job SET copied = ?, skipped = ? WHERE id = ?", copied, skipped, id);
+    void totals(long id, long copied, long skipped, long written, String writtenMarks) {
+        jdbc.update("UPDATE replay_job SET copied = ?, skipped = ?, written = ?, written_marks = ? WHERE id = ?", copied, skipped,
+                written, writtenMarks, id);
     }
 
     /** Ends a job this owner holds. */
@@ -233,7 +235,7 @@ class ReplayJobs {
                 rs.getLong("copied"), rs.getLong("skipped"), rs.getBoolean("cancel_requested"), rs.getString("owner"),
                 instant(rs.getTimestamp("lease_until")), rs.getInt("claims"), rs.getString("error"), rs.getString("created_by"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
-                instant(rs.getTimestamp("finished_at")));
+                instant(rs.getTimestamp("finished_at")), rs.getLong("written"), rs.getString("written_marks"));
     }
 
     private static Instant instant(Timestamp t) {

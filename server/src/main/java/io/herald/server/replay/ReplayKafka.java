@@ -280,4 +280,74 @@ class ReplayKafka {
             return null;
         }
     }
+
+    /** The end offsets of {@code topic}'s partitions as {@code partition:offset,...} (the job's marks on its target). */
+    static String marks(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        StringBuilder out = new StringBuilder();
+        java.util.TreeMap<Integer, Long> ends = new java.util.TreeMap<>();
+        consumer.endOffsets(tps, Duration.ofSeconds(30)).forEach((tp, offset) -> ends.put(tp.partition(), offset));
+        ends.forEach((partition, offset) -> {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(partition).append(':').append(offset);
+        });
+        return out.toString();
+    }
+
+    /**
+     * How many records of replay job {@code job} sit in {@code topic} at or after {@code marks}: the
+     * ones a crashed instance wrote after the job last stored its progress.
+     */
+    long writtenSince(String topic, String marks, long job) {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        for (String part : marks.split(",")) {
+            if (!part.isBlank()) {
+                String[] po = part.split(":");
+                from.put(new TopicPartition(topic, Integer.parseInt(po[0].strip())), Long.parseLong(po[1].strip()));
+            }
+        }
+        if (from.isEmpty()) {
+            return 0;
+        }
+        byte[] id = Long.toString(job).getBytes(StandardCharsets.UTF_8);
+        long found = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = reader("herald-replay-" + job + "-resume", 2000)) {
+            consumer.assign(from.keySet());
+            Map<TopicPartition, Long> ends = consumer.endOffsets(from.keySet(), Duration.ofSeconds(30));
+            Map<TopicPartition, Long> open = new HashMap<>();
+            from.forEach((tp, offset) -> {
+                if (ends.getOrDefault(tp, 0L) > offset) {
+                    consumer.seek(tp, offset);
+                    open.put(tp, ends.get(tp));
+                }
+            });
+            consumer.pause(from.keySet().stream().filter(tp -> !open.containsKey(tp)).toList());
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    Long end = open.get(new TopicPartition(r.topic(), r.partition()));
+                    if (end != null && r.offset() < end) {
+                        Header h = r.headers().lastHeader(HeraldHeaders.REPLAY_JOB);
+                        if (h != null && java.util.Arrays.equals(h.value(), id)) {
+                            found++;
+                        }
+                    }
+                }
+                for (TopicPartition tp : List.copyOf(open.keySet())) {
+                    if (consumer.position(tp) >= open.get(tp)) {
+                        open.remove(tp);
+                        consumer.pause(List.of(tp));
+                    }
+                }
+            }
+            if (!open.isEmpty()) {
+                throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes to count what the job"
+                        + " wrote before it was resumed");
+            }
+        }
+        return found;
+    }
 }

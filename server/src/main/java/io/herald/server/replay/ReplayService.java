@@ -317,7 +317,8 @@ public class ReplayService {
         long id = Objects.requireNonNull(tx.execute(s -> {
             long jobId = jobs.insert(new ReplayJobs.Job(0, d.kind(), empty ? ReplayJobs.DONE : ReplayJobs.PENDING,
                     d.sourceTopic(), d.originalTopic(), d.group(), d.targetTopic(), d.from(), d.to(), d.type(), d.key(), d.rate(),
-                    d.app(), total, 0, 0, false, null, null, 0, null, caller.name(), null, null, empty ? Instant.now() : null));
+                    d.app(), total, 0, 0, false, null, null, 0, null, caller.name(), null, null, empty ? Instant.now() : null, 0,
+                    null));
             List<ReplayJobs.Part> parts = new ArrayList<>();
             d.ranges().forEach((p, r) -> parts.add(new ReplayJobs.Part(p, r[0], r[1], r[0], 0, 0)));
             jobs.insertParts(jobId, parts);
@@ -443,7 +444,7 @@ public class ReplayService {
         }
         return new ReplayJobView(j.id(), j.kind(), j.state(), j.sourceTopic(), j.originalTopic(), j.targetGroup(),
                 j.targetTopic(), j.from(), j.to(), j.type(), j.key(), j.ratePerSecond(), j.app(), j.total(), processed, j.copied(),
-                j.skipped(), percent, j.cancelRequested(), j.owner(), j.error(), j.createdBy(), j.createdAt(), j.startedAt(),
+                j.written(), j.skipped(), percent, j.cancelRequested(), j.owner(), j.error(), j.createdBy(), j.createdAt(), j.startedAt(),
                 j.finishedAt(), partitions, records);
     }
 

@@ -35,6 +35,7 @@ class ReplayWorker implements SmartLifecycle {
     private final ReplayProperties props;
     private final TransactionTemplate tx;
     private final Counter copied;
+    private final Counter written;
     private final String instance;
     private final Map<Long, Boolean> running = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -47,7 +48,10 @@ class ReplayWorker implements SmartLifecycle {
         this.kafka = kafka;
         this.props = props;
         this.tx = tx;
-        this.copied = Counter.builder("herald.replay.records.copied").description("Records copied by replay jobs").register(meters);
+        this.copied = Counter.builder("herald.replay.records.copied")
+                .description("Source records copied by replay jobs, each once (progress stored)").register(meters);
+        this.written = Counter.builder("herald.replay.records.written")
+                .description("Records replay jobs wrote to their targets, including those written again after a crash").register(meters);
         Gauge.builder("herald.replay.jobs.running", active, AtomicInteger::get)
                 .description("Replay jobs this instance is copying").register(meters);
         this.instance = host() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -110,7 +114,7 @@ class ReplayWorker implements SmartLifecycle {
                 running.put(id.get(), true);
                 copiers.execute(() -> {
                     try {
-                        new ReplayCopy(id.get(), instance, jobs, kafka, props, tx, copied, () -> stopping).run();
+                        new ReplayCopy(id.get(), instance, jobs, kafka, props, tx, copied, written, () -> stopping).run();
                     } catch (RuntimeException | LinkageError e) {
                         log.warn("Replay job {} stopped unexpectedly; its lease runs out and it is taken up again: {}", id.get(), e.toString());
                     } finally {

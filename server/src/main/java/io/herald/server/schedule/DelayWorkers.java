@@ -112,9 +112,14 @@ class DelayWorkers implements SmartLifecycle {
     private void firingLoop() {
         long pollMs = props.pollInterval().toMillis();
         long warmedFor = Long.MIN_VALUE;
+        long forgetAt = 0;
         while (running) {
             try {
                 long now = System.currentTimeMillis();
+                if (now >= forgetAt) {
+                    forgetAt = now + 60_000;
+                    delayed.forgetFired(10_000);
+                }
                 int taken = delayed.fireDue(now);
                 if (taken >= props.firingBatch()) {
                     continue;

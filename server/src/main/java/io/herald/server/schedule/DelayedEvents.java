@@ -23,16 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The timer table of delayed events. Rows are inserted in bulk (one statement per batch, ids
- * already present are skipped, so a re-read Kafka record is not stored twice); the firing step
- * locks due rows with {@code FOR UPDATE SKIP LOCKED}, so each row is taken by exactly one firing
- * transaction across all server instances, publishes them, waits for Kafka's acknowledgements
- * and deletes them in the same transaction. A crash between publish and commit publishes a row
- * again (at least once, with the same ce_id); a lost row is not possible.
+ * already present are skipped, so a re-read Kafka record is not stored twice, and so are ids that
+ * fired already); the firing step locks due rows with {@code FOR UPDATE SKIP LOCKED}, so each row
+ * is taken by exactly one firing transaction across all server instances, marks them as being
+ * fired (committed at once, in {@code delayed_fire}), publishes them, waits for Kafka's
+ * acknowledgements and deletes them in the same transaction. A crash between publish and commit
+ * publishes that one batch again (at least once, with the same ce_id): the marker tells the next
+ * firing so, and it counts them in {@code herald.delayed.refired}. A lost row is not possible.
  */
 @Service
 public class DelayedEvents implements DelayStore {
@@ -44,10 +49,27 @@ public class DelayedEvents implements DelayStore {
     private final EventPublisher publisher;
     private final Auditor auditor;
     private final ScheduleProperties props;
+    /** A transaction of its own, committed while the firing transaction is still open. */
+    private final TransactionTemplate separate;
+    private final Counter refired;
+    /**
+     * Runs after a batch was published and acknowledged, before the firing transaction commits (tests
+     * stop a server there, as a crash would). Null in production.
+     */
+    volatile Runnable beforeCommit;
+    /** Fired markers are kept this long: the retention of herald.delay, from which the intake could read a record again. */
+    static final Duration KEEP_FIRED = Duration.ofDays(7);
 
-    DelayedEvents(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, ScheduleProperties props) {
+    DelayedEvents(JdbcTemplate jdbc, TransactionTemplate tx, EventPublisher publisher, Auditor auditor, ScheduleProperties props,
+                  MeterRegistry meters) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.separate = new TransactionTemplate(java.util.Objects.requireNonNull(tx.getTransactionManager()));
+        this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.refired = Counter.builder("herald.delayed.refired")
+                .description("Delayed events published again because an earlier firing of them was not confirmed"
+                        + " (the server stopped between publishing and committing): duplicates with the same ce_id")
+                .register(meters);
         this.publisher = publisher;
         this.auditor = auditor;
         this.props = props;
@@ -99,7 +121,10 @@ public class DelayedEvents implements DelayStore {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO delayed_event (id, due_at, topic, app, message_id, event_type,"
                 + " record_key, payload, headers) SELECT t.id, to_timestamp(t.due / 1000.0), t.topic, t.app, t.mid, t.typ, t.k, t.p, t.h"
                 + " FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[],"
-                + " ?::bytea[], ?::bytea[]) AS t(id, due, topic, app, mid, typ, k, p, h) ON CONFLICT (id) DO NOTHING")) {
+                + " ?::bytea[], ?::bytea[]) AS t(id, due, topic, app, mid, typ, k, p, h)"
+                // an event that fired already is not scheduled again when its herald.delay record is read again
+                + " WHERE NOT EXISTS (SELECT 1 FROM delayed_fire f WHERE f.id = t.id AND f.fired_at IS NOT NULL)"
+                + " ON CONFLICT (id) DO NOTHING")) {
             ps.setArray(1, c.createArrayOf("varchar", ids));
             ps.setArray(2, c.createArrayOf("bigint", due));
             ps.setArray(3, c.createArrayOf("varchar", topics));
@@ -196,6 +221,8 @@ public class DelayedEvents implements DelayStore {
             if (due.isEmpty()) {
                 return 0;
             }
+            String[] ids = due.stream().map(d -> d.row().id()).toArray(String[]::new);
+            markAttempted(ids);
             long t1 = System.nanoTime();
             List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>(due.size());
             Set<String> unreachable = new java.util.HashSet<>();
@@ -227,7 +254,14 @@ public class DelayedEvents implements DelayStore {
                 // not before due still holds; a failing row must not hold back the others
                 log.warn("{} delayed event(s) could not be published, next try in {}: {}", failed.size(), props.retryAfter(),
                         firstError.getMessage());
+                // their next try is a retry of a refused publish, not a repeat of a confirmed one: no marker
+                jdbc.update("DELETE FROM delayed_fire WHERE id = ANY (?)", (Object) failed.stream().map(Delayed::id).toArray(String[]::new));
                 insert(failed);
+            }
+            markFired(ids);
+            Runnable hook = beforeCommit;
+            if (hook != null) {
+                hook.run();
             }
             if (log.isDebugEnabled()) {
                 log.debug("fired {}: take {} ms, publish {} ms", due.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
@@ -235,6 +269,42 @@ public class DelayedEvents implements DelayStore {
             return due.size();
         });
         return taken == null ? 0 : taken;
+    }
+
+    /**
+     * Marks a batch as being fired, in a transaction of its own committed before anything is
+     * published: should the firing transaction not commit (the server stops), the rows come back and
+     * their next firing finds the mark. Those are counted and logged as repeats.
+     */
+    private void markAttempted(String[] ids) {
+        Integer again = separate.execute(status -> {
+            jdbc.execute("SET LOCAL synchronous_commit = off");
+            List<Integer> attempts = jdbc.queryForList("INSERT INTO delayed_fire (id) SELECT unnest(?::varchar[])"
+                    + " ON CONFLICT (id) DO UPDATE SET attempts = delayed_fire.attempts + 1, attempted_at = now(), fired_at = NULL"
+                    + " RETURNING attempts", Integer.class, (Object) ids);
+            return (int) attempts.stream().filter(a -> a > 1).count();
+        });
+        if (again != null && again > 0) {
+            refired.increment(again);
+            log.warn("Firing {} delayed event(s) again: an earlier firing of them was not confirmed (a server stopped between"
+                    + " publishing and committing), so their records may be in the topic twice, with the same ce_id"
+                    + " (at-least-once; counted in herald.delayed.refired)", again);
+        }
+    }
+
+    /** The batch is published: its markers stay so that a re-read herald.delay record does not schedule it again. */
+    private void markFired(String[] ids) {
+        jdbc.update("UPDATE delayed_fire SET fired_at = now() WHERE id = ANY (?) AND fired_at IS NULL", (Object) ids);
+    }
+
+    /**
+     * Forgets fired markers older than {@link #KEEP_FIRED}, at most {@code limit} of them.
+     *
+     * @return how many were forgotten
+     */
+    int forgetFired(int limit) {
+        return jdbc.update("DELETE FROM delayed_fire WHERE id IN (SELECT id FROM delayed_fire WHERE fired_at IS NOT NULL"
+                + " AND fired_at < now() - make_interval(secs => ?) LIMIT ?)", KEEP_FIRED.toSeconds(), limit);
     }
 
     /** Target topics of events due before {@code untilMillis}. */

@@ -140,6 +140,36 @@ class ConsoleBindingsIT extends ConsoleTestSupport {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void setsTheDedupeWindowAsADurationShowsItAndRefusesMoreThanADayInline(Mode mode) throws Exception {
+        String app = newApp();
+        String topic = newTopic(app, "x");
+        long id = newBinding(app, topic, unique("g"));
+
+        mvc.perform(mode.apply(post("/bindings/" + id)).with(editor()).with(csrf())
+                        .param("kind", "FANOUT").param("dedupeWindowMillis", "10m"))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+
+        assertThat(admin.get("/bindings/" + id).json().get("dedupeWindowMillis").asLong()).isEqualTo(600_000);
+        String detail = mvc.perform(mode.apply(get("/bindings/" + id)).with(viewer())).andReturn().getResponse().getContentAsString();
+        assertThat(detail).contains("Dedupe window").contains("10 min per instance, by message id");
+        String edit = mvc.perform(mode.apply(get("/bindings/" + id + "/edit")).with(editor())).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(edit).contains("name=\"dedupeWindowMillis\"").contains("value=\"10m\"");
+
+        String tooLong = mvc.perform(mode.apply(post("/bindings/" + id)).with(editor()).with(csrf())
+                        .param("kind", "FANOUT").param("dedupeWindowMillis", "2d"))
+                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        assertThat(tooLong).contains("id=\"err-dedupeWindowMillis\"").contains("(24 hours)");
+        assertThat(admin.get("/bindings/" + id).json().get("dedupeWindowMillis").asLong()).isEqualTo(600_000);
+
+        mvc.perform(mode.apply(post("/bindings/" + id)).with(editor()).with(csrf()).param("kind", "FANOUT")
+                        .param("dedupeWindowMillis", ""))
+                .andExpect(mode.htmx() ? status().isOk() : status().isFound());
+        assertThat(admin.get("/bindings/" + id).json().get("dedupeWindowMillis").isNull()).as("empty turns it off").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void listAndDetail(Mode mode) throws Exception {
         String app = newApp();
         String group = unique("g");

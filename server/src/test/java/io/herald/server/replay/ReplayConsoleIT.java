@@ -165,6 +165,8 @@ class ReplayConsoleIT extends ServerTest {
                 .doesNotContain("hx-trigger=\"every 1s\"");
         MockHttpServletResponse live = page(Mode.HTMX, get("/replays/" + id + "/progress"), editor());
         assertThat(live.getContentAsString()).startsWith("<div").contains("id=\"replay-live\"").doesNotContain("<nav");
+        assertThat(live.getContentAsString()).as("copied and written, no repeats").contains("10 copied · 10 written")
+                .doesNotContain("id=\"replay-repeated\"");
         assertThat(page(mode, get("/replays"), blindViewer()).getContentAsString()).contains("/replays/" + id);
 
         // errors beside the fields

@@ -75,12 +75,16 @@ class ReplayResumeIT {
         return started.json().get("id").asLong();
     }
 
-    private static void assertEveryRecordArrived(String name, int n) {
+    /** Every record arrived at least once, and the job's counters say how many were written, repeats included. */
+    private static void assertEveryRecordArrived(String name, int n, JsonNode done) {
         List<ConsumerRecord<byte[], byte[]>> copies = ReplayFixtures.readAll(HeraldTopics.replay("g-" + name));
         Set<String> ids = new HashSet<>(ReplayIT.ids(copies));
         assertThat(ids).hasSize(n).containsAll(ReplayIT.range("r", 0, n));
-        System.out.printf("%d records replayed with %d copies (%d repeated after the hand-over)%n", n, copies.size(),
-                copies.size() - n);
+        assertThat(done.get("copied").asLong()).as("copied: each source record once").isEqualTo(n);
+        assertThat(done.get("written").asLong()).as("written: every record in the target, repeats included")
+                .isEqualTo(copies.size());
+        System.out.printf("%d records replayed with %d copies (%d repeated after the hand-over); job copied=%d written=%d%n", n,
+                copies.size(), copies.size() - n, done.get("copied").asLong(), done.get("written").asLong());
     }
 
     @Test
@@ -90,6 +94,7 @@ class ReplayResumeIT {
         int n = 240;
         long id;
         long copiedBefore;
+        JsonNode done;
         try (ConfigurableApplicationContext first = server(db)) {
             Api api = api(first);
             id = startJob(api, name, n, 60);
@@ -103,10 +108,10 @@ class ReplayResumeIT {
             assertThat(before.get("state").asString()).isIn("RUNNING", "DONE");
             assertThat(before.get("copied").asLong()).isGreaterThanOrEqualTo(copiedBefore);
             await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
-            JsonNode done = api.get("/replays/" + id).json();
+            done = api.get("/replays/" + id).json();
             assertThat(done.get("percent").asInt()).isEqualTo(100);
         }
-        assertEveryRecordArrived(name, n);
+        assertEveryRecordArrived(name, n, done);
     }
 
     @Test
@@ -122,6 +127,7 @@ class ReplayResumeIT {
         Process victim = serverProcess(db, port, log);
         long id;
         long copiedBefore;
+        JsonNode done;
         try {
             Api api = new Api("http://127.0.0.1:" + port + "/api/v1", TOKEN);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
@@ -144,11 +150,11 @@ class ReplayResumeIT {
         try (ConfigurableApplicationContext next = server(db)) {
             Api api = api(next);
             await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/replays/" + id).json().get("state").asString().equals("DONE"));
-            JsonNode done = api.get("/replays/" + id).json();
+            done = api.get("/replays/" + id).json();
             assertThat(done.get("percent").asInt()).isEqualTo(100);
             assertThat(done.get("copied").asLong()).isGreaterThanOrEqualTo(Math.max(n, copiedBefore));
         }
-        assertEveryRecordArrived(name, n);
+        assertEveryRecordArrived(name, n, done);
     }
 
     @Test
@@ -175,7 +181,7 @@ class ReplayResumeIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("claimed by %s first, then again after the lease ran out", owner).isGreaterThanOrEqualTo(2);
             }
+            assertEveryRecordArrived(name, n, done);
         }
-        assertEveryRecordArrived(name, n);
     }
 }

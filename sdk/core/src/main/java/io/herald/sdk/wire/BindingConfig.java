@@ -23,12 +23,23 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                          do not join the group for this topic (they would take partitions from it)
  * @param ratePerSecond     messages per second each SDK instance hands to this group's listeners
  *                          (KiteQ's watermark); 0 = no limit
+ * @param dedupeWindowMillis each SDK instance drops a record whose {@code ce_id} it already handled
+ *                          for this binding within this many milliseconds; 0 = no deduplication
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BindingConfig(long id, String group, String topic, String kind, String typePattern,
                             int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
                             Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
-                            boolean pushedByServer, double ratePerSecond) {
+                            boolean pushedByServer, double ratePerSecond, long dedupeWindowMillis) {
+
+    /** A binding without deduplication. */
+    public BindingConfig(long id, String group, String topic, String kind, String typePattern,
+                         int deliveryLimit, long backoffMillis, double backoffMultiplier, long backoffMaxMillis,
+                         Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
+                         boolean pushedByServer, double ratePerSecond) {
+        this(id, group, topic, kind, typePattern, deliveryLimit, backoffMillis, backoffMultiplier, backoffMaxMillis,
+                expiryMillis, paused, concurrency, deadLetterTopic, pushedByServer, ratePerSecond, 0);
+    }
 
     /** A binding without a rate limit. */
     public BindingConfig(long id, String group, String topic, String kind, String typePattern,
@@ -36,6 +47,6 @@ public record BindingConfig(long id, String group, String topic, String kind, St
                          Long expiryMillis, boolean paused, int concurrency, String deadLetterTopic,
                          boolean pushedByServer) {
         this(id, group, topic, kind, typePattern, deliveryLimit, backoffMillis, backoffMultiplier, backoffMaxMillis,
-                expiryMillis, paused, concurrency, deadLetterTopic, pushedByServer, 0);
+                expiryMillis, paused, concurrency, deadLetterTopic, pushedByServer, 0, 0);
     }
 }

@@ -65,6 +65,7 @@ public class HeraldProperties {
         put(s, HeraldSettings.CONSUMER_BACKOFF_MULTIPLIER, consumer.backoffMultiplier);
         put(s, HeraldSettings.CONSUMER_BACKOFF_MAX_MS, consumer.backoffMaxMs);
         put(s, HeraldSettings.CONSUMER_CONCURRENCY, consumer.concurrency);
+        put(s, HeraldSettings.CONSUMER_DEDUPE_MAX_IDS, consumer.dedupeMaxIds);
         put(s, HeraldSettings.METRICS_ENABLED, metrics.enabled);
         put(s, HeraldSettings.PRODUCER_MAX_DELAY_MS, producer.maxDelayMs);
         put(s, HeraldSettings.TRACING_ENABLED, tracing.enabled);
@@ -222,6 +223,8 @@ public class HeraldProperties {
         private Long backoffMaxMs;
         /** Default consumer threads per binding. Default 1. */
         private Integer concurrency;
+        /** Message ids each binding with a dedupe window remembers in this instance. Default 100000. */
+        private Integer dedupeMaxIds;
 
         public Long getPollTimeoutMs() { return pollTimeoutMs; }
         public void setPollTimeoutMs(Long v) { this.pollTimeoutMs = v; }
@@ -239,6 +242,8 @@ public class HeraldProperties {
         public void setBackoffMaxMs(Long v) { this.backoffMaxMs = v; }
         public Integer getConcurrency() { return concurrency; }
         public void setConcurrency(Integer v) { this.concurrency = v; }
+        public Integer getDedupeMaxIds() { return dedupeMaxIds; }
+        public void setDedupeMaxIds(Integer v) { this.dedupeMaxIds = v; }
     }
 
     public static class Metrics {

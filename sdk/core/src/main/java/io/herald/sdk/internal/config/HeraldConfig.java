@@ -77,6 +77,8 @@ public final class HeraldConfig {
                     "Default longest wait between retries.")
             .define(CONSUMER_CONCURRENCY, INT, 1, atLeast(1),
                     "Default consumer threads per binding.")
+            .define(CONSUMER_DEDUPE_MAX_IDS, INT, 100_000, atLeast(1),
+                    "Message ids each binding with a dedupe window remembers in this instance; beyond it the oldest are forgotten early (a repeat of one is handled again).")
             .define(SHUTDOWN_TIMEOUT_MS, LONG, 30_000L, atLeast(0),
                     "How long close() waits for in-flight handlers before interrupting them (their messages are then redelivered).")
             .define(METRICS_ENABLED, BOOLEAN, true, null,

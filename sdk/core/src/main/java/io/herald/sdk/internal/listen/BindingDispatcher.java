@@ -47,8 +47,14 @@ public final class BindingDispatcher implements RecordProcessor {
     private final HeraldMetrics metrics;
     private volatile Endpoint[] endpoints = new Endpoint[0];
     private volatile Tracer tracer = Tracer.OFF;
+    private final int dedupeMaxIds;
 
     public BindingDispatcher(String group, String topic, Transport transport, HeraldMetrics metrics) {
+        this(group, topic, transport, metrics, 100_000);
+    }
+
+    public BindingDispatcher(String group, String topic, Transport transport, HeraldMetrics metrics, int dedupeMaxIds) {
+        this.dedupeMaxIds = dedupeMaxIds;
         this.group = group;
         this.topic = topic;
         this.transport = transport;
@@ -79,8 +85,47 @@ public final class BindingDispatcher implements RecordProcessor {
                         timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                     }
                 }
-                deliver(endpoint, binding, record, type, expiresAt, context, trace);
+                long window = binding.dedupeWindowMillis();
+                if (window > 0 && !(record instanceof ReplayedRecord)) {
+                    deduplicated(endpoint, binding, record, type, expiresAt, context, trace, window);
+                } else {
+                    deliver(endpoint, binding, record, type, expiresAt, context, trace);
+                }
             }
+        }
+    }
+
+    /**
+     * Delivers unless this listener handled the record's ce_id within the window (in this
+     * instance): a repeat is dropped, counted in {@code herald.messages.duplicates} and logged. A
+     * replay (its own intent is to deliver again) never gets here.
+     */
+    private void deduplicated(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type,
+                              long expiresAt, DeliveryContext context, Trace trace, long window) {
+        Header h = record.headers().lastHeader(HeraldHeaders.CE_ID);
+        byte[] raw = h == null ? null : h.value();
+        if (raw == null || raw.length == 0) {
+            // no id to compare: a record of a plain producer without ce_id is handled as it comes
+            deliver(endpoint, binding, record, type, expiresAt, context, trace);
+            return;
+        }
+        String id = new String(raw, StandardCharsets.UTF_8);
+        DedupeStore store = endpoint.dedupe(dedupeMaxIds);
+        if (store.seen(id, window)) {
+            metrics.duplicate(topic, group);
+            if (!endpoint.duplicateLogged) {
+                endpoint.duplicateLogged = true;
+                log.info("Listener {} dropped message {} ({}-{}@{}): its id was handled within the dedupe window of {} ms;"
+                         + " further drops are counted in {} and logged at DEBUG", endpoint, id, record.topic(),
+                        record.partition(), record.offset(), window, HeraldMetrics.DUPLICATES);
+            } else {
+                log.debug("Listener {} dropped message {} ({}-{}@{}): handled within the dedupe window of {} ms", endpoint, id,
+                        record.topic(), record.partition(), record.offset(), window);
+            }
+            return;
+        }
+        if (deliver(endpoint, binding, record, type, expiresAt, context, trace)) {
+            store.handled(id, window);
         }
     }
 
@@ -278,8 +323,9 @@ public final class BindingDispatcher implements RecordProcessor {
         return text;
     }
 
-    private void deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type, long expiresAt,
-                         DeliveryContext context, Trace trace) {
+    /** Whether the listener handled the record (else it was dead-lettered). */
+    private boolean deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type, long expiresAt,
+                            DeliveryContext context, Trace trace) {
         HeraldMetrics.ConsumeMeters meters = endpoint.meters(metrics, type);
         meters.received();
         if (trace != null) {
@@ -289,7 +335,7 @@ public final class BindingDispatcher implements RecordProcessor {
             || binding.expiryMillis() != null && record.timestamp() >= 0
             && System.currentTimeMillis() - record.timestamp() > binding.expiryMillis()) {
             deadLetter(binding, record, REASON_EXPIRED, null, 0, meters, context, trace, type);
-            return;
+            return false;
         }
         ListenerInvoker invoker = endpoint.invoker();
         Object payload;
@@ -297,7 +343,7 @@ public final class BindingDispatcher implements RecordProcessor {
             payload = invoker.convert(record.value());
         } catch (RuntimeException e) {
             deadLetter(binding, record, REASON_UNREADABLE, e, 0, meters, context, trace, type);
-            return;
+            return false;
         }
         DeliveredMessage<Object> message = invoker.wantsMessage() ? new DeliveredMessage<>(record, type, payload) : null;
         for (int attempt = 1; ; attempt++) {
@@ -316,7 +362,7 @@ public final class BindingDispatcher implements RecordProcessor {
                     if (trace != null && trace.sampled) {
                         timepoint(trace, Timepoint.HANDLED, record, type, attempt, nanos / 1_000_000, null);
                     }
-                    return;
+                    return true;
                 }
             } catch (Throwable thrown) {
                 if (context.isStopping()) {
@@ -348,13 +394,13 @@ public final class BindingDispatcher implements RecordProcessor {
                         attempt, current.deadLetterTopic(), rejected ? "" : ": " + failure);
                 deadLetter(current, record, nonRetryable ? REASON_NON_RETRYABLE : rejected ? REASON_REJECTED : REASON_EXHAUSTED,
                         failure, attempt, meters, context, trace, type);
-                return;
+                return false;
             }
             long wait = current.backoffFor(attempt);
             if (expiresAt != Long.MAX_VALUE && System.currentTimeMillis() + wait > expiresAt) {
                 // the next attempt would come after the message's expiry: it is not handed on again
                 deadLetter(current, record, REASON_EXPIRED, failure, attempt, meters, context, trace, type);
-                return;
+                return false;
             }
             log.debug("Listener {} {} {}-{}@{} (attempt {}), retrying in {} ms", invoker,
                     rejected ? "did not consume" : "failed on", record.topic(), record.partition(), record.offset(), attempt,

@@ -17,7 +17,7 @@ import static io.herald.sdk.HeraldSettings.*;
 public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pattern regex, int deliveryLimit,
                                long backoffMillis, double backoffMultiplier, long backoffMaxMillis, Long expiryMillis,
                                boolean paused, int concurrency, String deadLetterTopic, boolean fromControlPlane,
-                               double ratePerSecond) {
+                               double ratePerSecond, long dedupeWindowMillis) {
 
     public static EffectiveBinding fromCode(Binding b, String group, HeraldConfig config) {
         return new EffectiveBinding(null, b.kind(), b.typePattern(), regex(b.kind(), b.typePattern()),
@@ -27,7 +27,8 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 b.backoffMaxMillis() != null ? b.backoffMaxMillis() : config.getLong(CONSUMER_BACKOFF_MAX_MS),
                 b.expiryMillis(), false,
                 b.concurrency() != null ? b.concurrency() : config.getInt(CONSUMER_CONCURRENCY),
-                DeadLetters.topic(b.topic(), group), false, 0);
+                DeadLetters.topic(b.topic(), group), false, 0,
+                b.dedupeWindowMillis() != null ? b.dedupeWindowMillis() : 0);
     }
 
     public static EffectiveBinding fromControlPlane(BindingConfig c) {
@@ -39,7 +40,8 @@ public record EffectiveBinding(Long id, BindingKind kind, String typePattern, Pa
                 Math.max(c.backoffMillis(), c.backoffMaxMillis()), c.expiryMillis(), c.paused(),
                 Math.max(1, c.concurrency()),
                 c.deadLetterTopic() != null && !c.deadLetterTopic().isBlank() ? c.deadLetterTopic()
-                        : DeadLetters.topic(c.topic(), c.group()), true, Math.max(0, c.ratePerSecond()));
+                        : DeadLetters.topic(c.topic(), c.group()), true, Math.max(0, c.ratePerSecond()),
+                Math.max(0, c.dedupeWindowMillis()));
     }
 
     private static Pattern regex(BindingKind kind, String pattern) {

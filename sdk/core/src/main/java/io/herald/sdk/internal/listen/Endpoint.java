@@ -81,6 +81,24 @@ public final class Endpoint {
         registration = Registration.FORBIDDEN;
     }
 
+    /** The ids this listener handled, for its binding's dedupe window; made on the first use. */
+    private volatile DedupeStore dedupe;
+    /** Whether the first dropped duplicate was logged at INFO (the others go to DEBUG). */
+    volatile boolean duplicateLogged;
+
+    DedupeStore dedupe(int maxIds) {
+        DedupeStore d = dedupe;
+        if (d == null) {
+            synchronized (this) {
+                d = dedupe;
+                if (d == null) {
+                    d = dedupe = new DedupeStore(maxIds);
+                }
+            }
+        }
+        return d;
+    }
+
     HeraldMetrics.ConsumeMeters meters(HeraldMetrics metrics, String type) {
         TypeMeters last = lastMeters;
         if (last != null && last.type == type) { // the dispatcher hands the same String for a repeated type

@@ -111,6 +111,13 @@ public final class ListenScanner {
         if (listen.concurrency() > 0) {
             b = b.withConcurrency(listen.concurrency());
         }
+        if (listen.dedupeWindowMillis() < 0) {
+            throw new IllegalArgumentException("@Listen on " + where + ": dedupeWindowMillis must be 0 (off) or positive, was "
+                    + listen.dedupeWindowMillis());
+        }
+        if (listen.dedupeWindowMillis() > 0) {
+            b = b.withDedupeWindow(Duration.ofMillis(listen.dedupeWindowMillis()));
+        }
         return b;
     }
 }

@@ -278,7 +278,8 @@ public final class ListenerRegistry {
             int concurrency = eps.stream().mapToInt(e -> e.effective().concurrency()).max().orElse(1);
             Container c = containers.get(key);
             if (c == null) {
-                c = new Container(new BindingDispatcher(key.group(), key.topic(), transport, metrics));
+                c = new Container(new BindingDispatcher(key.group(), key.topic(), transport, metrics,
+                        config.getInt(HeraldSettings.CONSUMER_DEDUPE_MAX_IDS)));
                 c.dispatcher.tracer(tracer);
                 containers.put(key, c);
             }

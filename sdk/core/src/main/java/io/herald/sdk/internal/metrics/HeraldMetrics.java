@@ -34,6 +34,7 @@ public final class HeraldMetrics {
     public static final String FAILED = "herald.messages.failed";
     public static final String RETRIED = "herald.messages.retried";
     public static final String DEAD_LETTERED = "herald.messages.dead-lettered";
+    public static final String DUPLICATES = "herald.messages.duplicates";
     public static final String CONSUMER_LAG = "herald.consumer.lag";
     public static final String DATA_EVENTS_FAILED = "herald.data-events.failed";
 
@@ -65,6 +66,13 @@ public final class HeraldMetrics {
     public ConsumeMeters consume(String topic, String type, String group) {
         return registry == null ? ConsumeMeters.NOOP
                 : new ConsumeMeters(registry, Tags.of("app", app, "topic", topic, "type", type, "group", group));
+    }
+
+    /** A record dropped as a repeat of a message id the group handled within its binding's dedupe window. */
+    public void duplicate(String topic, String group) {
+        if (registry != null) {
+            registry.counter(DUPLICATES, Tags.of("app", app, "group", group, "topic", topic)).increment();
+        }
     }
 
     /** A data event that could not be published (the DAO call kept its own outcome). */

@@ -420,6 +420,9 @@ public final class ConfigAgent implements AutoCloseable {
         body.put("expiryMillis", b.expiryMillis());
         body.put("paused", false);
         body.put("concurrency", b.concurrency());
+        if (b.dedupeWindowMillis() > 0) {
+            body.put("dedupeWindowMillis", b.dedupeWindowMillis());
+        }
         return body;
     }
 
