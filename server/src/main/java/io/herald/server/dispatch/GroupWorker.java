@@ -469,9 +469,7 @@ final class GroupWorker {
                         route.deadLetterTopic());
             }
             Tracing trace = new Tracing(record);
-            trace.add(io.herald.sdk.wire.Timepoint.RECEIVED, 1, null, null, null);
-            trace.add(io.herald.sdk.wire.Timepoint.DEAD_LETTERED, 1, null, reason, null);
-            trace.ship(true);
+            trace.step(Timepoint.DEAD_LETTERED, 1, null, reason); // failures are traced whatever the sampling
             deadLetter(record, (Throwable) null, 0, reason);
         }
 
