@@ -207,8 +207,6 @@ final class RequestBodyGuard extends ValveBase {
         }
         org.apache.coyote.Request coyote = request.getCoyoteRequest();
         try {
-            // the application's read was too late (its answer is replaced by 408), or only the drain's (its answer stays)
-            boolean lateForApplication = clock.tripped();
             if (!clock.failed() && !isFinished(coyote)) {
                 if (coyote.hasExpectation() && coyote.getBytesRead() == 0) {
                     // the client waits for "100 Continue" before it sends the body: it is not asked to send it now
@@ -221,9 +219,7 @@ final class RequestBodyGuard extends ValveBase {
                 count("too-slow");
                 log.debug("{} {} from {}: the body did not arrive within its deadline ({} bytes read); connection closed",
                         request.getMethod(), request.getRequestURI(), request.getRemoteAddr(), coyote.getBytesRead());
-                if (lateForApplication) {
-                    tooSlow(request, response);
-                }
+                tooSlow(request, response);
                 closeAfterAnswer(request, response);
             } else if (clock.failed()) {
                 closeAfterAnswer(request, response);
