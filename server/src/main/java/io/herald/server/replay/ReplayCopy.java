@@ -376,7 +376,17 @@ final class ReplayCopy implements Runnable {
      */
     private void resumeCount(KafkaProducer<byte[], byte[]> producer) {
         if (marks != null) {
-            long repeated = kafka.writtenSince(job.targetTopic(), marks, id);
+            long[] renewedAt = {System.nanoTime()};
+            long every = props.progressInterval().toNanos();
+            long repeated = kafka.writtenSince(job.targetTopic(), marks, id, () -> {
+                // the count can outlast the lease: keep it, or another instance (or this one) takes the job meanwhile
+                if (System.nanoTime() - renewedAt[0] >= every) {
+                    if (tx.execute(s -> jobs.renew(id, owner, props.lease())).isEmpty()) {
+                        throw new LeaseLost();
+                    }
+                    renewedAt[0] = System.nanoTime();
+                }
+            });
             if (repeated > 0) {
                 written += repeated;
                 writtenCounter.increment(repeated);

@@ -299,9 +299,10 @@ class ReplayKafka {
 
     /**
      * How many records of replay job {@code job} sit in {@code topic} at or after {@code marks}: the
-     * ones a crashed instance wrote after the job last stored its progress.
+     * ones a crashed instance wrote after the job last stored its progress. {@code keepAlive} runs
+     * between polls (the caller renews its lease there: the count can take longer than the lease).
      */
-    long writtenSince(String topic, String marks, long job) {
+    long writtenSince(String topic, String marks, long job, Runnable keepAlive) {
         Map<TopicPartition, Long> from = new HashMap<>();
         for (String part : marks.split(",")) {
             if (!part.isBlank()) {
@@ -327,7 +328,8 @@ class ReplayKafka {
             consumer.pause(from.keySet().stream().filter(tp -> !open.containsKey(tp)).toList());
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (!open.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                keepAlive.run();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Long end = open.get(new TopicPartition(r.topic(), r.partition()));
                     if (end != null && r.offset() < end) {
                         Header h = r.headers().lastHeader(HeraldHeaders.REPLAY_JOB);
