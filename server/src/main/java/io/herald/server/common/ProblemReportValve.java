@@ -28,7 +28,8 @@ public class ProblemReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0) {
             return;
         }
-        if (request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION) instanceof java.net.SocketTimeoutException) {
+        if (timedOut(request.getCoyoteRequest().getErrorException())
+                || timedOut((Throwable) request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION))) {
             // a request body that fell silent or missed its deadline (herald.http.body-timeout), whatever status was set after
             status = 408;
             response.setStatus(status);
@@ -56,6 +57,15 @@ public class ProblemReportValve extends ErrorReportValve {
         } catch (Exception e) {
             // the connection is gone or the response cannot be written: nothing more to say
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Puts the valve in Tomcat's host in place of Tomcat's HTML error report. */
