@@ -28,15 +28,23 @@ public class ProblemReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0) {
             return;
         }
+        if (timedOut(request.getCoyoteRequest().getErrorException())
+                || timedOut((Throwable) request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION))) {
+            // a request body that fell silent or missed its deadline (herald.http.body-timeout), whatever status was set after
+            status = 408;
+            response.setStatus(status);
+        }
         AtomicBoolean ioAllowed = new AtomicBoolean(true);
         response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
         if (!ioAllowed.get() || !response.setErrorReported()) {
             return;
         }
-        String detail = status == 400 ? "The request is malformed (an address holding characters a URL may not hold,"
+        String detail = status == 408 ? "The request body did not arrive in time (herald.http.body-timeout)"
+                : status == 400 ? "The request is malformed (an address holding characters a URL may not hold,"
                 + " or a broken %-escape)" : status == 404 ? "There is no such resource"
                 : status >= 500 ? "Herald could not complete the request; the server log has the details" : "The request was refused";
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + (status >= 500 ? "Internal error" : "Bad request")
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + (status >= 500 ? "Internal error" : status == 408
+                ? "Request Timeout" : "Bad request")
                 + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");
@@ -49,6 +57,15 @@ public class ProblemReportValve extends ErrorReportValve {
         } catch (Exception e) {
             // the connection is gone or the response cannot be written: nothing more to say
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Puts the valve in Tomcat's host in place of Tomcat's HTML error report. */
