@@ -130,8 +130,12 @@ public class ConfigVersions {
         if (!p.apps.isEmpty()) {
             // in id order, so that two changes touching the same apps cannot deadlock
             for (Long appId : p.apps) {
-                jdbc.query("UPDATE app_config_version v SET version = GREATEST(v.version + 1, nextval('config_version_seq'))"
-                                + " FROM app a WHERE v.app_id = ? AND a.id = v.app_id RETURNING a.name, v.version",
+                // an upsert: an app made without appCreated (SQL) gets its row now
+                jdbc.query("WITH up AS (INSERT INTO app_config_version (app_id, version)"
+                                + " SELECT id, nextval('config_version_seq') FROM app WHERE id = ?"
+                                + " ON CONFLICT (app_id) DO UPDATE SET version = GREATEST(app_config_version.version + 1, excluded.version)"
+                                + " RETURNING app_id, version)"
+                                + " SELECT a.name, up.version FROM up JOIN app a ON a.id = up.app_id",
                         rs -> {
                             pairs.add(rs.getString(1) + "=" + rs.getLong(2));
                         }, appId);
