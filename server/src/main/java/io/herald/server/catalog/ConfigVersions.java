@@ -65,7 +65,7 @@ public class ConfigVersions {
     public void appCreated(long appId) {
         flush();
         jdbc.update("INSERT INTO app_config_version (app_id, version) VALUES (?, nextval('config_version_seq'))", appId);
-        pending();
+        pending().apps.add(appId); // so that every server instance hears of the new app's version
     }
 
     /** A change that is part of no app's snapshot but may be cached (API keys, an app's details): notifies without apps. */

@@ -72,7 +72,8 @@ class ConsoleStats {
                     Long applyErrorVersion, String applyError) {
     }
 
-    record InstanceSummary(long online, long onlineCurrent, long stale, long latestVersion) {
+    /** @param applyErrors online instances that report a config snapshot they could not apply */
+    record InstanceSummary(long online, long onlineCurrent, long stale, long latestVersion, long applyErrors) {
         public long behind() {
             return online - onlineCurrent;
         }
@@ -121,10 +122,11 @@ class ConsoleStats {
         Timestamp staleBefore = Timestamp.from(Instant.now().minus(staleAfter()));
         return jdbc.queryForObject("SELECT count(*) FILTER (WHERE c.last_seen >= ?),"
                         + " count(*) FILTER (WHERE c.last_seen >= ? AND c.applied_version >= coalesce(v.version, 0)),"
-                        + " count(*) FILTER (WHERE c.last_seen < ?)"
+                        + " count(*) FILTER (WHERE c.last_seen < ?),"
+                        + " count(*) FILTER (WHERE c.last_seen >= ? AND c.apply_error IS NOT NULL)"
                         + " FROM client_instance c JOIN app a ON a.id = c.app_id LEFT JOIN app_config_version v ON v.app_id = c.app_id"
                         + " WHERE (?::text IS NULL OR a.name = ?)",
-                (rs, i) -> new InstanceSummary(rs.getLong(1), rs.getLong(2), rs.getLong(3), latest),
-                staleBefore, staleBefore, staleBefore, app, app);
+                (rs, i) -> new InstanceSummary(rs.getLong(1), rs.getLong(2), rs.getLong(3), latest, rs.getLong(4)),
+                staleBefore, staleBefore, staleBefore, staleBefore, app, app);
     }
 }

@@ -317,7 +317,8 @@ class ConfigPushIT extends ServerTest {
         ConsoleLogin console = ConsoleLogin.session(baseUrl(), "admin", ADMIN_PASSWORD);
         String page = console.get("/apps/" + app.name() + "/instances").body();
         assertThat(page).contains("version " + (version + 1) + " not applied")
-                .contains("Unclosed group near index 3 &lt;b&gt;(ab&lt;/b&gt;").doesNotContain("<b>(ab");
+                .contains("Unclosed group near index 3 &lt;b&gt;(ab&lt;/b&gt;").doesNotContain("<b>(ab")
+                .contains("1 could not apply their config");
 
         // and herald_config_apply_errors counts it for the app
         Pattern one = Pattern.compile("herald_config_apply_errors\\{[^}]*app=\"" + Pattern.quote(app.name()) + "\"[^}]*} 1\\.0");
