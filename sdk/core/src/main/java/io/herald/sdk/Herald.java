@@ -362,7 +362,8 @@ public final class Herald implements AutoCloseable {
 
     /**
      * Why the newest config snapshot received could not be applied, or {@code null} when it was. Such a
-     * snapshot (for example with a REGEX binding whose pattern does not compile in Java) is not applied at
+     * snapshot (for example with a REGEX binding whose pattern does not compile in Java, or a dead-letter
+     * topic whose name Kafka refuses) is not applied at
      * all: the SDK keeps running on {@link #configVersion()}, and reports the error in its heartbeats,
      * so it shows on the control plane's instances page and in {@code herald_config_apply_errors}.
      */

@@ -484,11 +484,20 @@ public final class ConfigAgent implements AutoCloseable {
      * What in {@code snapshot} this SDK cannot run, checked before anything of it is applied (so the
      * last good snapshot keeps running untouched), or null: a REGEX binding whose type pattern does not
      * compile in Java (the control plane checks patterns too, but another engine or an older server may
-     * have let it through).
+     * have let it through), a dead-letter topic Kafka would refuse as a name (no record could be written
+     * to it).
      */
     static String problem(ConfigSnapshot snapshot) {
         List<String> problems = new ArrayList<>();
         for (io.herald.sdk.wire.BindingConfig b : snapshot.bindings()) {
+            if (b.deadLetterTopic() != null && !b.deadLetterTopic().isEmpty()) {
+                try {
+                    org.apache.kafka.common.internals.Topic.validate(b.deadLetterTopic());
+                } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+                    problems.add("binding " + b.id() + " (group '" + b.group() + "' on topic '" + b.topic()
+                            + "'): dead-letter topic cannot be written: " + e.getMessage());
+                }
+            }
             if ("REGEX".equals(b.kind())) {
                 try {
                     java.util.regex.Pattern.compile(b.typePattern() == null ? "" : b.typePattern());

@@ -112,7 +112,7 @@ class ConfigApplyErrorTest {
     }
 
     @Test
-    void problemNamesEachBindingWhosePatternDoesNotCompile() {
+    void problemNamesEachBindingWhosePatternDoesNotCompileOrWhoseDeadLetterTopicCannotBeWritten() {
         BindingConfig ok = new BindingConfig(1, "g", "t", "REGEX", "a|b", 3, 100, 2.0, 1_000, null, false, 1, "t.g.dlt", false);
         BindingConfig direct = new BindingConfig(2, "g", "u", "DIRECT", "[", 3, 100, 2.0, 1_000, null, false, 1, "u.g.dlt", false);
         BindingConfig broken = new BindingConfig(3, "h", "t", "REGEX", "[a-", 3, 100, 2.0, 1_000, null, false, 1, "t.h.dlt", false);
@@ -121,6 +121,10 @@ class ConfigApplyErrorTest {
         assertThat(ConfigAgent.problem(snapshot(ok, broken, direct)))
                 .startsWith("binding 3 (group 'h' on topic 't'): type pattern does not compile in Java: ")
                 .doesNotContain("binding 1").doesNotContain("binding 2");
+        BindingConfig badDeadLetters = new BindingConfig(4, "g", "t", "FANOUT", "", 3, 100, 2.0, 1_000, null, false, 1,
+                "t." + "g".repeat(300) + ".dlt", false);
+        assertThat(ConfigAgent.problem(snapshot(ok, badDeadLetters)))
+                .startsWith("binding 4 (group 'g' on topic 't'): dead-letter topic cannot be written: ");
     }
 
     private static ConfigSnapshot snapshot(BindingConfig... bindings) {
