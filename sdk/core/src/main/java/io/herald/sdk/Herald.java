@@ -360,6 +360,17 @@ public final class Herald implements AutoCloseable {
         return agent.appliedVersion();
     }
 
+    /**
+     * Why the newest config snapshot received could not be applied, or {@code null} when it was. Such a
+     * snapshot (for example with a REGEX binding whose pattern does not compile in Java, or a dead-letter
+     * topic whose name Kafka refuses) is not applied at
+     * all: the SDK keeps running on {@link #configVersion()}, and reports the error in its heartbeats,
+     * so it shows on the control plane's instances page and in {@code herald_config_apply_errors}.
+     */
+    public String configApplyError() {
+        return agent.applyError();
+    }
+
     /** Whether the last call to the control plane succeeded. */
     public boolean isControlPlaneReachable() {
         return agent.isControlPlaneReachable();

@@ -6,7 +6,6 @@ import io.herald.server.common.NotFoundException;
 import io.herald.server.common.Violations;
 import io.herald.server.security.Caller;
 import io.herald.server.security.Secrets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +22,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class AppService {
 
     public static final String KEY_PREFIX = "hk_";
-    /** How long a key change waits after its commit for this instance to hear its own notification. */
-    static final Duration HEARD_WITHIN = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(AppService.class);
 
@@ -67,7 +64,7 @@ public class AppService {
         app.description = blankToNull(request.description());
         apps.save(app);
         IssuedKey key = issueKey(app);
-        versions.bump();
+        versions.appCreated(app.id);
         auditor.record(caller, "create", "app", app.name, null, app.view());
         return new CreatedApp(app.view(), key.apiKey());
     }
@@ -106,7 +103,7 @@ public class AppService {
             app.description = blankToNull(request.description());
         }
         app.updatedAt = Instant.now();
-        versions.bump();
+        versions.catalogChanged(); // owner and description are in no snapshot
         auditor.record(caller, "update", "app", name, before, app.view());
         return app.view();
     }
@@ -122,9 +119,9 @@ public class AppService {
         }
         AppView before = app.view();
         apps.delete(app);
-        long version = versions.bump();
+        versions.catalogChanged();
         auditor.record(caller, "delete", "app", name, before, null);
-        afterCommit(version, () -> keyCache.forgetApp(name));
+        afterCommit(() -> keyCache.forgetApp(name));
     }
 
     /** Issues a new API key; earlier keys stay valid until revoked. */
@@ -132,7 +129,8 @@ public class AppService {
         caller.requireApp(name);
         AppEntity app = find(name);
         IssuedKey key = issueKey(app);
-        afterCommit(versions.bump(), () -> { });
+        versions.catalogChanged();
+        afterCommit(() -> { });
         auditor.record(caller, "rotate-key", "app", name, null, new ApiKeyView(key.id(), key.prefix(), Instant.now(), null));
         return key;
     }
@@ -151,10 +149,10 @@ public class AppService {
         if (key.revokedAt == null) {
             ApiKeyView before = key.view();
             key.revokedAt = Instant.now();
-            long version = versions.bump();
+            versions.catalogChanged();
             auditor.record(caller, "revoke-key", "app", name, before, key.view());
             String hash = key.hash;
-            afterCommit(version, () -> keyCache.forget(hash));
+            afterCommit(() -> keyCache.forget(hash));
         }
         return key.view();
     }
@@ -162,19 +160,16 @@ public class AppService {
     /**
      * Once the key change of this transaction has committed: forgets what it changed in this
      * instance's key cache (after the commit, so no request that read the key before can put it back
-     * afterwards) and waits, at most {@link #HEARD_WITHIN}, until this instance has heard the change's
-     * own notification. From then on no key cache entry read before the change is trusted here, and
-     * every other instance stops trusting its own as soon as the notification reaches it.
+     * afterwards) and counts the change as heard here at once, so that no key cache entry read before
+     * it is trusted on this instance from now on; every other instance stops trusting its own as soon
+     * as the change's notification reaches it.
      */
-    private void afterCommit(long version, Runnable evict) {
+    private void afterCommit(Runnable evict) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 evict.run();
-                if (!heard.await(version, HEARD_WITHIN) && heard.listening()) {
-                    log.warn("Config version {} (an API key change) was not heard back within {}; the change listener may be lagging",
-                            version, HEARD_WITHIN);
-                }
+                heard.changed();
             }
         });
     }

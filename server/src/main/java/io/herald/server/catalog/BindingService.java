@@ -112,7 +112,7 @@ public class BindingService {
         // subscribe and the first replay to the group reaches them at once (created only by the first
         // replay job, it was found at the consumers' next metadata refresh, up to 30 s later).
         kafka.ensureTopic(HeraldTopics.replay(b.groupName), Math.max(REPLAY_TOPIC_PARTITIONS, topic.partitions), REPLAY_RETENTION_MS);
-        versions.bump();
+        versions.appChanged(b.app.id);
         auditor.record(caller, "create", "binding", String.valueOf(b.id), null, b.view());
         return b.view();
     }
@@ -218,7 +218,7 @@ public class BindingService {
         checkBackoffMax(b);
         b.updatedAt = Instant.now();
         bindings.saveAndFlush(b);
-        versions.bump();
+        versions.appChanged(b.app.id);
         auditor.record(caller, "update", "binding", String.valueOf(id), before, b.view());
         return b.view();
     }
@@ -229,7 +229,7 @@ public class BindingService {
         BindingView before = b.view();
         bindings.delete(b);
         bindings.flush();
-        versions.bump();
+        versions.appChanged(b.app.id);
         auditor.record(caller, "delete", "binding", String.valueOf(id), before, null);
     }
 

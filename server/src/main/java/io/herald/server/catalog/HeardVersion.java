@@ -1,25 +1,27 @@
 package io.herald.server.catalog;
 
-import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
- * The newest config version this server instance has heard of (by PostgreSQL {@code LISTEN/NOTIFY}
- * or a re-read), and whether its listener is connected right now. Caches of catalog data that other
- * instances may change (the API keys) trust an entry only while the version it was read at is still
- * the newest heard and the listener is connected: then no change has committed since, anywhere.
- * The push feature's listener feeds it.
+ * How many catalog changes this server instance has heard of (a local count: each change
+ * notification heard, each change committed through this instance, each reconnect of the listener,
+ * as changes may have been missed meanwhile), and whether its listener is connected right now.
+ * Caches of catalog data that other instances may change (the API keys, the ingestion catalog, the
+ * push dispatcher's routes) trust an entry only while the count it was read at is still the count and
+ * the listener is connected: then no change has committed since, anywhere. The push feature's
+ * listener feeds it. (Config versions proper are per app, in {@link ConfigVersions}; no single
+ * number follows every change.)
  */
 @Component
 public class HeardVersion {
 
-    private final Object lock = new Object();
-    private volatile long version = -1;
+    private final AtomicLong version = new AtomicLong();
     private volatile boolean listening;
 
-    /** The newest version heard; read it <em>before</em> reading the catalog data it then stands for. */
+    /** The count of changes heard; read it <em>before</em> reading the catalog data it then stands for. */
     public long version() {
-        return version;
+        return version.get();
     }
 
     /** Whether change notifications reach this instance right now; while not, nothing cached may be trusted. */
@@ -27,46 +29,16 @@ public class HeardVersion {
         return listening;
     }
 
-    /** The listener heard (or re-read) {@code newest}. */
-    public void heard(long newest) {
-        synchronized (lock) {
-            if (newest > version) {
-                version = newest;
-                lock.notifyAll();
-            }
-        }
+    /** A change was heard (a notification), or committed through this instance. */
+    public void changed() {
+        version.incrementAndGet();
     }
 
-    /** The listener connected (after it re-read the version) or lost its connection. */
+    /** The listener connected (then anything may have changed unheard: counted as a change) or lost its connection. */
     public void listening(boolean connected) {
-        synchronized (lock) {
-            listening = connected;
-            lock.notifyAll();
+        if (connected) {
+            version.incrementAndGet();
         }
-    }
-
-    /**
-     * Waits until this instance has heard of {@code wanted} (a change committed through it), at most
-     * {@code max}; returns at once while the listener is not connected, as nothing cached is trusted then.
-     *
-     * @return whether it was heard in time
-     */
-    boolean await(long wanted, Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        synchronized (lock) {
-            while (version < wanted && listening) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return version >= wanted;
-        }
+        listening = connected;
     }
 }

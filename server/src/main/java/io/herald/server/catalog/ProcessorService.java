@@ -85,7 +85,7 @@ public class ProcessorService {
         p.processingDelayMs = r.processingDelayMillis() == null ? 0 : r.processingDelayMillis();
         p.startPosition = r.startPosition() == null ? "" : r.startPosition().strip().toLowerCase(Locale.ROOT);
         processors.saveAndFlush(p);
-        versions.bump();
+        versions.appChanged(p.binding.app.id);
         auditor.record(caller, "create", "processor", String.valueOf(p.id), null, p.view());
         return p.view();
     }
@@ -166,7 +166,7 @@ public class ProcessorService {
         }
         p.updatedAt = Instant.now();
         processors.saveAndFlush(p);
-        versions.bump();
+        versions.catalogChanged(); // the app's snapshot only says that a processor serves the binding
         auditor.record(caller, "update", "processor", String.valueOf(id), before, p.view());
         return p.view();
     }
@@ -177,7 +177,7 @@ public class ProcessorService {
         ProcessorView before = p.view();
         processors.delete(p);
         processors.flush();
-        versions.bump();
+        versions.appChanged(p.binding.app.id);
         auditor.record(caller, "delete", "processor", String.valueOf(id), before, null);
     }
 

@@ -48,10 +48,10 @@ public class SnapshotSource {
                 ? ", at most " + maxSampledPerSecond + " traces a second per SDK instance" : "");
     }
 
-    /** The app's snapshot at the current version; REPEATABLE READ so version and content match. */
+    /** The app's snapshot at its current version; REPEATABLE READ so version and content match. */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public ConfigSnapshot snapshot(String appName) {
-        long version = versions.current();
+        long version = versions.current(appName);
         AppEntity app = apps.find(appName);
         Map<String, TopicConfig> topicConfigs = new LinkedHashMap<>();
         Map<String, Double> sampleRates = new java.util.HashMap<>();

@@ -166,7 +166,7 @@ public class TopicService {
             throw new ConflictException("Topic '" + topic.name + "' already exists in Kafka but not in Herald's catalog;"
                     + " create it with \"adopt\": true to adopt it", "name");
         }
-        versions.bump();
+        versions.topicChanged(topic.id);
         TopicView view = topic.view(null);
         auditor.record(caller, created ? "create" : "adopt", "topic", topic.name, null, view);
         return view;
@@ -324,6 +324,18 @@ public class TopicService {
         ConsumerPolicy policy = policy(v, request.consumerPolicy());
         v.throwIfAny();
         TopicView before = topic.view(null);
+        // what the snapshots of its apps hold of a topic: owner, producers, who may consume it, partitions,
+        // trace sample rate (description and retention are not in any snapshot)
+        Double rate = request.traceSampleRate() == null ? topic.traceSampleRate
+                : request.traceSampleRate() == -1 ? null : request.traceSampleRate();
+        boolean inSnapshots = (request.app() != null && !request.app().equals(topic.app.name))
+                || request.producers() != null || request.consumers() != null
+                || (policy != null && policy != topic.consumerPolicy)
+                || (request.partitions() != null && request.partitions() != topic.partitions)
+                || !Objects.equals(rate, topic.traceSampleRate);
+        if (inSnapshots) {
+            versions.topicChanged(topic.id); // the apps it concerned before the change
+        }
         if (request.app() != null && !request.app().equals(topic.app.name)) {
             topic.app = appRepository.findByName(request.app()).orElseThrow(() -> new NotFoundException("App", request.app(), "app"));
         }
@@ -358,7 +370,11 @@ public class TopicService {
         if (partitionsChanged) {
             kafka.increasePartitions(name, topic.partitions);
         }
-        versions.bump();
+        if (inSnapshots) {
+            versions.topicChanged(topic.id);
+        } else {
+            versions.catalogChanged();
+        }
         TopicView after = topic.view(null);
         auditor.record(caller, "update", "topic", name, before, after);
         return after;
@@ -372,10 +388,10 @@ public class TopicService {
             throw new ConflictException("Topic '" + name + "' still has " + bound + " binding(s); delete them first", "name");
         }
         TopicView before = topic.view(null);
+        versions.topicChanged(topic.id);
         topics.delete(topic);
         topics.flush();
         kafka.deleteTopic(name);
-        versions.bump();
         auditor.record(caller, "delete", "topic", name, before, null);
     }
 
@@ -406,7 +422,7 @@ public class TopicService {
         topic.types.add(type);
         topic.updatedAt = Instant.now();
         topics.saveAndFlush(topic);
-        versions.bump();
+        versions.topicChanged(topic.id);
         auditor.record(caller, "add-type", "topic", topicName, before, topic.view(null));
         return type.view();
     }
@@ -442,7 +458,11 @@ public class TopicService {
             type.newVersion(schema, caller.name());
         }
         topic.updatedAt = Instant.now();
-        versions.bump();
+        if (schemaChanged) {
+            versions.topicChanged(topic.id); // snapshots carry a type's schema and its version, not its description
+        } else {
+            versions.catalogChanged();
+        }
         auditor.record(caller, "update-type", "topic", topicName, before, topic.view(null));
         return type.view();
     }
@@ -457,7 +477,7 @@ public class TopicService {
         TopicView before = topic.view(null);
         topic.types.remove(type);
         topic.updatedAt = Instant.now();
-        versions.bump();
+        versions.topicChanged(topic.id);
         auditor.record(caller, "delete-type", "topic", topicName, before, topic.view(null));
     }
 

@@ -47,7 +47,7 @@ class InstancePages {
         model.addAttribute("status", filter.param());
         model.addAttribute("instances", stats.instances(app, filter));
         model.addAttribute("summary", stats.instanceSummary(app));
-        model.addAttribute("latest", stats.latestVersion());
+        model.addAttribute("latest", app == null ? null : stats.latestVersion(app));
         model.addAttribute("staleAfterMillis", stats.staleAfter().toMillis());
         return Views.of(request, "instances/list", "fragments/instances :: list");
     }

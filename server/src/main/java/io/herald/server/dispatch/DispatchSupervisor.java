@@ -2,7 +2,7 @@ package io.herald.server.dispatch;
 
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
-import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.catalog.HeardVersion;
 import io.herald.server.catalog.ProcessorProtocol;
 import io.herald.server.catalog.ProcessorService;
 import io.herald.server.catalog.ProcessorView;
@@ -43,7 +43,7 @@ public class DispatchSupervisor implements SmartLifecycle {
 
     private final ProcessorService processors;
     private final BindingService bindings;
-    private final ConfigVersions versions;
+    private final HeardVersion versions;
     private final KafkaClientConfig kafka;
     private final EventPublisher publisher;
     private final KafkaProvisioner provisioner;
@@ -62,7 +62,7 @@ public class DispatchSupervisor implements SmartLifecycle {
     private Thread thread;
     private long seenVersion = -1;
 
-    DispatchSupervisor(ProcessorService processors, BindingService bindings, ConfigVersions versions, KafkaClientConfig kafka,
+    DispatchSupervisor(ProcessorService processors, BindingService bindings, HeardVersion versions, KafkaClientConfig kafka,
                        EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters,
                        io.herald.server.trace.TraceProperties trace, EgressPolicy egress,
                        io.herald.server.catalog.TopicService topics, io.herald.server.grpc.GrpcTargets grpcTargets) {
@@ -134,7 +134,7 @@ public class DispatchSupervisor implements SmartLifecycle {
     private void loop() {
         while (running) {
             try {
-                long version = versions.current();
+                long version = versions.version(); // changes heard: re-read the routes after each
                 boolean deadWorker;
                 synchronized (workers) {
                     deadWorker = workers.values().stream().anyMatch(w -> !w.alive());

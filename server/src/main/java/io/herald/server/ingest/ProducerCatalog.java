@@ -3,7 +3,7 @@ package io.herald.server.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.sdk.wire.JsonSchemas;
-import io.herald.server.catalog.ConfigVersions;
+import io.herald.server.catalog.HeardVersion;
 import io.herald.server.catalog.MessageTypeView;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
@@ -33,13 +33,13 @@ public class ProducerCatalog {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final TopicService topics;
-    private final ConfigVersions versions;
+    private final HeardVersion versions;
     private volatile ConcurrentHashMap<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
     /** The entries of the cache replaced by the last change, until the new one holds them again. */
     private volatile Map<String, Optional<Entry>> previous = Map.of();
     private volatile long version = -1;
 
-    ProducerCatalog(TopicService topics, ConfigVersions versions) {
+    ProducerCatalog(TopicService topics, HeardVersion versions) {
         this.topics = topics;
         this.versions = versions;
     }
@@ -138,12 +138,10 @@ public class ProducerCatalog {
     /** Drops the cache when the catalog changed (checked every {@code herald.ingest.catalog-refresh}). */
     @Scheduled(fixedDelayString = "${herald.ingest.catalog-refresh:500ms}")
     void refresh() {
-        long now;
-        try {
-            now = versions.current();
-        } catch (RuntimeException e) {
-            return;
+        if (!versions.listening()) {
+            return; // PostgreSQL is away (or the listener reconnects: counted as a change once it is back)
         }
+        long now = versions.version();
         if (now != version) {
             version = now;
             invalidate();

@@ -26,7 +26,7 @@ class CatalogGauges {
     CatalogGauges(JdbcTemplate jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
         values.forEach((name, value) -> Gauge.builder("herald." + name, value, AtomicLong::get)
-                .description(name.equals("config_version") ? "Current catalog config version" : "Number of " + name + " in the catalog")
+                .description(name.equals("config_version") ? "Highest config version of any app (versions are per app)" : "Number of " + name + " in the catalog")
                 .register(registry));
         refresh();
     }
@@ -35,7 +35,7 @@ class CatalogGauges {
     void refresh() {
         try {
             jdbc.query("SELECT (SELECT count(*) FROM app), (SELECT count(*) FROM topic), (SELECT count(*) FROM binding),"
-                    + " (SELECT count(*) FROM processor), (SELECT version FROM config_version)", rs -> {
+                    + " (SELECT count(*) FROM processor), (SELECT coalesce(max(version), 0) FROM app_config_version)", rs -> {
                 values.get("apps").set(rs.getLong(1));
                 values.get("topics").set(rs.getLong(2));
                 values.get("bindings").set(rs.getLong(3));

@@ -27,9 +27,12 @@ public class ClientInstances {
      * @param stale          no heartbeat within {@code herald.push.stale-after}
      * @param upToDate       it runs the latest config version
      * @param transactionChecker it answers two-phase check-backs
+     * @param applyErrorVersion the config version it could not apply (it runs on {@code appliedConfigVersion}); null if none
+     * @param applyError        why, as its SDK reported it; null if none
      */
     public record Instance(String app, String instanceId, String host, String sdkVersion, long appliedConfigVersion,
-                           Instant firstSeen, Instant lastSeen, boolean stale, boolean upToDate, boolean transactionChecker) {
+                           Instant firstSeen, Instant lastSeen, boolean stale, boolean upToDate, boolean transactionChecker,
+                           Long applyErrorVersion, String applyError) {
     }
 
     void record(Heartbeat hb) {
@@ -43,14 +46,31 @@ public class ClientInstances {
         if (hb.sdkVersion() != null && hb.sdkVersion().length() > 50) {
             v.add("sdkVersion", "must be at most 50 characters");
         }
+        if (hb.appliedConfigVersion() < 0) {
+            v.add("appliedConfigVersion", "must be 0 or more");
+        }
+        if (hb.applyErrorVersion() != null && hb.applyErrorVersion() < 0) {
+            v.add("applyErrorVersion", "must be 0 or more");
+        }
+        if (hb.applyError() != null && hb.applyError().length() > Heartbeat.MAX_APPLY_ERROR) {
+            v.add("applyError", "must be at most " + Heartbeat.MAX_APPLY_ERROR + " characters");
+        }
+        if (hb.applyError() != null && hb.applyError().indexOf('\0') >= 0) {
+            v.add("applyError", "must not contain NUL characters");
+        }
+        if (hb.applyErrorVersion() != null && (hb.applyError() == null || hb.applyError().isBlank())) {
+            v.add("applyError", "is required with applyErrorVersion");
+        }
         v.throwIfAny();
-        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, tx_checker)"
-                        + " SELECT id, ?, ?, ?, ?, ? FROM app WHERE name = ?"
+        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, tx_checker,"
+                        + " apply_error_version, apply_error)"
+                        + " SELECT id, ?, ?, ?, ?, ?, ?, ? FROM app WHERE name = ?"
                         + " ON CONFLICT (app_id, instance_id) DO UPDATE SET host = excluded.host,"
                         + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version,"
-                        + " tx_checker = excluded.tx_checker, last_seen = now()",
+                        + " tx_checker = excluded.tx_checker, apply_error_version = excluded.apply_error_version,"
+                        + " apply_error = excluded.apply_error, last_seen = now()",
                 hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(),
-                Boolean.TRUE.equals(hb.transactionChecker()), hb.app());
+                Boolean.TRUE.equals(hb.transactionChecker()), hb.applyErrorVersion(), hb.applyError(), hb.app());
         if (n == 0) {
             throw new NotFoundException("App", hb.app(), "app");
         }
@@ -60,14 +80,17 @@ public class ClientInstances {
     public List<Instance> list(String app) {
         Instant staleBefore = Instant.now().minus(props.staleAfter());
         return jdbc.query("SELECT a.name, c.instance_id, c.host, c.sdk_version, c.applied_version, c.first_seen, c.last_seen,"
-                        + " (SELECT version FROM config_version), c.tx_checker"
-                        + " FROM client_instance c JOIN app a ON a.id = c.app_id WHERE (? IS NULL OR a.name = ?)"
+                        + " coalesce(v.version, 0), c.tx_checker, c.apply_error_version, c.apply_error"
+                        + " FROM client_instance c JOIN app a ON a.id = c.app_id LEFT JOIN app_config_version v ON v.app_id = c.app_id"
+                        + " WHERE (? IS NULL OR a.name = ?)"
                         + " ORDER BY c.last_seen DESC",
                 (rs, i) -> {
                     Instant last = rs.getTimestamp(7).toInstant();
+                    long errorVersion = rs.getLong(10);
+                    Long applyErrorVersion = rs.wasNull() ? null : errorVersion;
                     return new Instance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                             rs.getTimestamp(6).toInstant(), last, last.isBefore(staleBefore), rs.getLong(5) >= rs.getLong(8),
-                            rs.getBoolean(9));
+                            rs.getBoolean(9), applyErrorVersion, rs.getString(11));
                 }, app, app);
     }
 
@@ -101,6 +124,17 @@ public class ClientInstances {
             ps.setDouble(2, props.staleAfter().toMillis() / 1000.0);
             return ps;
         }, (rs, i) -> rs.getString(1)));
+    }
+
+    /** Online instances (heartbeat within {@code herald.push.stale-after}) that report a config they could not apply, by app. */
+    public java.util.Map<String, Long> applyErrors() {
+        java.util.Map<String, Long> byApp = new java.util.HashMap<>();
+        jdbc.query("SELECT a.name, count(c.apply_error) FILTER (WHERE c.last_seen >= now() - make_interval(secs => ?))"
+                        + " FROM app a LEFT JOIN client_instance c ON c.app_id = a.id GROUP BY a.name",
+                rs -> {
+                    byApp.put(rs.getString(1), rs.getLong(2));
+                }, props.staleAfter().toMillis() / 1000.0);
+        return byApp;
     }
 
     /** How long an instance may go without heartbeat before it is stale ({@code herald.push.stale-after}). */

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Config push and the SDK-instance registry ({@code herald.push.*}).
  *
  * @param longPollTimeout how long a config long-poll is held before answering 304
- * @param versionCheck    how often the version is re-read in case a notification was missed
+ * @param versionCheck    how often every app's config version is re-read in case a notification was missed
+ *                        (changes normally arrive by PostgreSQL NOTIFY within milliseconds)
  * @param staleAfter      an SDK instance without heartbeat for this long is stale: no longer counted
  *                        or listed as online (the console shows it under its stale filter)
  * @param forgetAfter     an SDK instance without heartbeat for this long is removed from the registry
@@ -21,6 +22,9 @@ public record PushProperties(@DefaultValue("30s") Duration longPollTimeout, @Def
                              @DefaultValue("1m") Duration forgetCheck) {
 
     public PushProperties {
+        if (versionCheck.isNegative() || versionCheck.isZero()) {
+            throw new IllegalArgumentException("herald.push.version-check must be positive");
+        }
         if (staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("herald.push.stale-after must be positive");
         }

@@ -7,10 +7,14 @@ import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -19,10 +23,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Follows the catalog's config version on this server instance. A change committed through any
- * instance arrives here by PostgreSQL {@code LISTEN/NOTIFY} within milliseconds; a periodic re-read
- * covers notifications lost while the listening connection was down. What it hears, and whether it
- * is connected, it reports to {@link HeardVersion} for the caches that must not outlive a change.
+ * Follows every app's config version on this server instance. A change committed through any
+ * instance arrives here by PostgreSQL {@code LISTEN/NOTIFY} within milliseconds, naming the apps it
+ * gave a new version ({@link ConfigVersions}); only those apps' listeners are told. A periodic re-read
+ * of all versions ({@code herald.push.version-check}) covers notifications lost while the listening
+ * connection was down. Every change heard, and whether it is connected, it reports to
+ * {@link HeardVersion} for the caches that must not outlive a change.
  */
 @Component
 class VersionWatcher {
@@ -33,8 +39,8 @@ class VersionWatcher {
     private final ConfigVersions versions;
     private final PushProperties props;
     private final HeardVersion heard;
-    private final AtomicLong latest = new AtomicLong();
-    private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> latest = new ConcurrentHashMap<>();
+    private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
 
@@ -47,7 +53,7 @@ class VersionWatcher {
 
     @PostConstruct
     void start() {
-        latest.set(versions.current());
+        latest.putAll(versions.current());
         thread = new Thread(this::loop, "herald-config-listen");
         thread.setDaemon(true);
         thread.start();
@@ -61,11 +67,13 @@ class VersionWatcher {
         thread.join(2000);
     }
 
-    long latest() {
-        return latest.get();
+    /** The newest version of {@code app} heard (0 for an app not heard of). */
+    long latest(String app) {
+        return latest.getOrDefault(app, 0L);
     }
 
-    void onChange(LongConsumer listener) {
+    /** {@code listener} gets the apps whose version moved, each time some did. */
+    void onChange(Consumer<Set<String>> listener) {
         listeners.add(listener);
     }
 
@@ -78,20 +86,26 @@ class VersionWatcher {
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 // read on the listening connection itself, after LISTEN: nothing committed later goes unheard
-                advance(readVersion(c));
+                advance(readVersions(c));
                 heard.listening(true);
+                long every = props.versionCheck().toMillis();
+                long nextCheck = System.currentTimeMillis() + every;
                 while (running) {
-                    PGNotification[] notes = pg.getNotifications((int) props.versionCheck().toMillis());
-                    long max = -1;
-                    if (notes != null) {
+                    int wait = (int) Math.max(1, Math.min(nextCheck - System.currentTimeMillis(), Integer.MAX_VALUE));
+                    PGNotification[] notes = pg.getNotifications(wait);
+                    if (notes != null && notes.length > 0) {
+                        Map<String, Long> heardNow = new HashMap<>();
+                        boolean all = false;
                         for (PGNotification n : notes) {
-                            max = Math.max(max, Long.parseLong(n.getParameter()));
+                            heard.changed();
+                            all |= parse(n.getParameter(), heardNow);
                         }
+                        advance(all ? readVersions(c) : heardNow);
                     }
-                    if (max < 0) {
-                        max = readVersion(c);
+                    if (System.currentTimeMillis() >= nextCheck) {
+                        advance(readVersions(c));
+                        nextCheck = System.currentTimeMillis() + every;
                     }
-                    advance(max);
                 }
             } catch (SQLException | RuntimeException e) {
                 heard.listening(false);
@@ -103,23 +117,60 @@ class VersionWatcher {
         }
     }
 
-    private static long readVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT version FROM config_version")) {
-            rs.next();
-            return rs.getLong(1);
+    /**
+     * Reads a payload of {@code app=version} pairs into {@code into}.
+     *
+     * @return whether it asks for every version to be re-read ({@code *})
+     */
+    static boolean parse(String payload, Map<String, Long> into) {
+        if (payload == null || payload.isBlank()) {
+            return false;
         }
+        if (payload.equals("*")) {
+            return true;
+        }
+        for (String pair : payload.split(" ")) {
+            int eq = pair.lastIndexOf('=');
+            if (eq <= 0) {
+                return true; // not ours to understand: read everything
+            }
+            try {
+                into.merge(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)), Math::max);
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private void advance(long version) {
-        heard.heard(version);
-        long previous = latest.getAndAccumulate(version, Math::max);
-        if (version > previous) {
-            for (LongConsumer l : listeners) {
-                try {
-                    l.accept(version);
-                } catch (RuntimeException e) {
-                    log.warn("Config change listener failed", e);
-                }
+    private static Map<String, Long> readVersions(Connection c) throws SQLException {
+        Map<String, Long> all = new HashMap<>();
+        try (Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT a.name, v.version FROM app_config_version v JOIN app a ON a.id = v.app_id")) {
+            while (rs.next()) {
+                all.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return all;
+    }
+
+    private void advance(Map<String, Long> versionsNow) {
+        Set<String> moved = new HashSet<>();
+        versionsNow.forEach((app, version) -> latest.compute(app, (k, was) -> {
+            if (was == null || version > was) {
+                moved.add(app);
+                return version;
+            }
+            return was;
+        }));
+        if (moved.isEmpty()) {
+            return;
+        }
+        for (Consumer<Set<String>> l : listeners) {
+            try {
+                l.accept(moved);
+            } catch (RuntimeException e) {
+                log.warn("Config change listener failed", e);
             }
         }
     }

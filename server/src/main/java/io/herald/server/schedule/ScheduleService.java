@@ -2,7 +2,6 @@ package io.herald.server.schedule;
 
 import io.herald.server.audit.Auditor;
 import io.herald.server.catalog.AppService;
-import io.herald.server.catalog.ConfigVersions;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.NotFoundException;
@@ -46,16 +45,14 @@ public class ScheduleService {
     private final JdbcTemplate jdbc;
     private final ProducerCatalog catalog;
     private final AppService apps;
-    private final ConfigVersions versions;
     private final Auditor auditor;
     private final ObjectMapper json;
 
-    ScheduleService(JdbcTemplate jdbc, ProducerCatalog catalog, AppService apps, ConfigVersions versions, Auditor auditor,
+    ScheduleService(JdbcTemplate jdbc, ProducerCatalog catalog, AppService apps, Auditor auditor,
                     ObjectMapper json) {
         this.jdbc = jdbc;
         this.catalog = catalog;
         this.apps = apps;
-        this.versions = versions;
         this.auditor = auditor;
         this.json = json;
     }
@@ -110,7 +107,6 @@ public class ScheduleService {
                 app, row.name, row.description, row.cron, row.fixedRateMs, row.timeZone, ts(row.startAt), ts(row.endAt), row.maxCount,
                 row.topic, row.type, row.key, row.payload, row.contentType, row.misfirePolicy.name(), row.paused, ts(row.nextFireAt),
                 ts(row.createdAt), ts(row.createdAt));
-        versions.bump();
         ScheduleView view = find(id);
         auditor.record(caller, "create", "schedule", String.valueOf(id), null, view);
         return view;
@@ -212,7 +208,6 @@ public class ScheduleService {
                         + " paused = ?, next_fire_at = ?, updated_at = now() WHERE id = ?",
                 row.name, row.description, row.cron, row.fixedRateMs, row.timeZone, ts(row.startAt), ts(row.endAt), row.maxCount,
                 row.topic, row.type, row.key, row.payload, row.contentType, row.misfirePolicy.name(), row.paused, ts(row.nextFireAt), id);
-        versions.bump();
         ScheduleView after = find(id);
         auditor.record(caller, "update", "schedule", String.valueOf(id), before, after);
         return after;
@@ -222,7 +217,6 @@ public class ScheduleService {
         ScheduleView before = findForUpdate(id);
         caller.requireApp(before.app());
         jdbc.update("DELETE FROM schedule WHERE id = ?", id);
-        versions.bump();
         auditor.record(caller, "delete", "schedule", String.valueOf(id), before, null);
     }
 

@@ -48,7 +48,7 @@ class ConsoleOverviewIT extends ConsoleTestSupport {
     void instancesShowStaleAndBehind(Mode mode) throws Exception {
         String app = newApp();
         long appId = jdbc.queryForObject("SELECT id FROM app WHERE name = ?", Long.class, app);
-        long latest = jdbc.queryForObject("SELECT version FROM config_version", Long.class);
+        long latest = jdbc.queryForObject("SELECT version FROM app_config_version WHERE app_id = ?", Long.class, appId);
         jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
                 appId, "fresh-1", "host-a", "0.1.0", latest, Timestamp.from(Instant.now()));
         jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)",

@@ -57,6 +57,9 @@ public final class ConfigAgent implements AutoCloseable {
     /** Data objects' topics the control plane refused, found while registering at start-up. */
     private final List<String> topicConflicts = new ArrayList<>();
     private volatile ConfigSnapshot current;
+    /** The newest snapshot version received but not applied, and why (both null while every one applied). */
+    private volatile Long applyErrorVersion;
+    private volatile String applyError;
     private Thread pollThread;
     private ScheduledExecutorService heartbeats;
 
@@ -83,6 +86,17 @@ public final class ConfigAgent implements AutoCloseable {
 
     public long appliedVersion() {
         return appliedVersion;
+    }
+
+    /** Why the newest snapshot received could not be applied (the last good one runs), or null. */
+    public String applyError() {
+        return applyError;
+    }
+
+    /** The version to long-poll from: past a snapshot that could not be applied, so it is not fetched again at once. */
+    private long pollSince() {
+        Long refused = applyErrorVersion;
+        return refused != null && refused > appliedVersion ? refused : appliedVersion;
     }
 
     public boolean isControlPlaneReachable() {
@@ -225,7 +239,7 @@ public final class ConfigAgent implements AutoCloseable {
                         apply(now, false);
                     }
                 }
-                ConfigSnapshot snapshot = client.fetch(appliedVersion,
+                ConfigSnapshot snapshot = client.fetch(pollSince(),
                         Duration.ofMillis(config.getLong(CONTROL_PLANE_REQUEST_TIMEOUT_MS)));
                 if (snapshot != null && snapshot.version() != appliedVersion) {
                     apply(snapshot, false);
@@ -431,7 +445,27 @@ public final class ConfigAgent implements AutoCloseable {
             log.warn("Ignoring a config snapshot for app '{}' (this is '{}')", snapshot.app(), config.app());
             return;
         }
-        applier.accept(snapshot);
+        String problem = problem(snapshot);
+        if (problem == null) {
+            try {
+                applier.accept(snapshot);
+            } catch (RuntimeException e) {
+                problem = "applying it failed: " + e;
+                restore(snapshot);
+            }
+        }
+        if (problem != null) {
+            String error = cut("Config version " + snapshot.version() + " not applied, running on version " + appliedVersion
+                    + ": " + problem);
+            if (!error.equals(applyError)) {
+                log.error("{}", error);
+            }
+            applyErrorVersion = snapshot.version();
+            applyError = error;
+            return;
+        }
+        applyErrorVersion = null;
+        applyError = null;
         for (String blocked : snapshot.blocked()) {
             if (blockedLogged.add(blocked)) {
                 log.error("Not consuming: {}", blocked);
@@ -446,9 +480,64 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * What in {@code snapshot} this SDK cannot run, checked before anything of it is applied (so the
+     * last good snapshot keeps running untouched), or null: a REGEX binding whose type pattern does not
+     * compile in Java (the control plane checks patterns too, but another engine or an older server may
+     * have let it through), a dead-letter topic Kafka would refuse as a name (no record could be written
+     * to it).
+     */
+    static String problem(ConfigSnapshot snapshot) {
+        List<String> problems = new ArrayList<>();
+        for (io.herald.sdk.wire.BindingConfig b : snapshot.bindings()) {
+            if (b.deadLetterTopic() != null && !b.deadLetterTopic().isEmpty()) {
+                try {
+                    org.apache.kafka.common.internals.Topic.validate(b.deadLetterTopic());
+                } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+                    problems.add("binding " + b.id() + " (group '" + b.group() + "' on topic '" + b.topic()
+                            + "'): dead-letter topic cannot be written: " + e.getMessage());
+                }
+            }
+            if ("REGEX".equals(b.kind())) {
+                try {
+                    java.util.regex.Pattern.compile(b.typePattern() == null ? "" : b.typePattern());
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    problems.add("binding " + b.id() + " (group '" + b.group() + "' on topic '" + b.topic()
+                            + "'): type pattern does not compile in Java: " + e.getMessage());
+                }
+            }
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /** Puts the last good snapshot back after {@code failed} failed half-way through. */
+    private void restore(ConfigSnapshot failed) {
+        ConfigSnapshot good = current;
+        if (good == null) {
+            return;
+        }
+        try {
+            applier.accept(good);
+        } catch (RuntimeException e) {
+            log.error("Could not go back to config version {} after version {} failed", good.version(), failed.version(), e);
+        }
+    }
+
+    static String cut(String error) {
+        if (error.length() <= Heartbeat.MAX_APPLY_ERROR) {
+            return error;
+        }
+        int end = Heartbeat.MAX_APPLY_ERROR - 1;
+        if (Character.isHighSurrogate(error.charAt(end - 1))) {
+            end--;
+        }
+        return error.substring(0, end) + "…";
+    }
+
     private void heartbeat() {
         try {
-            client.heartbeat(new Heartbeat(config.app(), instanceId, host, sdkVersion, appliedVersion, transactionChecker));
+            client.heartbeat(new Heartbeat(config.app(), instanceId, host, sdkVersion, appliedVersion, transactionChecker,
+                    applyErrorVersion, applyError));
         } catch (RuntimeException e) {
             log.debug("Heartbeat failed: {}", e.getMessage());
         }
