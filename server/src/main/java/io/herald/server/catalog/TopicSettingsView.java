@@ -39,6 +39,16 @@ public record TopicSettingsView(String topic, boolean reachable, boolean exists,
         return settings.stream().filter(Setting::editable).toList();
     }
 
+    /** The choices of the console's {@code cleanup.policy} field besides the broker's default. */
+    public List<String> cleanupPolicyChoices() {
+        return List.of("delete", "compact", "compact,delete");
+    }
+
+    /** The choices of the console's {@code compression.type} field besides the broker's default. */
+    public List<String> compressionChoices() {
+        return TopicSettings.COMPRESSION_TYPES;
+    }
+
     public List<Setting> others() {
         return settings.stream().filter(s -> !s.editable()).toList();
     }
