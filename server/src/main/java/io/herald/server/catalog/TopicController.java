@@ -21,9 +21,11 @@ import tools.jackson.databind.JsonNode;
 class TopicController {
 
     private final TopicService topics;
+    private final TopicSettings settings;
 
-    TopicController(TopicService topics) {
+    TopicController(TopicService topics, TopicSettings settings) {
         this.topics = topics;
+        this.settings = settings;
     }
 
     /** A type in a request: the schema may be a JSON object or a string holding JSON. */
@@ -37,12 +39,38 @@ class TopicController {
 
     record TopicBody(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
                      String description, List<String> producers, List<TypeBody> types, Boolean adopt, Double traceSampleRate,
-                     String consumerPolicy, List<String> consumers) {
+                     String consumerPolicy, List<String> consumers, JsonNode settings) {
         TopicService.TopicRequest toRequest() {
             return new TopicService.TopicRequest(name, app, partitions, replicationFactor, retentionMs, description,
                     producers, types == null ? null : types.stream().map(t -> t == null ? null : t.toRequest()).toList(), adopt,
-                    traceSampleRate, consumerPolicy, consumers);
+                    traceSampleRate, consumerPolicy, consumers, settings == null || settings.isNull() ? null
+                            : settingValues("settings.", settings));
         }
+    }
+
+    /**
+     * Settings as the API takes them: a JSON object of Kafka config names to a string or number, or null for
+     * the broker's default.
+     */
+    static java.util.Map<String, String> settingValues(String prefix, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new io.herald.server.common.ValidationException(prefix.isEmpty() ? "settings" : prefix.substring(0, prefix.length() - 1),
+                    "must be a JSON object of Kafka config names to values, e.g. {\"cleanup.policy\": \"compact\"}");
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        io.herald.server.common.Violations v = new io.herald.server.common.Violations();
+        for (var e : body.properties()) {
+            JsonNode value = e.getValue();
+            if (value == null || value.isNull()) {
+                out.put(e.getKey(), null);
+            } else if (value.isString() || value.isNumber()) {
+                out.put(e.getKey(), value.asString());
+            } else {
+                v.add(prefix + e.getKey(), "must be a string or a number, or null for the broker's default");
+            }
+        }
+        v.throwIfAny();
+        return out;
     }
 
     @ResponseStatus(HttpStatus.CREATED)
@@ -72,6 +100,17 @@ class TopicController {
     ResponseEntity<Void> delete(Caller caller, @PathVariable String topic) {
         topics.delete(caller, topic);
         return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{topic}/settings")
+    TopicSettingsView settings(Caller caller, @PathVariable String topic) {
+        return settings.settings(caller, topic);
+    }
+
+    /** Changes settings: {@code {"cleanup.policy": "compact", "retention.bytes": null}} (null: back to the broker's default). */
+    @PatchMapping("/{topic}/settings")
+    TopicSettingsView updateSettings(Caller caller, @PathVariable String topic, @RequestBody JsonNode body) {
+        return settings.update(caller, topic, settingValues("", body));
     }
 
     @GetMapping("/{topic}/types")

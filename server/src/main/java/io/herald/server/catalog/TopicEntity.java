@@ -75,6 +75,17 @@ class TopicEntity {
     @BatchSize(size = 100)
     List<MessageTypeEntity> types = new ArrayList<>();
 
+    /**
+     * Kafka topic configs set through Herald (config name to value), besides {@code retention.ms} which is
+     * {@link #retentionMs}; a config missing here follows the broker's default. See {@link TopicSettings}.
+     */
+    @jakarta.persistence.ElementCollection
+    @jakarta.persistence.CollectionTable(name = "topic_setting", joinColumns = @JoinColumn(name = "topic_id"))
+    @jakarta.persistence.MapKeyColumn(name = "name")
+    @Column(name = "value", nullable = false)
+    @BatchSize(size = 100)
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+
     /** Share of messages traced at every step, 0 to 1; null: the server's default. */
     @Column(name = "trace_sample_rate")
     Double traceSampleRate;

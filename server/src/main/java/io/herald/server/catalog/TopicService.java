@@ -45,8 +45,8 @@ public class TopicService {
     private static final Logger log = LoggerFactory.getLogger(TopicService.class);
     public static final long DEFAULT_RETENTION_MS = Duration.ofDays(7).toMillis();
     public static final int DEFAULT_PARTITIONS = 3;
-    private static final long MIN_RETENTION_MS = Duration.ofMinutes(1).toMillis();
-    private static final long MAX_RETENTION_MS = Duration.ofDays(3650).toMillis();
+    static final long MIN_RETENTION_MS = Duration.ofMinutes(1).toMillis();
+    static final long MAX_RETENTION_MS = Duration.ofDays(3650).toMillis();
 
     private final TopicRepository topics;
     private final AppRepository appRepository;
@@ -84,7 +84,15 @@ public class TopicService {
      */
     public record TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
                                String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
-                               Double traceSampleRate, String consumerPolicy, List<String> consumers) {
+                               Double traceSampleRate, String consumerPolicy, List<String> consumers,
+                               java.util.Map<String, String> settings) {
+
+        public TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
+                            String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
+                            Double traceSampleRate, String consumerPolicy, List<String> consumers) {
+            this(name, app, partitions, replicationFactor, retentionMs, description, producers, types, adopt, traceSampleRate,
+                    consumerPolicy, consumers, null);
+        }
 
         public TopicRequest(String name, String app, Integer partitions, Integer replicationFactor, Long retentionMs,
                             String description, List<String> producers, List<TypeRequest> types, Boolean adopt,
@@ -126,6 +134,9 @@ public class TopicService {
             throw new ValidationException("replicationFactor",
                     "must not exceed the number of brokers (" + brokers + ")");
         }
+        Violations sv = new Violations();
+        java.util.Map<String, String> settings = TopicSettings.validateForCreate(sv, request.settings(), rf);
+        sv.throwIfAny();
         TopicEntity topic = new TopicEntity();
         topic.name = request.name();
         topic.collisionName = collision;
@@ -139,6 +150,7 @@ public class TopicService {
         topic.producers = resolveApps("producers", request.producers());
         topic.consumerPolicy = policy == null ? ConsumerPolicy.OPEN : policy;
         topic.consumers = resolveApps("consumers", request.consumers());
+        topic.settings.putAll(settings);
         if (request.types() != null) {
             for (TypeRequest t : request.types()) {
                 topic.types.add(newType(topic, t, caller));
@@ -146,7 +158,8 @@ public class TopicService {
         }
         topics.saveAndFlush(topic);
 
-        boolean created = kafka.createTopic(topic.name, topic.partitions, topic.replicationFactor, topic.retentionMs);
+        boolean created = kafka.createTopic(topic.name, topic.partitions, topic.replicationFactor, topic.retentionMs,
+                topic.settings);
         if (created) {
             deleteFromKafkaOnRollback(topic.name);
         } else if (Boolean.TRUE.equals(request.adopt())) {
@@ -161,6 +174,11 @@ public class TopicService {
             topic.replicationFactor = (short) actual.replicationFactor();
             if (actual.retentionMs() != null) {
                 topic.retentionMs = actual.retentionMs();
+            }
+            // the settings asked with the adoption are the catalog's from now on: Kafka checks them, then takes them
+            if (!topic.settings.isEmpty()) {
+                kafka.alterConfigs(topic.name, topic.settings, Set.of(), true);
+                kafka.alterConfigs(topic.name, topic.settings, Set.of(), false);
             }
         } else {
             throw new ConflictException("Topic '" + topic.name + "' already exists in Kafka but not in Herald's catalog;"
@@ -261,7 +279,7 @@ public class TopicService {
      * Throws 403 naming the topic unless the caller may read it: admins and console users always;
      * an app while the topic is OPEN, or when it owns, produces to or is granted the RESTRICTED topic.
      */
-    private static void requireReadable(Caller caller, TopicEntity topic) {
+    static void requireReadable(Caller caller, TopicEntity topic) {
         if (caller.admin() || caller.readOnly()) {
             return;
         }
@@ -320,6 +338,9 @@ public class TopicService {
         AppService.length(v, "description", request.description(), 2000);
         if (request.types() != null) {
             v.add("types", "change message types through /topics/{topic}/types");
+        }
+        if (request.settings() != null) {
+            v.add("settings", "change Kafka settings through /topics/{topic}/settings");
         }
         ConsumerPolicy policy = policy(v, request.consumerPolicy());
         v.throwIfAny();

@@ -55,8 +55,11 @@ class TopicPages {
     private final BindingService bindings;
     private final KafkaInsight kafka;
     private final ObjectMapper json;
+    private final io.herald.server.catalog.TopicSettings settings;
 
-    TopicPages(TopicService topics, AppService apps, BindingService bindings, KafkaInsight kafka, ObjectMapper json) {
+    TopicPages(TopicService topics, AppService apps, BindingService bindings, KafkaInsight kafka, ObjectMapper json,
+               io.herald.server.catalog.TopicSettings settings) {
+        this.settings = settings;
         this.topics = topics;
         this.apps = apps;
         this.bindings = bindings;
@@ -174,6 +177,10 @@ class TopicPages {
         }
         model.addAttribute("typeForm", new TypeForm());
         model.addAttribute("errors", FormErrors.none());
+        var kafkaSettings = settings.settings(name);
+        model.addAttribute("settings", kafkaSettings);
+        model.addAttribute("settingsForm", TopicSettingsPages.form(kafkaSettings));
+        model.addAttribute("settingsErrors", FormErrors.none());
         return Views.of(request, "topics/detail", "fragments/topics :: detail");
     }
 

@@ -76,6 +76,10 @@ final class RequestRules {
                         + " blocks its bindings on the topic (left out of its config, not pushed; deletable)");
         rule("TopicBody", "adopt", false, null, null, null, null, null,
                 "Adopt a topic that exists in Kafka but not in Herald's catalog");
+        rule("TopicBody", "settings", false, null, null, 10_000, null, null,
+                "Kafka settings of the topic (create and adopt only; change them through /topics/{topic}/settings): an object"
+                        + " of cleanup.policy, retention.bytes, min.insync.replicas, max.message.bytes and compression.type to"
+                        + " values. At most 10000 characters as JSON");
         rule("TopicBody", "types", false, null, null, null, null, null,
                 "Message types (create only; change them through /topics/{topic}/types)");
         rule("TypeBody", "name", true, null, null, 200, TYPE_NAME, null, "The type (CloudEvents `type`); required on create");

@@ -75,9 +75,11 @@ class AdminClientProvisioner implements KafkaProvisioner {
     }
 
     @Override
-    public boolean createTopic(String name, int partitions, short replicationFactor, long retentionMs) {
-        NewTopic topic = new NewTopic(name, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));
+    public boolean createTopic(String name, int partitions, short replicationFactor, long retentionMs,
+                               Map<String, String> configs) {
+        Map<String, String> all = new java.util.TreeMap<>(configs);
+        all.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        NewTopic topic = new NewTopic(name, partitions, replicationFactor).configs(all);
         try {
             await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
             awaitLeaders(name, partitions);
@@ -85,6 +87,9 @@ class AdminClientProvisioner implements KafkaProvisioner {
         } catch (KafkaRefused e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return false;
+            }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidConfigurationException) {
+                throw configRefused(e, all.keySet());
             }
             throw refused(e, "name");
         }
@@ -172,6 +177,75 @@ class AdminClientProvisioner implements KafkaProvisioner {
         } catch (KafkaRefused e) {
             throw refused(e, "retentionMs");
         }
+    }
+
+    @Override
+    public Optional<List<KafkaConfigEntry>> configs(String name) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config config;
+        try {
+            config = await(admin.describeConfigs(List.of(resource)).values().get(resource), "describe configs of " + name);
+        } catch (KafkaRefused e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw refused(e, "name");
+        }
+        return Optional.of(config.entries().stream()
+                .map(c -> new KafkaConfigEntry(c.name(), c.isSensitive() ? null : c.value(), c.source().name(),
+                        c.isDefault(), c.isReadOnly(), c.isSensitive()))
+                .sorted(java.util.Comparator.comparing(KafkaConfigEntry::name))
+                .toList());
+    }
+
+    @Override
+    public void alterConfigs(String name, Map<String, String> set, Set<String> reset, boolean validateOnly) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        List<AlterConfigOp> ops = new java.util.ArrayList<>();
+        set.forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+        reset.forEach(k -> ops.add(new AlterConfigOp(new ConfigEntry(k, null), AlterConfigOp.OpType.DELETE)));
+        if (ops.isEmpty()) {
+            return;
+        }
+        var options = new org.apache.kafka.clients.admin.AlterConfigsOptions().validateOnly(validateOnly);
+        try {
+            await(admin.incrementalAlterConfigs(Map.of(resource, ops), options).all(),
+                    (validateOnly ? "check" : "change") + " configs of " + name);
+        } catch (KafkaRefused e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new ValidationException("name", "Kafka refused: topic '" + name + "' is missing in Kafka ("
+                        + e.getCause().getMessage() + ")");
+            }
+            java.util.Set<String> names = new java.util.TreeSet<>(set.keySet());
+            names.addAll(reset);
+            throw configRefused(e, names);
+        }
+    }
+
+    /**
+     * Kafka refused a config change: the answer names the config at fault in its message
+     * ("Invalid value x for configuration min.insync.replicas: …"); the field is that config, else the
+     * first one of the request.
+     */
+    static ValidationException configRefused(Throwable refusal, Collection<String> names) {
+        Throwable cause = refusal instanceof KafkaRefused ? refusal.getCause() : refusal;
+        if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+            throw new KafkaUnavailableException("Kafka failed: " + cause, cause);
+        }
+        return new ValidationException(configAtFault(cause.getMessage(), names), "Kafka refused: " + cause.getMessage());
+    }
+
+    /** The config of {@code names} that Kafka's message names (the longest match), else the first of them. */
+    static String configAtFault(String message, Collection<String> names) {
+        String found = null;
+        if (message != null) {
+            for (String n : names) {
+                if (message.contains(n) && (found == null || n.length() > found.length())) {
+                    found = n;
+                }
+            }
+        }
+        return found != null ? found : names.isEmpty() ? "settings" : names.iterator().next();
     }
 
     @Override

@@ -24,6 +24,10 @@ public class TraceFormat {
 
     /** Milliseconds, or a dash. */
     public String ms(Long ms) {
+        return msText(ms);
+    }
+
+    static String msText(Long ms) {
         return ms == null ? "—" : ms < 10_000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 

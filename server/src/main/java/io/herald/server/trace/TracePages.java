@@ -96,6 +96,7 @@ class TracePages {
         MessageTrace trace = traces.find(id).orElseThrow(() -> new NotFoundException("Message trace", id));
         Me me = Me.current();
         model.addAttribute("t", trace);
+        model.addAttribute("waterfall", Waterfall.of(trace));
         model.addAttribute("payload", null);
         model.addAttribute("payloadError", null);
         if (me != null && me.messageView()) {

@@ -40,6 +40,8 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
             Map.entry("GET /topics/{name}", "VIEWER"),
             Map.entry("GET /topics/{name}/asyncapi.json", "VIEWER"),
             Map.entry("GET /topics/{name}/kafka", "VIEWER"),
+            Map.entry("GET /topics/{name}/settings", "VIEWER"),
+            Map.entry("POST /topics/{name}/settings", "EDITOR"),
             Map.entry("GET /topics/{name}/edit", "EDITOR"),
             Map.entry("POST /topics/{name}", "EDITOR"),
             Map.entry("GET /topics/{name}/delete", "EDITOR"),

@@ -61,6 +61,9 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/topics/{topic}", Needs.ANY, f -> "/topics/" + f.topic(), f -> null);
         row("PATCH", "/api/v1/topics/{topic}", Needs.OWNER, f -> "/topics/" + f.topic(), f -> Map.of("description", "d"));
         row("DELETE", "/api/v1/topics/{topic}", Needs.OWNER, f -> "/topics/" + f.spareTopic(), f -> null);
+        row("GET", "/api/v1/topics/{topic}/settings", Needs.ANY, f -> "/topics/" + f.topic() + "/settings", f -> null);
+        row("PATCH", "/api/v1/topics/{topic}/settings", Needs.OWNER, f -> "/topics/" + f.topic() + "/settings",
+                f -> Map.of("compression.type", "lz4"));
         row("GET", "/api/v1/topics/{topic}/types", Needs.ANY, f -> "/topics/" + f.topic() + "/types", f -> null);
         row("GET", "/api/v1/topics/{topic}/types/{type}/schemas", Needs.ANY, f -> "/topics/" + f.topic() + "/types/t3/schemas",
                 f -> null);
@@ -212,6 +215,8 @@ class AuthorizationMatrixIT extends ServerTest {
     /** Every endpoint that binds, reads, traces or replays one topic: the owner and a granted app pass, others get 403. */
     private static final List<RestrictedRow> RESTRICTED = List.of(
             new RestrictedRow("GET", "/api/v1/topics/{topic}", (f, app) -> "/topics/" + f.topic(), (f, app) -> null),
+            new RestrictedRow("GET", "/api/v1/topics/{topic}/settings", (f, app) -> "/topics/" + f.topic() + "/settings",
+                    (f, app) -> null),
             new RestrictedRow("GET", "/api/v1/topics/{topic}/types", (f, app) -> "/topics/" + f.topic() + "/types", (f, app) -> null),
             new RestrictedRow("GET", "/api/v1/topics/{topic}/types/{type}/schemas",
                     (f, app) -> "/topics/" + f.topic() + "/types/t3/schemas", (f, app) -> null),
