@@ -77,6 +77,7 @@ public final class BindingDispatcher implements RecordProcessor {
         // last), a replay's job and the sampling header only after the traceparent.
         Header typeHeader = null;
         Header tp = null;
+        Header id = null;
         Header expires = null;
         Header job = null;
         Header sampledHeader = null;
@@ -89,7 +90,10 @@ public final class BindingDispatcher implements RecordProcessor {
                     job = null;
                     sampledHeader = null;
                 }
-                case HeaderPeek.CE_ID -> expires = null;
+                case HeaderPeek.CE_ID -> {
+                    id = h;
+                    expires = null;
+                }
                 case HeaderPeek.EXPIRES_AT -> expires = h;
                 case HeaderPeek.REPLAY_JOB -> job = h;
                 case HeaderPeek.TRACE_SAMPLED -> sampledHeader = h;
@@ -114,6 +118,7 @@ public final class BindingDispatcher implements RecordProcessor {
                     boolean sampled = Trace.sampled(t, record, tp, sampledBytes);
                     if (jobBytes != null || sampled) {
                         trace = new Trace(t, record, tp, jobBytes, sampled);
+                        trace.idHeader(id);
                         if (trace.replayJob != null) {
                             timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                         }
@@ -223,6 +228,20 @@ public final class BindingDispatcher implements RecordProcessor {
             return traceparentHeader == null ? null : traceparentHeader.value();
         }
 
+        /** The record's ce_id header, found already (or {@code null}: it has none). */
+        void idHeader(Header h) {
+            if (messageId == null && messageIdText == null) {
+                idFound(h);
+            }
+        }
+
+        private void idFound(Header h) {
+            messageId = h == null ? null : h.value();
+            if (messageId == null) {
+                messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
+            }
+        }
+
         /** The message id's bytes (ce_id), or {@code null} when the record has none. */
         byte[] messageId() {
             if (messageId == null && messageIdText == null) {
@@ -232,10 +251,7 @@ public final class BindingDispatcher implements RecordProcessor {
                         h = each;
                     }
                 }
-                messageId = h == null ? null : h.value();
-                if (messageId == null) {
-                    messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
-                }
+                idFound(h);
             }
             return messageId;
         }
