@@ -4,6 +4,7 @@ import io.herald.sdk.Binding;
 import io.herald.sdk.Herald;
 import io.herald.sdk.HeraldSettings;
 import io.herald.sdk.MessageSender;
+import io.herald.sdk.SendResult;
 import io.herald.sdk.wire.ConfigSnapshot;
 import io.herald.sdk.wire.MessageTypeConfig;
 import io.herald.sdk.wire.TopicConfig;
@@ -184,6 +185,7 @@ public final class HeraldBenchmark {
             rawSend(raw, topic, warmup, false);
             rawSend(raw, topic, warmup, true);
             sdkSend(herald.sender(), topic, warmup);
+            usage.clear();
             cpuPerRecord.clear();
             List<double[]> results = new ArrayList<>();
             int slices = Math.max(1, records / slice);
@@ -229,6 +231,7 @@ public final class HeraldBenchmark {
             System.out.printf("%nTracing: warm-up (%,d records each)%n", warmup);
             sdkSend(untraced.sender(), topic, warmup);
             sdkSend(traced.sender(), topic, warmup);
+            usage.clear();
             cpuPerRecord.clear();
             List<double[]> results = new ArrayList<>();
             int slices = Math.max(1, records / slice);
@@ -247,7 +250,7 @@ public final class HeraldBenchmark {
                 results.add(new double[] {off, on});
             }
             System.out.printf("TRACE  (\"raw\" = tracing off, \"herald\" = 100%% tracing)%n");
-            report("TRACE ", results, 0.90);
+            report("TRACE ", results, 0.95);
             double dropped = tracedMeters.find("herald.trace.dropped").functionCounters().stream()
                     .mapToDouble(c -> c.count()).sum();
             System.out.printf("  timepoints dropped by the traced client: %,.0f%n", dropped);
@@ -318,7 +321,7 @@ public final class HeraldBenchmark {
             }
             done.countDown();
         };
-        long cpuStart = processCpuNanos();
+        Usage before = Usage.now();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> record;
@@ -348,7 +351,7 @@ public final class HeraldBenchmark {
         done.await(10, TimeUnit.MINUTES);
         double rate = rate(n, start, errors.get());
         settle();
-        cpu(ceHeaders ? "raw + same headers" : "raw", cpuStart, n);
+        usage(ceHeaders ? "raw + same headers" : "raw", before, n);
         return rate;
     }
 
@@ -358,20 +361,22 @@ public final class HeraldBenchmark {
     private double sdkSend(MessageSender sender, String topic, int n) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong errors = new AtomicLong();
-        long cpuStart = processCpuNanos();
+        // one completion action for all sends, as the raw producers have one callback
+        java.util.function.BiConsumer<SendResult, Throwable> callback = (r, e) -> {
+            if (e != null) {
+                errors.incrementAndGet();
+            }
+            done.countDown();
+        };
+        Usage before = Usage.now();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            sender.sendAsync(topic, "bench", null, payload).whenComplete((r, e) -> {
-                if (e != null) {
-                    errors.incrementAndGet();
-                }
-                done.countDown();
-            });
+            sender.sendAsync(topic, "bench", null, payload).whenComplete(callback);
         }
         done.await(10, TimeUnit.MINUTES);
         double rate = rate(n, start, errors.get());
         settle();
-        cpu(sdkLabel, cpuStart, n);
+        usage(sdkLabel, before, n);
         return rate;
     }
 
@@ -396,22 +401,103 @@ public final class HeraldBenchmark {
         return n / ((System.nanoTime() - startNanos) / 1e9);
     }
 
-    /** CPU time of this process (all threads: caller, Kafka I/O, Herald), to compare clients on a noisy machine. */
+    /** CPU time of this process (all threads, the JVM's own too: JIT compilers, garbage collectors). */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    private final java.util.Map<String, List<Double>> cpuPerRecord = new java.util.LinkedHashMap<>();
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
-    private void cpu(String who, long cpuStart, int n) {
-        cpuPerRecord.computeIfAbsent(who, k -> new ArrayList<>()).add((processCpuNanos() - cpuStart) / 1000.0 / n);
+    /**
+     * What the client threads used up to a moment: CPU time and bytes allocated of every Java thread
+     * of this JVM (the caller, Kafka's I/O and consumer threads, Herald's delivery and trace
+     * threads; the other contestants' threads idle meanwhile), the process's CPU time (the JVM's own
+     * threads too), and garbage collections. Taken before and after a contestant's slice or round:
+     * the difference per record is its figure, which on a busy machine stays as it is while the
+     * throughput swings.
+     */
+    record Usage(long[] ids, long[] cpu, long[] bytes, long processCpu, long gcCount, long gcMillis) {
+        static Usage now() {
+            long[] ids = THREADS.getAllThreadIds();
+            long[] cpu = THREADS.getThreadCpuTime(ids);
+            long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+            long count = 0;
+            long millis = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            return new Usage(ids, cpu, bytes, processCpuNanos(), count, millis);
+        }
+
+        /** {cpu ns, bytes} of the threads alive now since {@code before} (a thread started since counts from zero). */
+        long[] since(Usage before) {
+            Map<Long, Integer> at = new HashMap<>();
+            for (int i = 0; i < before.ids.length; i++) {
+                at.put(before.ids[i], i);
+            }
+            long cpuSum = 0;
+            long bytesSum = 0;
+            for (int i = 0; i < ids.length; i++) {
+                Integer j = at.get(ids[i]);
+                if (cpu[i] >= 0) {
+                    cpuSum += cpu[i] - (j == null || before.cpu[j] < 0 ? 0 : before.cpu[j]);
+                }
+                if (bytes[i] >= 0) {
+                    bytesSum += bytes[i] - (j == null || before.bytes[j] < 0 ? 0 : before.bytes[j]);
+                }
+            }
+            return new long[] {cpuSum, bytesSum};
+        }
     }
 
+    /** Per contestant: records, threads' CPU ns, bytes, process CPU ns, collections, collection ms. */
+    private final Map<String, long[]> usage = new java.util.LinkedHashMap<>();
+    private final Map<String, List<Double>> cpuPerRecord = new java.util.LinkedHashMap<>();
+
+    private void usage(String who, Usage before, int n) {
+        Usage after = Usage.now();
+        long[] threads = after.since(before);
+        long[] sum = usage.computeIfAbsent(who, k -> new long[6]);
+        sum[0] += n;
+        sum[1] += threads[0];
+        sum[2] += threads[1];
+        sum[3] += after.processCpu - before.processCpu;
+        sum[4] += after.gcCount - before.gcCount;
+        sum[5] += after.gcMillis - before.gcMillis;
+        cpuPerRecord.computeIfAbsent(who, k -> new ArrayList<>()).add(threads[0] / (double) n);
+    }
+
+    /**
+     * The noise-free figures of a section, per contestant and per record: CPU of the client threads
+     * (median and mean over its slices), process CPU, bytes allocated, collections; and the first
+     * contestant's against the others'.
+     */
     private void printCpu() {
-        cpuPerRecord.forEach((who, values) -> System.out.printf("  client CPU per record, %-24s %.2f us (mean; median %.2f, of %d)%n",
-                who, values.stream().mapToDouble(Double::doubleValue).average().orElse(0),
-                values.stream().sorted().toList().get(values.size() / 2), values.size()));
+        System.out.printf("  %-26s %14s %12s %14s %12s %16s %15s%n", "per record", "threads CPU ns", "(median)",
+                "process CPU ns", "bytes alloc", "GCs per 100k rec", "GC ms per 100k");
+        usage.forEach((who, u) -> {
+            List<Double> slices = cpuPerRecord.get(who).stream().sorted().toList();
+            double n = u[0];
+            System.out.printf("  %-26s %14.0f %12.0f %14.0f %12.0f %16.2f %15.2f%n", who, u[1] / n,
+                    slices.get(slices.size() / 2), u[3] / n, u[2] / n, u[4] * 100_000 / n, u[5] * 100_000 / n);
+        });
+        String herald = usage.containsKey("herald") ? "herald"
+                : usage.containsKey("herald, 100% tracing") ? "herald, 100% tracing" : null;
+        for (String base : usage.keySet()) {
+            if (herald == null || base.equals(herald)) {
+                continue;
+            }
+            long[] h = usage.get(herald);
+            long[] r = usage.get(base);
+            double cpu = h[1] / (double) h[0] - r[1] / (double) r[0];
+            double bytes = h[2] / (double) h[0] - r[2] / (double) r[0];
+            System.out.printf("  %s beyond %s: CPU %+.0f ns a record (%+.1f%% of its %.0f ns), %+.0f bytes a record%n", herald,
+                    base, cpu, 100 * cpu / (r[1] / (double) r[0]), r[1] / (double) r[0], bytes);
+        }
+        usage.clear();
         cpuPerRecord.clear();
     }
 
@@ -421,6 +507,7 @@ public final class HeraldBenchmark {
         int total = warmup + records;
         System.out.printf("%nListen: filling %s with %,d Herald records%n", topic, total);
         sdkSend(herald.sender(), topic, total);
+        usage.clear();
         cpuPerRecord.clear();
         List<double[]> results = new ArrayList<>();
         // The warm-up part of the topic warms each reader's code path before the measured part.
@@ -437,7 +524,7 @@ public final class HeraldBenchmark {
                     round, r[0], r[1], r[2], r[2] / r[0], r[2] / r[1]);
             results.add(r);
         }
-        report("LISTEN", results, 0.90);
+        report("LISTEN", results, 0.95);
         printCpu();
     }
 
@@ -455,7 +542,7 @@ public final class HeraldBenchmark {
         long sink = 0;
         int seen = 0;
         long start = 0;
-        long cpuStart = 0;
+        Usage before = null;
         double rate;
         Map<String, Long> threadsBefore = threadCpu();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -466,7 +553,7 @@ public final class HeraldBenchmark {
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     if (seen++ == warmup) {
                         start = System.nanoTime();
-                        cpuStart = processCpuNanos();
+                        before = Usage.now();
                     }
                     sink += r.value().length; // the same no-op work as the Herald listener
                     if (readHeaders) {
@@ -480,7 +567,7 @@ public final class HeraldBenchmark {
                 }
             }
             rate = rate(records, start, 0); // before close(), as for Herald
-            cpu(readHeaders ? "raw reading the headers" : "raw", cpuStart, records);
+            usage(readHeaders ? "raw reading the headers" : "raw", before, records);
             printThreadCpu(readHeaders ? "raw reading the headers" : "raw", threadsBefore, total);
         }
         if (sink == 42) {
@@ -499,14 +586,15 @@ public final class HeraldBenchmark {
     private double sdkListen(Herald herald, String topic, int total) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         long[] seen = new long[1]; // one listener thread, as the raw loop's counter
-        long[] start = new long[2];
+        long[] start = new long[1];
+        Usage[] before = new Usage[1];
         long[] sink = new long[1];
         herald.listen(Binding.fanout(topic).withGroup("bench-herald-" + UUID.randomUUID()), byte[].class, m -> {
             long n = ++seen[0];
             sink[0] += m.payload().length;
             if (n == warmup + 1) {
                 start[0] = System.nanoTime();
-                start[1] = processCpuNanos();
+                before[0] = Usage.now();
             }
             if (n == total) {
                 done.countDown();
@@ -516,7 +604,7 @@ public final class HeraldBenchmark {
         herald.start();
         done.await(10, TimeUnit.MINUTES);
         double rate = rate(records, start[0], 0);
-        cpu("herald", start[1], records);
+        usage("herald", before[0], records);
         printThreadCpu("herald", threadsBefore, total);
         return rate;
     }

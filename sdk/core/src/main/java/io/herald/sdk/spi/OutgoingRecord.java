@@ -10,8 +10,7 @@ import org.apache.kafka.common.header.Header;
  * @param key       the key bytes, or {@code null}
  * @param value     the payload bytes
  * @param timestamp creation time in epoch milliseconds
- * @param headers   the headers, a mutable {@code ArrayList} owned by the transport from now on (Kafka's
- *                  {@code RecordHeaders} adopts an ArrayList without copying it)
+ * @param headers   the headers, a mutable {@code ArrayList} owned by the transport from now on
  */
 public record OutgoingRecord(String topic, byte[] key, byte[] value, long timestamp, List<Header> headers) {
 }

@@ -1,5 +1,6 @@
 package io.herald.sdk.internal.codec;
 
+import io.herald.sdk.wire.HeraldHeaders;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -37,6 +38,69 @@ public final class HeaderPeek {
     /** Whether headers are read in place (false: through {@code key()} and {@code value()}). */
     public static boolean inPlace() {
         return KEY_BUFFER != null && VALUE_BUFFER != null;
+    }
+
+    /** {@link #which}: a name the listener does not look for. */
+    public static final int OTHER = 0;
+    public static final int CE_TYPE = 1;
+    public static final int TRACEPARENT = 2;
+    public static final int CE_ID = 3;
+    public static final int EXPIRES_AT = 4;
+    public static final int REPLAY_JOB = 5;
+    public static final int TRACE_SAMPLED = 6;
+
+    /**
+     * Which of the names a listener looks for the header has ({@link #CE_TYPE}, {@link #TRACEPARENT},
+     * {@link #CE_ID}, {@link #EXPIRES_AT}, {@link #REPLAY_JOB}, {@link #TRACE_SAMPLED}), else
+     * {@link #OTHER}: the name's length picks the one candidate, whose bytes are then compared in
+     * place. One pass over a record's headers with this finds all of them without decoding any.
+     */
+    public static int which(Header h) {
+        ByteBuffer b = KEY_BUFFER != null && h instanceof RecordHeader ? (ByteBuffer) KEY_BUFFER.get(h) : null;
+        if (b == null) {
+            return whichDecoded(h.key());
+        }
+        return switch (b.remaining()) {
+            case 7 -> is(b, HeraldHeaders.CE_TYPE) ? CE_TYPE : OTHER;
+            case 11 -> is(b, HeraldHeaders.TRACEPARENT) ? TRACEPARENT : OTHER;
+            case 5 -> is(b, HeraldHeaders.CE_ID) ? CE_ID : OTHER;
+            case 17 -> is(b, HeraldHeaders.EXPIRES_AT) ? EXPIRES_AT : is(b, HeraldHeaders.REPLAY_JOB) ? REPLAY_JOB : OTHER;
+            case 20 -> is(b, HeraldHeaders.TRACE_SAMPLED) ? TRACE_SAMPLED : OTHER;
+            default -> OTHER;
+        };
+    }
+
+    private static int whichDecoded(String name) {
+        return switch (name) {
+            case HeraldHeaders.CE_TYPE -> CE_TYPE;
+            case HeraldHeaders.TRACEPARENT -> TRACEPARENT;
+            case HeraldHeaders.CE_ID -> CE_ID;
+            case HeraldHeaders.EXPIRES_AT -> EXPIRES_AT;
+            case HeraldHeaders.REPLAY_JOB -> REPLAY_JOB;
+            case HeraldHeaders.TRACE_SAMPLED -> TRACE_SAMPLED;
+            default -> OTHER;
+        };
+    }
+
+    /** {@code b} holds exactly {@code name}'s length (checked by the caller). */
+    private static boolean is(ByteBuffer b, String name) {
+        int p = b.position();
+        for (int i = name.length() - 1; i >= 0; i--) { // from the end: Herald's names share their first letters
+            if (b.get(p + i) != (byte) name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether this header's name and value are still the fetched bytes, read in place (a header
+     * Kafka's fetcher made and nobody decoded yet). For the test that fails when a kafka-clients
+     * upgrade changes how fetched headers are made.
+     */
+    public static boolean isInPlace(Header h) {
+        return KEY_BUFFER != null && VALUE_BUFFER != null && h instanceof RecordHeader && KEY_BUFFER.get(h) != null
+               && VALUE_BUFFER.getVolatile(h) != null;
     }
 
     /** Whether the header's name is {@code name} (ASCII). */

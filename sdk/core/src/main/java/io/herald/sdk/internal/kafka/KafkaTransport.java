@@ -15,6 +15,7 @@ import io.herald.sdk.spi.SubscriptionSpec;
 import io.herald.sdk.spi.Transport;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,23 +100,36 @@ public final class KafkaTransport implements Transport {
 
     @Override
     public void publish(OutgoingRecord record, PublishCallback callback) {
-        ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(),
-                record.value(), new RecordHeaders(record.headers()));
-        KafkaCallback kc = new KafkaCallback(callback, record.topic(), record.timestamp());
+        send(new Pending(record.topic(), record.timestamp(), record.key(), record.value(), record.headers(), callback));
+    }
+
+    @Override
+    public void publish(String topic, byte[] key, byte[] value, long timestamp, Header[] headers, PublishCallback callback) {
+        Pending pr = new Pending(topic, timestamp, key, value, null, callback);
+        org.apache.kafka.common.header.Headers h = pr.headers();
+        for (Header header : headers) {
+            h.add(header); // into the record's own list: no list of Herald's to copy
+        }
+        send(pr);
+    }
+
+    private void send(Pending pr) {
         try {
-            producer.send(pr, kc);
+            producer.send(pr, pr);
         } catch (RuntimeException e) {
-            callback.onComplete(-1, -1, record.timestamp(), translate(record.topic(), e, true));
+            pr.callback.onComplete(-1, -1, pr.timestamp(), translate(pr.topic(), e, true));
         } finally {
-            kc.inSend = false;
+            pr.inSend = false;
         }
     }
 
-    /** Runs on the producer's I/O thread: keep it short. */
-    private final class KafkaCallback implements org.apache.kafka.clients.producer.Callback {
+    /**
+     * The record and its completion callback in one object (the producer keeps the record until the
+     * callback anyway): per send, Herald adds only these two fields to what a raw producer's caller
+     * allocates. The callback runs on the producer's I/O thread: keep it short.
+     */
+    private final class Pending extends ProducerRecord<byte[], byte[]> implements org.apache.kafka.clients.producer.Callback {
         private final PublishCallback callback;
-        private final String topic;
-        private final long timestamp;
         /**
          * True while {@code producer.send} runs: a failure reported then comes from the wait for
          * metadata or buffer space ({@code max.block.ms}); later ones from the record's expiry
@@ -123,21 +137,20 @@ public final class KafkaTransport implements Transport {
          */
         boolean inSend = true;
 
-        KafkaCallback(PublishCallback callback, String topic, long timestamp) {
+        Pending(String topic, long timestamp, byte[] key, byte[] value, List<Header> headers, PublishCallback callback) {
+            super(topic, null, timestamp, key, value, headers);
             this.callback = callback;
-            this.topic = topic;
-            this.timestamp = timestamp;
         }
 
         @Override
         public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
             if (error == null) {
                 if (outage.get() && outage.compareAndSet(true, false)) {
-                    log.info("Kafka acknowledges records again (topic {})", topic);
+                    log.info("Kafka acknowledges records again (topic {})", topic());
                 }
                 callback.onComplete(metadata.partition(), metadata.offset(), metadata.timestamp(), null);
             } else {
-                callback.onComplete(-1, -1, timestamp, translate(topic, error, inSend));
+                callback.onComplete(-1, -1, timestamp(), translate(topic(), error, inSend));
             }
         }
     }

@@ -71,25 +71,64 @@ public final class BindingDispatcher implements RecordProcessor {
 
     @Override
     public void process(IncomingRecord record, DeliveryContext context) {
-        Header[] headers = gather(record.headers());
-        String type = type(record, headers);
-        long expiresAt = expiresAt(headers);
+        // One pass over the headers, each name compared where Kafka fetched it (HeaderPeek): no array,
+        // no decoding. What counts is the last of each name; herald-expires-at only after the
+        // traceparent and ce_id (Herald writes it after them: the SDK just before ce_type, the server
+        // last), a replay's job and the sampling header only after the traceparent.
+        Header typeHeader = null;
+        Header tp = null;
+        Header id = null;
+        Header expires = null;
+        Header job = null;
+        Header sampledHeader = null;
+        for (Header h : record.headers()) {
+            switch (HeaderPeek.which(h)) {
+                case HeaderPeek.CE_TYPE -> typeHeader = h;
+                case HeaderPeek.TRACEPARENT -> {
+                    tp = h;
+                    expires = null;
+                    job = null;
+                    sampledHeader = null;
+                }
+                case HeaderPeek.CE_ID -> {
+                    id = h;
+                    expires = null;
+                }
+                case HeaderPeek.EXPIRES_AT -> expires = h;
+                case HeaderPeek.REPLAY_JOB -> job = h;
+                case HeaderPeek.TRACE_SAMPLED -> sampledHeader = h;
+                default -> {
+                }
+            }
+        }
+        String type = type(typeHeader);
+        long expiresAt = expiresAt(expires);
         Tracer t = tracer;
         Trace trace = null;
+        boolean decided = false;
         for (Endpoint endpoint : endpoints) {
             EffectiveBinding binding = endpoint.effective();
             if (binding != null && binding.matches(type)) {
-                if (trace == null && t.enabled()) {
-                    trace = new Trace(t, record, headers);
-                    if (trace.replayJob != null) {
-                        timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
+                if (!decided && t.enabled()) {
+                    decided = true;
+                    // A Trace is made only for a message that is traced or replayed; the others get one
+                    // when a failure has to be recorded (failures are recorded whatever the sampling said).
+                    byte[] jobBytes = job == null ? null : job.value();
+                    byte[] sampledBytes = sampledHeader == null ? null : sampledHeader.value();
+                    boolean sampled = Trace.sampled(t, record, tp, sampledBytes);
+                    if (jobBytes != null || sampled) {
+                        trace = new Trace(t, record, tp, jobBytes, sampled);
+                        trace.idHeader(id);
+                        if (trace.replayJob != null) {
+                            timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
+                        }
                     }
                 }
                 long window = binding.dedupeWindowMillis();
                 if (window > 0 && !(record instanceof ReplayedRecord)) {
-                    deduplicated(endpoint, binding, record, type, expiresAt, context, trace, window);
+                    deduplicated(endpoint, binding, record, type, expiresAt, context, trace, tp, window);
                 } else {
-                    deliver(endpoint, binding, record, type, expiresAt, context, trace);
+                    deliver(endpoint, binding, record, type, expiresAt, context, trace, tp);
                 }
             }
         }
@@ -101,12 +140,12 @@ public final class BindingDispatcher implements RecordProcessor {
      * replay (its own intent is to deliver again) never gets here.
      */
     private void deduplicated(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type,
-                              long expiresAt, DeliveryContext context, Trace trace, long window) {
+                              long expiresAt, DeliveryContext context, Trace trace, Header tp, long window) {
         Header h = record.headers().lastHeader(HeraldHeaders.CE_ID);
         byte[] raw = h == null ? null : h.value();
         if (raw == null || raw.length == 0) {
             // no id to compare: a record of a plain producer without ce_id is handled as it comes
-            deliver(endpoint, binding, record, type, expiresAt, context, trace);
+            deliver(endpoint, binding, record, type, expiresAt, context, trace, tp);
             return;
         }
         String id = new String(raw, StandardCharsets.UTF_8);
@@ -124,51 +163,19 @@ public final class BindingDispatcher implements RecordProcessor {
             }
             return;
         }
-        if (deliver(endpoint, binding, record, type, expiresAt, context, trace)) {
+        if (deliver(endpoint, binding, record, type, expiresAt, context, trace, tp)) {
             store.handled(id, window);
         }
     }
 
-    /**
-     * The record's {@code herald-expires-at} in epoch milliseconds, or {@link Long#MAX_VALUE}. Herald
-     * writes it after the traceparent and ce_id (the SDK just before ce_type, the server last), so the
-     * scan from the end stops at those; names are compared where Kafka fetched them.
-     */
-    static long expiresAt(Header[] headers) {
-        for (int i = headers.length - 1; i >= 0; i--) {
-            Header h = headers[i];
-            if (h == null) {
-                continue;
-            }
-            if (HeaderPeek.nameIs(h, HeraldHeaders.EXPIRES_AT)) {
-                byte[] v = h.value();
-                try {
-                    return v == null ? Long.MAX_VALUE : Long.parseLong(new String(v, StandardCharsets.US_ASCII).strip());
-                } catch (NumberFormatException e) {
-                    return Long.MAX_VALUE;
-                }
-            }
-            if (HeaderPeek.nameIs(h, HeraldHeaders.TRACEPARENT) || HeaderPeek.nameIs(h, HeraldHeaders.CE_ID)) {
-                break;
-            }
+    /** The value of a {@code herald-expires-at} header in epoch milliseconds, or {@link Long#MAX_VALUE}. */
+    static long expiresAt(Header h) {
+        byte[] v = h == null ? null : h.value();
+        try {
+            return v == null ? Long.MAX_VALUE : Long.parseLong(new String(v, StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
-        return Long.MAX_VALUE;
-    }
-
-    /** Headers of one record, gathered without {@code toArray()}'s typed copy; longer lists take that copy. */
-    private static final int GATHERED = 8;
-
-    /** The record's headers in order, trailing slots {@code null}. */
-    private static Header[] gather(org.apache.kafka.common.header.Headers headers) {
-        Header[] out = new Header[GATHERED];
-        int i = 0;
-        for (Header h : headers) {
-            if (i == GATHERED) {
-                return headers.toArray();
-            }
-            out[i++] = h;
-        }
-        return out;
     }
 
     /**
@@ -189,38 +196,31 @@ public final class BindingDispatcher implements RecordProcessor {
         long receivedAt;
         boolean receivedPending;
 
-        Trace(Tracer tracer, IncomingRecord record, Header[] all) {
+        /**
+         * @param tp      the record's (last) traceparent header
+         * @param job     the replay job's id, or {@code null}
+         * @param sampled the sampling decision ({@link #sampled(Tracer, IncomingRecord, Header, byte[])})
+         */
+        Trace(Tracer tracer, IncomingRecord record, Header tp, byte[] job, boolean sampled) {
             this.tracer = tracer;
             this.record = record;
-            Header tp = null;
-            byte[] job = null;
-            byte[] sampledHeader = null;
-            // From the last header back to the traceparent: what is read here comes after it (Herald
-            // writes the traceparent after the constant CloudEvents headers and ce_id; a replay appends
-            // herald-replay-job). Names are compared where Kafka fetched them (HeaderPeek), and ce_id
-            // is looked up only when a timepoint needs it. Records without a traceparent are read whole.
-            for (int i = all.length - 1; i >= 0 && tp == null; i--) {
-                Header h = all[i];
-                if (h == null) {
-                    continue;
-                }
-                if (HeaderPeek.nameIs(h, HeraldHeaders.TRACEPARENT)) {
-                    tp = h;
-                } else if (job == null && HeaderPeek.nameIs(h, HeraldHeaders.REPLAY_JOB)) {
-                    job = h.value();
-                } else if (sampledHeader == null && HeaderPeek.nameIs(h, HeraldHeaders.TRACE_SAMPLED)) {
-                    sampledHeader = h.value();
-                }
-            }
             this.key = record.key();
             this.traceparentHeader = tp;
             this.replayJob = job;
-            // The producer decided for the whole life of the message: in herald-trace-sampled when its
-            // traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
-            // either (plain Kafka producers) are sampled here.
-            Boolean flag = sampledHeader != null ? null : Tracer.sampledFlag(tp);
-            this.sampled = sampledHeader != null ? sampledHeader.length == 1 && sampledHeader[0] == '1'
-                    : flag != null ? flag : tracer.sample(record.topic());
+            this.sampled = sampled;
+        }
+
+        /**
+         * The producer decided for the whole life of the message: in herald-trace-sampled when its
+         * traceparent's flag says otherwise (a caller's trace), else in that flag. Records without
+         * either (plain Kafka producers) are sampled here.
+         */
+        static boolean sampled(Tracer tracer, IncomingRecord record, Header tp, byte[] sampledHeader) {
+            if (sampledHeader != null) {
+                return sampledHeader.length == 1 && sampledHeader[0] == '1';
+            }
+            Boolean flag = Tracer.sampledFlag(tp);
+            return flag != null ? flag : tracer.sample(record.topic());
         }
 
         /** The traceparent's bytes, or {@code null}. */
@@ -228,14 +228,30 @@ public final class BindingDispatcher implements RecordProcessor {
             return traceparentHeader == null ? null : traceparentHeader.value();
         }
 
+        /** The record's ce_id header, found already (or {@code null}: it has none). */
+        void idHeader(Header h) {
+            if (messageId == null && messageIdText == null) {
+                idFound(h);
+            }
+        }
+
+        private void idFound(Header h) {
+            messageId = h == null ? null : h.value();
+            if (messageId == null) {
+                messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
+            }
+        }
+
         /** The message id's bytes (ce_id), or {@code null} when the record has none. */
         byte[] messageId() {
             if (messageId == null && messageIdText == null) {
-                Header h = record.headers().lastHeader(HeraldHeaders.CE_ID);
-                messageId = h == null ? null : h.value();
-                if (messageId == null) {
-                    messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
+                Header h = null;
+                for (Header each : record.headers()) { // the last ce_id, found without decoding any name
+                    if (HeaderPeek.which(each) == HeaderPeek.CE_ID) {
+                        h = each;
+                    }
                 }
+                idFound(h);
             }
             return messageId;
         }
@@ -298,15 +314,7 @@ public final class BindingDispatcher implements RecordProcessor {
     private record DecodedType(byte[] bytes, String text) {
     }
 
-    private String type(IncomingRecord record, Header[] headers) {
-        // Herald writes ce_type last; anything else (a replay's header after it, other producers) is looked up
-        Header h = null;
-        for (int i = headers.length - 1; i >= 0 && h == null; i--) {
-            h = headers[i];
-        }
-        if (h == null || !HeaderPeek.nameIs(h, HeraldHeaders.CE_TYPE)) {
-            h = record.headers().lastHeader(HeraldHeaders.CE_TYPE);
-        }
+    private String type(Header h) {
         if (h == null) {
             return "";
         }
@@ -323,9 +331,18 @@ public final class BindingDispatcher implements RecordProcessor {
         return text;
     }
 
+    /**
+     * The trace of a delivery that failed: failures are recorded whatever the sampling said, so a
+     * message nobody traces gets its Trace (not sampled: no RECEIVED or HANDLED) only now.
+     */
+    private static Trace failing(Trace trace, Tracer t, IncomingRecord record, Header tp) {
+        return trace != null || !t.enabled() ? trace : new Trace(t, record, tp, null, false);
+    }
+
     /** Whether the listener handled the record (else it was dead-lettered). */
     private boolean deliver(Endpoint endpoint, EffectiveBinding binding, IncomingRecord record, String type, long expiresAt,
-                            DeliveryContext context, Trace trace) {
+                            DeliveryContext context, Trace trace, Header tp) {
+        Tracer t = tracer;
         HeraldMetrics.ConsumeMeters meters = endpoint.meters(metrics, type);
         meters.received();
         if (trace != null) {
@@ -342,7 +359,7 @@ public final class BindingDispatcher implements RecordProcessor {
         try {
             payload = invoker.convert(record.value());
         } catch (RuntimeException e) {
-            deadLetter(binding, record, REASON_UNREADABLE, e, 0, meters, context, trace, type);
+            deadLetter(binding, record, REASON_UNREADABLE, e, 0, meters, context, failing(trace, t, record, tp), type);
             return false;
         }
         DeliveredMessage<Object> message = invoker.wantsMessage() ? new DeliveredMessage<>(record, type, payload) : null;
@@ -352,8 +369,7 @@ public final class BindingDispatcher implements RecordProcessor {
             }
             long start = System.nanoTime();
             // Sends made by the handler continue this message's trace.
-            TraceContext.Scope scope = trace != null && trace.traceparentHeader != null
-                    ? TraceContext.withHeader(trace.traceparentHeader) : null;
+            TraceContext.Scope scope = tp != null && t.enabled() ? TraceContext.withHeader(tp) : null;
             Throwable failure = null;
             try {
                 if (invoker.invoke(payload, message)) {
@@ -383,6 +399,7 @@ public final class BindingDispatcher implements RecordProcessor {
             boolean rejected = failure == null;
             String error = rejected ? NOT_CONSUMED : error(failure);
             meters.failed();
+            trace = failing(trace, t, record, tp);
             if (trace != null) {
                 timepoint(trace, Timepoint.FAILED, record, type, attempt, (System.nanoTime() - start) / 1_000_000, error);
             }

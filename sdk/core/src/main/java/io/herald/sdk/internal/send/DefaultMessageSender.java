@@ -15,7 +15,6 @@ import io.herald.sdk.internal.codec.WireHeaders;
 import io.herald.sdk.internal.metrics.HeraldMetrics;
 import io.herald.sdk.internal.trace.SentTimepoint;
 import io.herald.sdk.internal.trace.Tracer;
-import io.herald.sdk.spi.OutgoingRecord;
 import io.herald.sdk.spi.PublishCallback;
 import io.herald.sdk.spi.Transport;
 import io.herald.sdk.wire.HeraldHeaders;
@@ -24,7 +23,6 @@ import io.herald.sdk.wire.Traceparents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -130,9 +128,25 @@ public final class DefaultMessageSender implements MessageSender {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
-        HeraldMetrics.SendMeters meters = metrics.send(topic, type);
+        Catalog current = validate ? catalog.get() : null;
+        LastTarget last = lastTarget;
+        HeraldMetrics.SendMeters meters;
+        Catalog.TypeEntry typeEntry;
+        boolean cached = last != null && last.catalog == current && (last.topic == topic || last.topic.equals(topic))
+                         && (last.type == type || last.type.equals(type));
+        if (cached) {
+            // most senders write one or a few (topic, type): no map look-up for the meters or the catalog
+            meters = last.meters;
+            typeEntry = last.typeEntry;
+        } else {
+            meters = metrics.send(topic, type);
+            typeEntry = null;
+        }
         try {
-            Catalog.TypeEntry typeEntry = validate ? catalog.get().check(topic, type) : null;
+            if (!cached) {
+                typeEntry = current != null ? current.check(topic, type) : null;
+                lastTarget = new LastTarget(current, topic, type, typeEntry, meters);
+            }
             byte[] value = codec.encode(payload);
             if (typeEntry != null && typeEntry.schema() != null) {
                 JsonNode node = codec.tree(payload, value);
@@ -150,60 +164,71 @@ public final class DefaultMessageSender implements MessageSender {
             // ce_id, traceparent and Herald's own headers after the constant ones; a consumer's scan
             // stops at ce_id.
             Tracer t = tracer;
-            ArrayList<Header> headers = new ArrayList<>(delayUntil > 0 ? 11 : 7);
-            headers.add(WireHeaders.SPEC_VERSION);
-            headers.add(sourceHeader);
-            // No ce_time: the Kafka record's timestamp (CreateTime, set to now below) is the event time.
-            // A delayed record keeps it, since the record that finally reaches the topic is written later.
-            if (delayUntil > 0) {
-                headers.add(WireHeaders.time(now));
-            }
-            headers.add(PayloadCodec.contentType(payload));
-            if (typeEntry != null && typeEntry.dataschemaHeader() != null) {
-                headers.add(typeEntry.dataschemaHeader());
-            }
-            headers.add(new RecordHeader(HeraldHeaders.CE_ID, id));
             byte[] traceparent = null;
             boolean sampled = false;
+            Header traceparentHeader;
+            Header sampledHeader = null;
             if (t.enabled()) {
                 sampled = t.sample(topic);
                 String caller = t.callerTraceparent();
                 if (caller != null) {
                     traceparent = caller.getBytes(StandardCharsets.US_ASCII);
-                    headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
                     if (!Boolean.valueOf(sampled).equals(Traceparents.sampledFlag(traceparent))) {
                         // the caller's trace says otherwise: Herald's own decision travels beside it
-                        headers.add(sampled ? SAMPLED : NOT_SAMPLED);
+                        sampledHeader = sampled ? SAMPLED : NOT_SAMPLED;
                     }
                 } else {
                     traceparent = chosenId == null ? Tracer.newTraceparent(id, sampled) : Tracer.newTraceparent(sampled);
-                    headers.add(new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent));
                 }
+                traceparentHeader = new RecordHeader(HeraldHeaders.TRACEPARENT, traceparent);
             } else {
                 // No timepoints, but the trace context travels all the same: the caller's, else a new
                 // one whose flag says that nobody records this message.
                 String caller = TraceContext.current();
-                headers.add(caller != null ? WireHeaders.header(HeraldHeaders.TRACEPARENT, caller)
+                traceparentHeader = caller != null ? WireHeaders.header(HeraldHeaders.TRACEPARENT, caller)
                         : new RecordHeader(HeraldHeaders.TRACEPARENT,
-                                chosenId == null ? Tracer.newTraceparent(id, false) : Tracer.newTraceparent(false)));
+                                chosenId == null ? Tracer.newTraceparent(id, false) : Tracer.newTraceparent(false));
+            }
+            Header dataschema = typeEntry != null ? typeEntry.dataschemaHeader() : null;
+            boolean expires = options != null && options.expiresAt() != null;
+            // Consumers read headers from the end (Kafka decodes a header's name only when asked, and
+            // lastHeader() asks from the last one on), so what they need comes last: ce_type last, and
+            // ce_id, traceparent and Herald's own headers after the constant ones; a consumer's scan
+            // stops at ce_id. An array of the exact size: the transport copies it into its record.
+            Header[] headers = new Header[6 + (delayUntil > 0 ? 4 : 0) + (dataschema != null ? 1 : 0)
+                                          + (sampledHeader != null ? 1 : 0) + (expires ? 1 : 0)];
+            int n = 0;
+            headers[n++] = WireHeaders.SPEC_VERSION;
+            headers[n++] = sourceHeader;
+            // No ce_time: the Kafka record's timestamp (CreateTime, set to now below) is the event time.
+            // A delayed record keeps it, since the record that finally reaches the topic is written later.
+            if (delayUntil > 0) {
+                headers[n++] = WireHeaders.time(now);
+            }
+            headers[n++] = PayloadCodec.contentType(payload);
+            if (dataschema != null) {
+                headers[n++] = dataschema;
+            }
+            headers[n++] = new RecordHeader(HeraldHeaders.CE_ID, id);
+            headers[n++] = traceparentHeader;
+            if (sampledHeader != null) {
+                headers[n++] = sampledHeader;
             }
             String destination = topic;
             if (delayUntil > 0) {
                 destination = HeraldTopics.DELAY;
-                headers.add(WireHeaders.header(HeraldHeaders.DELAY_UNTIL, Long.toString(delayUntil)));
-                headers.add(WireHeaders.header(HeraldHeaders.TARGET_TOPIC, topic));
-                headers.add(WireHeaders.header(HeraldHeaders.DELAY_ID, delayId));
+                headers[n++] = WireHeaders.header(HeraldHeaders.DELAY_UNTIL, Long.toString(delayUntil));
+                headers[n++] = WireHeaders.header(HeraldHeaders.TARGET_TOPIC, topic);
+                headers[n++] = WireHeaders.header(HeraldHeaders.DELAY_ID, delayId);
             }
-            if (options != null && options.expiresAt() != null) {
-                headers.add(WireHeaders.header(HeraldHeaders.EXPIRES_AT, Long.toString(options.expiresAt().toEpochMilli())));
+            if (expires) {
+                headers[n++] = WireHeaders.header(HeraldHeaders.EXPIRES_AT, Long.toString(options.expiresAt().toEpochMilli()));
             }
-            headers.add(typeHeader);
+            headers[n] = typeHeader;
             byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-            PendingSend pending = new PendingSend(destination, id, chosenId, meters);
-            if (sampled) {
-                pending.trace(t, type, key, traceparent);
-            }
-            transport.publish(new OutgoingRecord(destination, keyBytes, value, now, headers), pending);
+            PendingSend pending = sampled ? new TracedSend(destination, id, meters, t, type, key, traceparent)
+                    : new PendingSend(destination, id, meters);
+            transport.publish(destination, keyBytes, value, now, headers, pending);
             return pending;
         } catch (RuntimeException e) {
             meters.error(e);
@@ -212,54 +237,40 @@ public final class DefaultMessageSender implements MessageSender {
     }
 
     /**
-     * The future handed to the caller, the transport's callback and, for a traced message, its SENT
-     * timepoint, in one object: one allocation per send, and nothing formatted for the trace on
-     * the thread that sees the acknowledgement.
+     * The (catalog, topic, type) of the last send and what was looked up for it; racy on purpose: a
+     * reader compares all three, and a check that threw is never kept. A new snapshot is a new
+     * catalog, so a type removed by the control plane is checked again.
      */
-    private static final class PendingSend extends CompletableFuture<SendResult> implements PublishCallback, SentTimepoint {
-        private final String topic;
-        private final byte[] id;
-        private final String chosenId;
-        private final HeraldMetrics.SendMeters meters;
-        private final long start = System.nanoTime();
-        private Tracer tracer;
-        private String type;
-        private String key;
-        private byte[] traceparent;
-        private int partition;
-        private long offset;
-        private long brokerTime;
-        private long durationMs;
-        private long ackedAt;
+    private LastTarget lastTarget;
 
-        PendingSend(String topic, byte[] id, String chosenId, HeraldMetrics.SendMeters meters) {
+    private record LastTarget(Catalog catalog, String topic, String type, Catalog.TypeEntry typeEntry,
+                              HeraldMetrics.SendMeters meters) {
+    }
+
+    /**
+     * The future handed to the caller and the transport's callback in one object: with the result
+     * (whose id and timestamp are decoded only when read), the one object Herald adds per send. A
+     * traced message's is a {@link TracedSend}, which also is its SENT timepoint.
+     */
+    private static class PendingSend extends CompletableFuture<SendResult> implements PublishCallback {
+        final String topic;
+        /** The message id's UTF-8 bytes (ASCII when Herald made it), as in the ce_id header. */
+        final byte[] id;
+        private final HeraldMetrics.SendMeters meters;
+        final long start = System.nanoTime();
+
+        PendingSend(String topic, byte[] id, HeraldMetrics.SendMeters meters) {
             this.topic = topic;
             this.id = id;
-            this.chosenId = chosenId;
             this.meters = meters;
-        }
-
-        void trace(Tracer tracer, String type, String key, byte[] traceparent) {
-            this.tracer = tracer;
-            this.type = type;
-            this.key = key;
-            this.traceparent = traceparent;
         }
 
         @Override
         public void onComplete(int partition, long offset, long timestamp, Exception error) {
             if (error == null) {
                 meters.sent(start);
-                String messageId = chosenId != null ? chosenId : new String(id, StandardCharsets.ISO_8859_1);
-                if (tracer != null) {
-                    this.partition = partition;
-                    this.offset = offset;
-                    this.brokerTime = timestamp;
-                    this.durationMs = (System.nanoTime() - start) / 1_000_000;
-                    this.ackedAt = System.currentTimeMillis();
-                    tracer.sent(this); // the queue's hand-off publishes these fields to the shipper
-                }
-                complete(new SendResult(messageId, topic, partition, offset, Instant.ofEpochMilli(timestamp)));
+                acknowledged(partition, offset, timestamp);
+                complete(SendResult.acknowledged(id, topic, partition, offset, timestamp));
             } else {
                 meters.error(error);
                 if (error instanceof RetryableHeraldException r && r.messageId() == null) {
@@ -271,8 +282,47 @@ public final class DefaultMessageSender implements MessageSender {
             }
         }
 
+        /** A traced message records its SENT timepoint here. */
+        void acknowledged(int partition, long offset, long timestamp) {
+        }
+
         String messageId() {
-            return chosenId != null ? chosenId : new String(id, StandardCharsets.ISO_8859_1);
+            return new String(id, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A traced message's send: also its SENT timepoint, so nothing is formatted for the trace on the
+     * thread that sees the acknowledgement.
+     */
+    private static final class TracedSend extends PendingSend implements SentTimepoint {
+        private final Tracer tracer;
+        private final String type;
+        private final String key;
+        private final byte[] traceparent;
+        private int partition;
+        private long offset;
+        private long brokerTime;
+        private long durationMs;
+        private long ackedAt;
+
+        TracedSend(String topic, byte[] id, HeraldMetrics.SendMeters meters, Tracer tracer, String type, String key,
+                   byte[] traceparent) {
+            super(topic, id, meters);
+            this.tracer = tracer;
+            this.type = type;
+            this.key = key;
+            this.traceparent = traceparent;
+        }
+
+        @Override
+        void acknowledged(int partition, long offset, long timestamp) {
+            this.partition = partition;
+            this.offset = offset;
+            this.brokerTime = timestamp;
+            this.durationMs = (System.nanoTime() - start) / 1_000_000;
+            this.ackedAt = System.currentTimeMillis();
+            tracer.sent(this); // the queue's hand-off publishes these fields to the shipper
         }
 
         @Override
