@@ -186,6 +186,7 @@ public class ConsumerGroups {
 
     /** A group's members and its lag per partition; 404 when Kafka knows no such group. */
     public GroupDetail detail(String group) {
+        requireSane(group);
         Admin a = cluster.admin();
         KafkaFuture<ConsumerGroupDescription> describing = a.describeConsumerGroups(List.of(group)).describedGroups().get(group);
         Map<TopicPartition, OffsetAndMetadata> offsets = committed(a, List.of(group)).getOrDefault(group, Map.of());
@@ -286,6 +287,10 @@ public class ConsumerGroups {
         }
         Map<TopicPartition, Long> start = offsets(a, tps, OffsetSpec.earliest());
         Map<TopicPartition, Long> end = offsets(a, tps, OffsetSpec.latest());
+        if (!start.keySet().containsAll(tps) || !end.keySet().containsAll(tps)) {
+            throw new KafkaUnavailableException("Kafka did not report the offsets of every partition of '" + topic + "'; nothing was changed",
+                    null);
+        }
         Map<TopicPartition, Long> target = new TreeMap<>(Comparator.comparing(TopicPartition::partition));
         switch (to) {
             case "EARLIEST" -> tps.forEach(tp -> target.put(tp, start.get(tp)));
@@ -356,7 +361,16 @@ public class ConsumerGroups {
         auditor.record(caller, "delete", "consumer-group", group, Map.of("offsets", offsets), null);
     }
 
+    /** A name no Kafka group can have (blank, over 255 characters, control characters) is not asked of Kafka. */
+    private static void requireSane(String group) {
+        if (group == null || group.isBlank() || group.length() > 255 || group.chars().anyMatch(Character::isISOControl)) {
+            throw new NotFoundException("Consumer group", group == null ? "" : group.length() > 255 ? group.substring(0, 255) + "…" : group,
+                    "group");
+        }
+    }
+
     private void requireNoMembers(Admin a, String group, String what) {
+        requireSane(group);
         ConsumerGroupDescription d = describe(a.describeConsumerGroups(List.of(group)).describedGroups().get(group), group);
         if (d == null || d.groupState() == GroupState.DEAD) {
             Map<TopicPartition, OffsetAndMetadata> offsets = committed(a, List.of(group)).getOrDefault(group, Map.of());
@@ -545,7 +559,7 @@ public class ConsumerGroups {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return null;
             }
-            throw new KafkaUnavailableException("Kafka failed to describe group " + group + ": " + e.getCause(), e.getCause());
+            throw new KafkaUnavailableException("Kafka failed to describe group " + group + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaUnavailableException("Kafka did not answer in time: describe group " + group, e);
         } catch (InterruptedException e) {
