@@ -175,8 +175,8 @@ public class ConsumerGroups {
             ConsumerGroupDescription d = described.containsKey(g.groupId()) ? get(described.get(g.groupId())) : null;
             Map<TopicPartition, OffsetAndMetadata> offsets = committed.getOrDefault(g.groupId(), Map.of());
             List<TopicLag> topics = topicLags(offsets, end);
-            rows.add(new GroupSummary(g.groupId(), kind(g.groupId(), bound), d != null ? String.valueOf(d.groupState()) : state(g),
-                    g.type().map(String::valueOf).orElse("CLASSIC"), d == null ? 0 : d.members().size(), topics, total(topics),
+            rows.add(new GroupSummary(g.groupId(), kind(g.groupId(), bound), d != null ? name(d.groupState()) : state(g),
+                    g.type().map(Enum::name).orElse("CLASSIC"), d == null ? 0 : d.members().size(), topics, total(topics),
                     noteCommits(g.groupId(), offsets)));
         }
         return new GroupList(rows, matching.size(), p, pageSize, all.size(), Instant.now());
@@ -223,7 +223,7 @@ public class ConsumerGroups {
         List<BindingRef> refs = bindings.list(Caller.SYSTEM, null, null, group).stream().filter(b -> b.group().equals(group))
                 .map(b -> new BindingRef(b.id(), b.app(), b.topic())).toList();
         String kind = !refs.isEmpty() ? "BINDING" : kind(group, Set.of());
-        return new GroupDetail(group, kind, String.valueOf(d.groupState()), d.type() == null ? "CLASSIC" : String.valueOf(d.type()),
+        return new GroupDetail(group, kind, name(d.groupState()), d.type() == null ? "CLASSIC" : d.type().name(),
                 d.coordinator() == null ? null : d.coordinator().host() + ":" + d.coordinator().port() + " (broker " + d.coordinator().id() + ")",
                 d.partitionAssignor() == null || d.partitionAssignor().isEmpty() ? null : d.partitionAssignor(),
                 members, topics, partitions, total(topics), refs, noteCommits(group, offsets), Instant.now());
@@ -408,7 +408,12 @@ public class ConsumerGroups {
     }
 
     private static String state(GroupListing g) {
-        return g.groupState().map(String::valueOf).orElse("UNKNOWN");
+        return g.groupState().map(ConsumerGroups::name).orElse("UNKNOWN");
+    }
+
+    /** STABLE, EMPTY, PREPARING_REBALANCE… (the enum's name: its toString is Kafka's wire name, "Stable"). */
+    private static String name(GroupState s) {
+        return s == null ? "UNKNOWN" : s.name();
     }
 
     private static boolean empty(GroupListing g) {
