@@ -151,7 +151,7 @@ public class ConsumerGroups {
         int pageSize = Math.max(1, Math.min(size, MAX_PAGE_SIZE));
         String needle = q == null ? "" : q.strip().toLowerCase(Locale.ROOT);
         String wanted = state == null || state.isBlank() ? null : state.strip().toUpperCase(Locale.ROOT);
-        Collection<GroupListing> all = await(a.listGroups(ListGroupsOptions.forConsumerGroups()).all(), "list consumer groups");
+        Collection<GroupListing> all = await(a.listGroups(ListGroupsOptions.forConsumerGroups()).valid(), "list consumer groups");
         List<GroupListing> matching = all.stream()
                 .filter(g -> needle.isEmpty() || g.groupId().toLowerCase(Locale.ROOT).contains(needle))
                 .filter(g -> wanted == null || state(g).equals(wanted))
