@@ -1,5 +1,6 @@
 package io.herald.server.console;
 
+import io.herald.server.cluster.ClusterAdmin;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaTopicState;
@@ -44,7 +45,7 @@ import org.springframework.stereotype.Component;
  * page say so instead of hanging it.
  */
 @Component
-class KafkaInsight implements DisposableBean {
+class KafkaInsight implements DisposableBean, ClusterAdmin {
 
     /** At most this many consumer groups are inspected per page. */
     static final int MAX_GROUPS = 1000;
@@ -385,7 +386,13 @@ class KafkaInsight implements DisposableBean {
         }
     }
 
-    Admin admin() {
+    @Override
+    public long timeoutMs() {
+        return TIMEOUT_MS;
+    }
+
+    @Override
+    public Admin admin() {
         Admin a = admin;
         if (a == null) {
             synchronized (this) {

@@ -176,6 +176,15 @@ final class RequestRules {
         rule("MessageReplayRequest", "target", true, null, null, null, null, null, null);
         rule("ReplayTarget", "group", false, null, null, 200, null, null, "One consumer group; give group or topic");
         rule("ReplayTarget", "topic", false, null, null, null, null, null, "true: into the topic itself, for every group");
+
+        rule("OffsetResetRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, "The topic whose offsets move");
+        rule("OffsetResetRequest", "to", true, null, null, 16, null, List.of("EARLIEST", "LATEST", "TIME", "OFFSET"),
+                "EARLIEST, LATEST, TIME (the first record at or after time; after the last record when there is none) or OFFSET");
+        rule("OffsetResetRequest", "time", false, null, null, 64, null, null,
+                "With TIME: ISO-8601 time with offset, or epoch milliseconds");
+        rule("OffsetResetRequest", "offset", false, 0, Long.MAX_VALUE, null, null, null,
+                "With OFFSET: the offset, between the partition's first and end offset");
+        rule("OffsetResetRequest", "partition", false, 0, null, null, null, null, "Only this partition; every partition when absent");
         rule("RedriveRequest", "topic", true, null, null, CatalogRules.MAX_TOPIC_NAME, null, null, null);
         rule("RedriveRequest", "group", true, null, null, 200, null, null, null);
         rule("RedriveRequest", "records", false, null, null, null, null, null, "At most 10000; or all: true");

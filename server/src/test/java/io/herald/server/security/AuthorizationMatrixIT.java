@@ -126,6 +126,19 @@ class AuthorizationMatrixIT extends ServerTest {
         row("PUT", "/api/v1/producer-settings/{app}", Needs.OWNER, f -> "/producer-settings/" + f.appA(),
                 f -> Map.of("checkProtocol", "KAFKA", "checkIntervalMs", 30000, "maxChecks", 15));
         // end two-phase transactions
+        // consumer groups and the cluster: the admin's
+        row("GET", "/api/v1/consumer-groups", Needs.ADMIN, f -> "/consumer-groups", f -> null);
+        row("GET", "/api/v1/consumer-groups/{group}", Needs.ADMIN,
+                f -> "/consumer-groups/" + io.herald.server.cluster.GroupFixtures.committed(f.topic(), 0), f -> null);
+        row("POST", "/api/v1/consumer-groups/{group}/reset-offsets", Needs.ADMIN,
+                f -> "/consumer-groups/" + io.herald.server.cluster.GroupFixtures.committed(f.topic(), 0) + "/reset-offsets",
+                f -> Map.of("topic", f.topic(), "to", "EARLIEST"));
+        row("DELETE", "/api/v1/consumer-groups/{group}", Needs.ADMIN,
+                f -> "/consumer-groups/" + io.herald.server.cluster.GroupFixtures.committed(f.topic(), 0), f -> null);
+        row("GET", "/api/v1/cluster", Needs.ADMIN, f -> "/cluster", f -> null);
+        row("GET", "/api/v1/cluster/brokers/{id}", Needs.ADMIN,
+                f -> "/cluster/brokers/" + io.herald.server.cluster.GroupFixtures.brokerId(), f -> null);
+        // end consumer groups and the cluster
         row("POST", "/api/v1/topics/{topic}/events", Needs.OWNER, f -> "/topics/" + f.topic() + "/events?type=t1",
                 f -> Map.of("amount", 1));
         row("GET", "/api/v1/delayed", Needs.ANY, f -> "/delayed", f -> null);
