@@ -144,7 +144,7 @@ public class TopicSettings {
         }
         topic.updatedAt = Instant.now();
         topics.saveAndFlush(topic);
-        versions.bump();
+        versions.catalogChanged(); // settings are in no app's snapshot; caches of the catalog re-read
         auditor.record(caller, "update-settings", "topic", name, before, catalogValues(topic));
         return view(topic, now != null ? Optional.of(now) : describe(name));
     }
