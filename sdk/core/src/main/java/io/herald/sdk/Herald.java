@@ -238,10 +238,13 @@ public final class Herald implements AutoCloseable {
     }
 
     /**
-     * Not API (its type is internal): the data-event publisher of this client, for frameworks that
-     * intercept DAOs themselves (the Spring starter); {@code sink} null means this client's sender.
+     * The data-event publisher of this client, for frameworks that intercept DAOs themselves (the
+     * Spring starter).
+     *
+     * @param sink where the events go; null means this client's sender
+     * @return the publisher
      */
-    public DataEvents dataEventPublisher(DataEventSink sink) {
+    public DataEventPublisher dataEventPublisher(DataEventSink sink) {
         return sink == null ? dataEvents : new DataEvents(sink, codec.mapper(), dataFailures);
     }
 
@@ -403,5 +406,10 @@ public final class Herald implements AutoCloseable {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /** The settings table of {@link HeraldSettings#markdownTable()}: Herald is the one public class that reaches the internals. */
+    static String settingsTable() {
+        return HeraldConfig.TABLE.toMarkdown();
     }
 }

@@ -1,7 +1,5 @@
 package io.herald.sdk;
 
-import io.herald.sdk.internal.config.HeraldConfig;
-
 /**
  * Keys of the SDK settings, for {@link HeraldBuilder#withSetting(String, Object)} and (as
  * {@code herald.*} properties) the Spring Boot starter. The full table with types, defaults, valid
@@ -58,6 +56,6 @@ public final class HeraldSettings {
 
     /** Every setting as a Markdown table: key, type, default, valid values, description. */
     public static String markdownTable() {
-        return HeraldConfig.TABLE.toMarkdown();
+        return Herald.settingsTable();
     }
 }

@@ -1,6 +1,6 @@
 package io.herald.server.audit;
 
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.security.Caller;
 import java.time.Instant;
 import java.util.List;

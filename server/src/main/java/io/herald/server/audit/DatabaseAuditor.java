@@ -1,6 +1,7 @@
 package io.herald.server.audit;
 
 import io.herald.server.security.Caller;
+import io.herald.server.security.SystemAudit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * commit or roll back together. Secrets are masked before anything is written.
  */
 @Component
-class DatabaseAuditor implements Auditor, AuditLog {
+class DatabaseAuditor implements Auditor, AuditLog, SystemAudit {
 
     private static final Pattern SECRET = Pattern.compile(".*(key|secret|password|token|credential).*");
     private static final String MASK = "***";
@@ -37,6 +38,11 @@ class DatabaseAuditor implements Auditor, AuditLog {
         jdbc.update("INSERT INTO audit_log (actor, action, object_type, object_id, before, after)"
                         + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)",
                 actor.name(), action, objectType, objectId, masked(before), masked(after));
+    }
+
+    @Override
+    public void record(String action, String objectType, String objectId, Object after) {
+        record(Caller.SYSTEM, action, objectType, objectId, null, after);
     }
 
     String masked(Object value) {

@@ -29,7 +29,7 @@ public class SnapshotSource {
     private final int maxSampledPerSecond;
 
     SnapshotSource(AppService apps, TopicRepository topics, BindingRepository bindings, ProcessorRepository processors,
-                   ConfigVersions versions, io.herald.server.trace.TraceProperties trace) {
+                   ConfigVersions versions, SamplingDefaults trace) {
         this.defaultSampleRate = trace.defaultSampleRate();
         this.maxSampledPerSecond = trace.maxSampledPerSecond();
         this.processors = processors;

@@ -1,5 +1,6 @@
 package io.herald.server.catalog;
 
+import io.herald.server.common.Paging;
 import io.herald.server.security.Caller;
 import java.util.List;
 import org.springframework.http.HttpStatus;

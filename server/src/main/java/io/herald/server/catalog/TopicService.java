@@ -6,6 +6,7 @@ import io.herald.server.common.ConflictException;
 import io.herald.server.common.ForbiddenException;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.common.NotFoundException;
+import io.herald.server.common.Paging;
 import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.provisioning.KafkaProvisioner;

@@ -6,6 +6,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -51,6 +53,9 @@ public final class TimeInput<T> {
     public static final TimeInput<Instant> CONSOLE_UTC = new TimeInput<>(true,
             "must be a date and time in UTC, like 2026-01-31 14:00:00", TimeInput::consoleUtc);
 
+    /** How the console writes a time into a form field, as {@link #CONSOLE_UTC} reads it back: {@code 2026-01-31 14:00:00}. */
+    public static final DateTimeFormatter CONSOLE_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
     private final boolean blankIsNone;
     private final String rule;
     private final Function<String, T> parser;
@@ -69,6 +74,11 @@ public final class TimeInput<T> {
     public static TimeInput<Instant> consoleIn(ZoneId zone) {
         return new TimeInput<>(true, "must be a date and time such as 2030-01-31 08:00:00",
                 s -> localDateTime(s).atZone(zone).toInstant());
+    }
+
+    /** {@link #CONSOLE_FORMAT} of an instant in UTC, for a console form field; empty for null. */
+    public static String consoleText(Instant t) {
+        return t == null ? "" : CONSOLE_FORMAT.format(t.atOffset(ZoneOffset.UTC).toLocalDateTime());
     }
 
     /** What a value must look like, as the refusal says it ({@code "must be …"}). */

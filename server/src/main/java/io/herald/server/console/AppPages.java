@@ -6,7 +6,7 @@ import io.herald.server.catalog.AppView;
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.CreatedApp;
 import io.herald.server.catalog.IssuedKey;
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.common.ConflictException;
 import io.herald.server.common.ValidationException;

@@ -6,7 +6,7 @@ import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingService.BindingRequest;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.catalog.MessageTypeView;
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.catalog.ProcessorService;
 import io.herald.server.catalog.ProcessorService.ProcessorRequest;
 import io.herald.server.catalog.ProcessorView;

@@ -5,7 +5,7 @@ import io.herald.server.catalog.AppView;
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.catalog.PageView;
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicSummary;
 import io.herald.server.catalog.TopicService.TopicRequest;

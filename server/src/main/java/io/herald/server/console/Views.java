@@ -1,9 +1,10 @@
 package io.herald.server.console;
 
+import io.herald.server.common.TimeInput;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.web.servlet.FlashMap;
@@ -77,12 +78,11 @@ public final class Views {
         return redirect(request, response, path, Map.of());
     }
 
-    /** How the console writes a time into a form field (UTC unless the field says otherwise). */
-    public static final java.time.format.DateTimeFormatter INPUT = java.time.format.DateTimeFormatter
-            .ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
+    /** How the console writes a time into a form field (UTC unless the field says otherwise): {@link TimeInput#CONSOLE_FORMAT}. */
+    public static final DateTimeFormatter INPUT = TimeInput.CONSOLE_FORMAT;
 
     /** {@link #INPUT} of an instant in UTC; empty for null. */
     public static String input(Instant t) {
-        return t == null ? "" : INPUT.format(t.atOffset(ZoneOffset.UTC).toLocalDateTime());
+        return TimeInput.consoleText(t);
     }
 }

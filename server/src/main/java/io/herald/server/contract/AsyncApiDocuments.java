@@ -7,7 +7,7 @@ import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
 import io.herald.server.catalog.MessageTypeView;
 import io.herald.server.catalog.PageView;
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.TypePatterns;

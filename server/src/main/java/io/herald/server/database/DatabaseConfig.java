@@ -1,6 +1,5 @@
 package io.herald.server.database;
 
-import io.herald.server.security.ApiCallers;
 import javax.sql.DataSource;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -14,8 +13,8 @@ class DatabaseConfig {
 
     /** Ahead of HTTP ingestion's own filter and Spring Security's chain, right after the request metrics. */
     @Bean
-    FilterRegistrationBean<DatabaseOutageFilter> databaseOutageFilter(ApiCallers callers) {
-        FilterRegistrationBean<DatabaseOutageFilter> registration = new FilterRegistrationBean<>(new DatabaseOutageFilter(callers));
+    FilterRegistrationBean<DatabaseOutageFilter> databaseOutageFilter() {
+        FilterRegistrationBean<DatabaseOutageFilter> registration = new FilterRegistrationBean<>(new DatabaseOutageFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }

@@ -1,7 +1,7 @@
 package io.herald.server.database;
 
+import io.herald.server.common.ApiHeaders;
 import io.herald.server.common.DatabaseUnavailableException;
-import io.herald.server.security.ApiCallers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,12 +23,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class DatabaseOutageFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutageFilter.class);
-
-    private final ApiCallers callers;
-
-    DatabaseOutageFilter(ApiCallers callers) {
-        this.callers = callers;
-    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -54,7 +48,7 @@ final class DatabaseOutageFilter extends OncePerRequestFilter {
                     + DatabaseUnavailableException.DETAIL + "\",\"instance\":\"" + json(request.getRequestURI()) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             response.setStatus(503);
-            callers.writeHeaders(request, response);
+            ApiHeaders.write(request, response);
             response.setContentType("application/problem+json");
             response.setContentLength(body.length);
             response.getOutputStream().write(body);

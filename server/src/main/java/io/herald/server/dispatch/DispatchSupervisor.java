@@ -57,7 +57,7 @@ public class DispatchSupervisor implements SmartLifecycle {
     /** The dispatcher's timepoints, sampled by this: the server's default rate and budget, and the processors' topics' own rates. */
     private volatile io.herald.sdk.wire.TracingConfig tracing;
     private io.herald.sdk.internal.trace.Tracer tracer;
-    private final io.herald.server.grpc.GrpcTargets grpcTargets;
+    private final io.herald.server.egress.GrpcTargets grpcTargets;
     private volatile boolean running;
     private Thread thread;
     private long seenVersion = -1;
@@ -65,7 +65,7 @@ public class DispatchSupervisor implements SmartLifecycle {
     DispatchSupervisor(ProcessorService processors, BindingService bindings, HeardVersion versions, KafkaClientConfig kafka,
                        EventPublisher publisher, KafkaProvisioner provisioner, DispatchProperties props, MeterRegistry meters,
                        io.herald.server.trace.TraceProperties trace, EgressPolicy egress,
-                       io.herald.server.catalog.TopicService topics, io.herald.server.grpc.GrpcTargets grpcTargets) {
+                       io.herald.server.catalog.TopicService topics, io.herald.server.egress.GrpcTargets grpcTargets) {
         this.grpcTargets = grpcTargets;
         this.egress = egress;
         this.topics = topics;

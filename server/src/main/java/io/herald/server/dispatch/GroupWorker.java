@@ -85,12 +85,12 @@ final class GroupWorker {
      */
     private final Tracer tracer;
     /** Channels to gRPC processors (TLS trust: the JVM's CAs and herald.grpc.trust-certs). */
-    private final io.herald.server.grpc.GrpcTargets grpcTargets;
+    private final io.herald.server.egress.GrpcTargets grpcTargets;
 
     GroupWorker(String group, String topic, List<Route> routes, KafkaClientConfig kafka, EventPublisher publisher,
                 KafkaProvisioner provisioner, DispatchProperties props, io.herald.server.egress.EgressPolicy egress,
                 java.util.function.Function<Route, ProcessorCounters> counters,
-                Tracer tracer, io.herald.server.grpc.GrpcTargets grpcTargets) {
+                Tracer tracer, io.herald.server.egress.GrpcTargets grpcTargets) {
         this.grpcTargets = grpcTargets;
         this.counters = counters;
         this.tracer = tracer;

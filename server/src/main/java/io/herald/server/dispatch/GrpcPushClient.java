@@ -7,7 +7,7 @@ import io.herald.proto.v1.DispatchRequest;
 import io.herald.proto.v1.DispatchResponse;
 import io.herald.proto.v1.DispatcherGrpc;
 import io.herald.sdk.wire.HeraldHeaders;
-import io.herald.server.grpc.GrpcTargets;
+import io.herald.server.egress.GrpcTargets;
 import io.herald.server.grpc.ProtoEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.herald.server.replay;
 
 import io.herald.server.catalog.BindingService;
 import io.herald.server.catalog.BindingView;
-import io.herald.server.catalog.Paging;
+import io.herald.server.common.Paging;
 import io.herald.server.catalog.TopicService;
 import io.herald.server.catalog.TopicView;
 import io.herald.server.common.ForbiddenException;

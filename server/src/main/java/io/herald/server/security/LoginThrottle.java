@@ -1,6 +1,5 @@
 package io.herald.server.security;
 
-import io.herald.server.audit.Auditor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -44,11 +43,11 @@ public class LoginThrottle {
 
     private final JdbcTemplate jdbc;
     private final LoginThrottleProperties props;
-    private final Auditor auditor;
+    private final SystemAudit auditor;
     private final Map<String, Counter> throttled = new LinkedHashMap<>();
     private final Counter failed;
 
-    LoginThrottle(JdbcTemplate jdbc, LoginThrottleProperties props, Auditor auditor, MeterRegistry meters) {
+    LoginThrottle(JdbcTemplate jdbc, LoginThrottleProperties props, SystemAudit auditor, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.props = props;
         this.auditor = auditor;
@@ -158,7 +157,7 @@ public class LoginThrottle {
         after.put("lockedForMs", delay.toMillis());
         after.put("attemptedUser", attemptedUser);
         after.put("attemptedFrom", attemptedFrom);
-        auditor.record(Caller.SYSTEM, "sign-in-locked", "sign-in", subject, null, after);
+        auditor.record("sign-in-locked", "sign-in", subject, after);
         log.info("Console sign-in locked for {} ({} failed sign-ins in a row for {}); the last one: '{}' from {}",
                 delay, failures, subject, attemptedUser, attemptedFrom);
     }

@@ -1,6 +1,5 @@
 package io.herald.server.security;
 
-import io.herald.server.audit.Auditor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,10 +25,10 @@ class SecurityInitializer implements ApplicationRunner {
     private final ConsoleUsers users;
     private final HeraldSecurityProperties props;
     private final GeneratedSecrets secrets;
-    private final Auditor auditor;
+    private final SystemAudit auditor;
 
     SecurityInitializer(AdminToken adminToken, ConsoleUsers users, HeraldSecurityProperties props, GeneratedSecrets secrets,
-                        Auditor auditor) {
+                        SystemAudit auditor) {
         this.adminToken = adminToken;
         this.users = users;
         this.props = props;
@@ -46,7 +45,7 @@ class SecurityInitializer implements ApplicationRunner {
             after.put("role", "ADMIN");
             after.put("enabled", true);
             after.put("password", "reset from HERALD_ADMIN_PASSWORD");
-            auditor.record(Caller.SYSTEM, "reset-password", "console-user", "admin", null, after);
+            auditor.record("reset-password", "console-user", "admin", after);
             log.warn("The password of console user 'admin' was reset from HERALD_ADMIN_PASSWORD (herald.security.admin-password);"
                     + " while it stays set, every start makes it admin's password again");
         }

@@ -1,5 +1,6 @@
 package io.herald.server.trace;
 
+import io.herald.server.common.TimeInput;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +20,7 @@ public class TraceFormat {
 
     /** A value for a time field, {@code 2026-01-31 14:00:00} (UTC). */
     public String input(Instant t) {
-        return io.herald.server.console.Views.input(t);
+        return TimeInput.consoleText(t);
     }
 
     /** Milliseconds, or a dash. */

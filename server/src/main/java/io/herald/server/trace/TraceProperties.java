@@ -1,5 +1,6 @@
 package io.herald.server.trace;
 
+import io.herald.server.catalog.SamplingDefaults;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -37,7 +38,7 @@ public record TraceProperties(@DefaultValue("true") boolean enabled,
                               @DefaultValue("1h") Duration maintenance,
                               @DefaultValue("5s") Duration payloadTimeout,
                               @DefaultValue("1.0") double defaultSampleRate,
-                              @DefaultValue("100") int maxSampledPerSecond) {
+                              @DefaultValue("100") int maxSampledPerSecond) implements SamplingDefaults {
 
     public TraceProperties {
         if (topic == null || topic.isBlank()) {

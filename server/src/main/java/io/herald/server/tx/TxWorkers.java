@@ -10,7 +10,7 @@ import io.herald.sdk.wire.HeraldTopics;
 import io.herald.sdk.wire.TxProtocol;
 import io.herald.server.common.HeaderCodec;
 import io.herald.server.common.IntakeLoop;
-import io.herald.server.grpc.GrpcTargets;
+import io.herald.server.egress.GrpcTargets;
 import io.herald.server.ingest.EventPublisher;
 import io.herald.server.provisioning.KafkaClientConfig;
 import io.herald.server.provisioning.KafkaProvisioner;

@@ -55,6 +55,8 @@ class TimeInputTest {
         Instant t = Instant.parse("2026-01-31T14:00:05Z");
         assertThat(Views.input(t.plusMillis(123))).isEqualTo("2026-01-31 14:00:05");
         assertThat(TimeInput.CONSOLE_UTC.read("from", Views.input(t))).isEqualTo(t);
+        assertThat(TimeInput.consoleText(t)).isEqualTo("2026-01-31 14:00:05");
+        assertThat(TimeInput.consoleText(null)).isEmpty();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.herald.server.trace;
 
+import io.herald.sdk.internal.trace.TimepointWriter;
 import io.herald.sdk.wire.Timepoint;
-import io.herald.sdk.wire.TimepointCodec;
 import io.herald.server.HeraldServer;
 import io.herald.server.support.Api;
 import io.herald.server.support.TestInfra;
@@ -169,7 +169,7 @@ public final class TraceBench {
                 }
                 batch.add(t);
                 if (batch.size() == 256 || i == to - 1) {
-                    p.send(new ProducerRecord<>(topic, batch.get(0).messageId(), TimepointCodec.encode(batch)));
+                    p.send(new ProducerRecord<>(topic, batch.get(0).messageId(), TimepointWriter.encode(batch)));
                     batch.clear();
                 }
             }

@@ -3,8 +3,8 @@ package io.herald.server.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.herald.sdk.internal.trace.TimepointWriter;
 import io.herald.sdk.wire.Timepoint;
-import io.herald.sdk.wire.TimepointCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class TraceIngesterTest {
     void readsTheSdksBinaryRecordsAndTheTwoStepsOfAHandledThatCarriesItsReceived() {
         String id = "0195f3c2-7b1e-7000-8000-00000000002a";
         String tp = "00-0195f3c27b1e7000800000000000002a-b7ad6b7169203331-01";
-        byte[] record = TimepointCodec.encode(List.of(
+        byte[] record = TimepointWriter.encode(List.of(
                 new Timepoint(id, Timepoint.SENT, 100L, "orders", "order.created", "order-42", "shop", null, "shop-1", 2, 41L,
                         99L, 3L, null, null, tp, null),
                 new Timepoint(id, Timepoint.HANDLED, 130L, "orders", "order.created", "order-42", "shipping", "shipping",

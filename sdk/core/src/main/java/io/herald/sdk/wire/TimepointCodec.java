@@ -83,16 +83,6 @@ public final class TimepointCodec {
         return 0;
     }
 
-    /** One binary record of {@code timepoints}, as an SDK ships them. */
-    public static byte[] encode(List<Timepoint> timepoints) {
-        io.herald.sdk.internal.trace.TimepointWriter writer = new io.herald.sdk.internal.trace.TimepointWriter();
-        writer.begin();
-        for (Timepoint t : timepoints) {
-            writer.add(t, null, null);
-        }
-        return writer.finish();
-    }
-
     /**
      * The timepoints of a binary record, in order.
      *

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.sdk.DataEvent;
+import io.herald.sdk.DataEventPublisher;
 import io.herald.sdk.DataEventSink;
 import io.herald.sdk.DataObject;
 import io.herald.sdk.Message;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * event has only the arguments), and the publishing side of an intercepted call. Spring's
  * interceptor and the plain-Java proxy both go through {@link #around}.
  */
-public final class DataEvents {
+public final class DataEvents implements DataEventPublisher {
 
     public static final String TOPIC_PREFIX = "data.";
     public static final String FAILED_SUFFIX = "_X";
@@ -198,7 +199,8 @@ public final class DataEvents {
      * event of its outcome when the method is intercepted. The caller always gets exactly what the
      * call did, its result or its own exception: an event that cannot be written changes neither.
      */
-    public Object around(Class<?> type, Method method, Object[] args, Call call) throws Throwable {
+    @Override
+    public Object around(Class<?> type, Method method, Object[] args, Invocation call) throws Throwable {
         String name = method.getName();
         if (interceptedBefore(type, name)) {
             before(type, method, args);
@@ -225,12 +227,6 @@ public final class DataEvents {
         } catch (RuntimeException | LinkageError e) {
             failures.failed(type, topic, event, id, e);
         }
-    }
-
-    /** The intercepted call itself. */
-    @FunctionalInterface
-    public interface Call {
-        Object proceed() throws Throwable;
     }
 
     /** Whether the method publishes any event (before, after or on failure). */

@@ -25,6 +25,7 @@ import io.herald.sdk.wire.TimepointCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * Writes timepoints into one {@link TimepointCodec binary} {@code herald.trace} record, in one
@@ -40,6 +41,20 @@ public final class TimepointWriter {
     private int tableSize;
     private long lastTime;
     private long lastOffset;
+
+    /**
+     * One binary record of {@code timepoints}, as an SDK ships them (the encoding side of
+     * {@link TimepointCodec#decode}; it lives here, with the shipper's writer, so that the wire package
+     * needs nothing of the SDK's internals).
+     */
+    public static byte[] encode(List<Timepoint> timepoints) {
+        TimepointWriter writer = new TimepointWriter();
+        writer.begin();
+        for (Timepoint t : timepoints) {
+            writer.add(t, null, null);
+        }
+        return writer.finish();
+    }
 
     /** Starts a record. */
     public void begin() {

@@ -1,5 +1,6 @@
 package io.herald.sdk.spring.data;
 
+import io.herald.sdk.DataEventPublisher;
 import io.herald.sdk.DataEventSink;
 import io.herald.sdk.DataListener;
 import io.herald.sdk.Herald;
@@ -35,7 +36,7 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
     private final java.util.Map<Class<?>, java.util.Set<Class<?>>> dataObjects = new java.util.LinkedHashMap<>();
     private ObjectProvider<Herald> herald;
     private ObjectProvider<DataEventSink> sink;
-    private volatile DataEvents events;
+    private volatile DataEventPublisher events;
     private boolean proxyTargetClass = true;
 
     @Override
@@ -106,8 +107,8 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
         }
     }
 
-    private DataEvents events() {
-        DataEvents e = events;
+    private DataEventPublisher events() {
+        DataEventPublisher e = events;
         if (e == null) {
             Herald h = herald.getIfAvailable();
             DataEventSink custom = sink.getIfAvailable();
@@ -132,7 +133,7 @@ public final class DataEventBeans implements BeanPostProcessor, SmartInitializin
 
         @Override
         public Object invoke(MethodInvocation invocation) throws Throwable {
-            DataEvents e;
+            DataEventPublisher e;
             if (!DataEvents.publishes(dataObject, invocation.getMethod().getName()) || (e = events()) == null) {
                 return invocation.proceed();
             }

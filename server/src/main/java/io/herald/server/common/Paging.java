@@ -1,6 +1,4 @@
-package io.herald.server.catalog;
-
-import io.herald.server.common.Violations;
+package io.herald.server.common;
 
 /** A validated page request: page from 0, size 1 to 500. */
 public record Paging(int page, int size) {

@@ -1,4 +1,4 @@
-package io.herald.server.grpc;
+package io.herald.server.egress;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -23,24 +23,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.springframework.stereotype.Component;
 
 /**
  * Channels to a user's gRPC service named as Herald's settings name it: {@code host:port}
  * (plaintext), or {@code grpcs://host:port} for TLS. A TLS target's certificate must chain to a CA
  * the JVM trusts or to one in {@code herald.grpc.trust-certs} (a PEM file, for a company's own CA),
  * and name the host; anything else fails the call (UNAVAILABLE, retried and then dead-lettered like
- * any unreachable endpoint), never falls back to plaintext.
+ * any unreachable endpoint), never falls back to plaintext. The gRPC feature makes the one instance
+ * ({@code herald.grpc.trust-certs}); transactional check-backs and gRPC push use it.
  */
-@Component
 public class GrpcTargets {
 
     private final ChannelCredentials tls;
-
-    @org.springframework.beans.factory.annotation.Autowired
-    GrpcTargets(GrpcProperties props) {
-        this(props.trustCerts());
-    }
 
     /** @param trustCerts PEM certificates of CAs trusted besides the JVM's, or null */
     public GrpcTargets(Path trustCerts) {
