@@ -338,14 +338,20 @@ public class PayloadSearch {
 
     /** A record as a hit, its value cut at {@link SearchHit#MAX_VALUE}. */
     public static SearchHit hit(ConsumerRecord<byte[], byte[]> r) {
+        return hit(r, SearchHit.MAX_VALUE);
+    }
+
+    /** A record as a hit, its value cut at {@code maxValue} bytes. */
+    public static SearchHit hit(ConsumerRecord<byte[], byte[]> r, int maxValue) {
         List<SearchHit.Header> headers = new ArrayList<>();
         for (Header h : r.headers()) {
             headers.add(new SearchHit.Header(h.key(), h.value()));
         }
         byte[] value = r.value();
-        boolean cut = value != null && value.length > SearchHit.MAX_VALUE;
+        boolean cut = value != null && value.length > maxValue;
+        int size = (r.key() == null ? 0 : r.key().length) + (value == null ? 0 : value.length);
         return new SearchHit(r.partition(), r.offset(), r.timestamp(), r.key(), List.copyOf(headers),
-                cut ? Arrays.copyOf(value, SearchHit.MAX_VALUE) : value, cut);
+                cut ? Arrays.copyOf(value, maxValue) : value, cut, size);
     }
 
     // ---- console jobs ----------------------------------------------------------------------------

@@ -8,19 +8,20 @@ import io.herald.server.common.ValidationException;
 import io.herald.server.common.Violations;
 import io.herald.server.security.Caller;
 import io.herald.server.trace.TraceService;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * {@code POST /api/v1/topics/{topic}/search}: a payload search streamed as NDJSON, one line per hit as it is
@@ -59,8 +60,9 @@ class SearchController {
         this.traces = traces;
     }
 
-    @PostMapping(path = "/topics/{topic}/search", produces = {"application/x-ndjson", "application/json"})
-    ResponseEntity<StreamingResponseBody> search(Caller caller, @PathVariable String topic, @RequestBody(required = false) SearchBody body) {
+    @PostMapping("/topics/{topic}/search")
+    void search(Caller caller, @PathVariable String topic, @RequestBody(required = false) SearchBody body,
+                HttpServletResponse response) throws IOException {
         TopicView t = topics.get(caller, topic, false);
         if (!traces.mayViewPayload(caller, t.name())) {
             throw new ForbiddenException("Only an admin or the app owning topic '" + t.name() + "' may search its payloads");
@@ -78,30 +80,33 @@ class SearchController {
             plan = null;
         }
         v.throwIfAny();
-        PayloadSearch.Scan scan = search.open(plan);
-        StreamingResponseBody stream = out -> {
-            try (scan) {
-                PayloadSearch.Summary s = scan.run(hit -> {
-                    HitLines.write(out, HitLines.line(t.name(), hit));
-                    out.flush();
-                    return true;
-                }, () -> false);
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("scanned", s.scanned());
-                summary.put("total", s.total());
-                summary.put("hits", s.hits());
-                summary.put("stopped", s.reason().wire());
-                if (s.error() != null) {
-                    summary.put("error", s.error());
-                }
-                summary.put("millis", s.millis());
-                if (s.reason() != PayloadSearch.Reason.STOPPED) {
-                    HitLines.write(out, Map.of("summary", summary));
-                    out.flush();
-                }
+        // Written on the request's own thread, not as an async stream: a long search must not meet the
+        // container's async timeout, and a client that goes away stops it at the next hit it is sent.
+        try (PayloadSearch.Scan scan = search.open(plan)) {
+            response.setStatus(200);
+            response.setContentType(NDJSON.toString());
+            response.setHeader("Cache-Control", "no-store");
+            OutputStream out = response.getOutputStream();
+            out.flush();
+            PayloadSearch.Summary s = scan.run(hit -> {
+                HitLines.write(out, HitLines.line(t.name(), hit));
+                out.flush();
+                return true;
+            }, () -> false);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("scanned", s.scanned());
+            summary.put("total", s.total());
+            summary.put("hits", s.hits());
+            summary.put("stopped", s.reason().wire());
+            if (s.error() != null) {
+                summary.put("error", s.error());
             }
-        };
-        return ResponseEntity.ok().contentType(NDJSON).header("Cache-Control", "no-store").body(stream);
+            summary.put("millis", s.millis());
+            if (s.reason() != PayloadSearch.Reason.STOPPED) {
+                HitLines.write(out, Map.of("summary", summary));
+                out.flush();
+            }
+        }
     }
 
     private static Instant time(String field, String text, Violations v) {

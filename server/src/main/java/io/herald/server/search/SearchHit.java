@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * One record a search found. The value is cut at {@link #MAX_VALUE} bytes ({@code truncated} says so), so
- * that the hits a search keeps stay small.
+ * that the hits a search keeps stay small; {@code size} is the record's key and value bytes before any cut.
  */
 public record SearchHit(int partition, long offset, long timestamp, byte[] key, List<Header> headers, byte[] value,
-                        boolean truncated) {
+                        boolean truncated, int size) {
 
     /** Longer values are cut. */
     public static final int MAX_VALUE = 64 * 1024;
