@@ -150,7 +150,7 @@ class MessageSearchPages {
     }
 
     @PostMapping("/search/stop")
-    String stop(@PathVariable String name, @RequestParam String job, HttpServletRequest request, HttpServletResponse response) {
+    String stop(@PathVariable String name, @RequestParam(required = false) String job, HttpServletRequest request, HttpServletResponse response) {
         Me me = requireMessageView();
         TopicView topic = topics.get(name, false);
         search.stop(me.name(), job);
@@ -158,7 +158,7 @@ class MessageSearchPages {
     }
 
     @GetMapping("/search/hits.jsonl")
-    void searchHits(@PathVariable String name, @RequestParam String job, HttpServletResponse response) throws IOException {
+    void searchHits(@PathVariable String name, @RequestParam(required = false) String job, HttpServletResponse response) throws IOException {
         Me me = requireMessageView();
         TopicView topic = topics.get(name, false);
         SearchJob j = search.job(me.name(), job);
