@@ -285,6 +285,14 @@ public class PayloadSearch {
                         }
                     }
                     scanned = n;
+                    if (props.maxRate() > 0) {
+                        // ahead of the rate: wait (in short steps, so that Stop is heard) until the rate allows n
+                        long due = began + n * 1_000_000_000L / props.maxRate();
+                        while (System.nanoTime() < due && !stopped.getAsBoolean()) {
+                            Thread.sleep(Math.max(1, Math.min(50, (due - System.nanoTime()) / 1_000_000)));
+                        }
+                        lastProgress = System.nanoTime();
+                    }
                     boolean done = false;
                     for (Iterator<TopicPartition> it = active.iterator(); it.hasNext(); ) {
                         TopicPartition tp = it.next();

@@ -12,13 +12,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxHits     hits kept (and sent) by one search; it stops when it found this many
  * @param maxJobs     console searches running at the same time on one server instance
  * @param keep        how long a console search and its hits are kept after it was last looked at
+ * @param maxRate     records a second one search reads at most, so that searches leave the brokers to the
+ *                    services (0: as fast as Kafka serves them)
  */
 @ConfigurationProperties("herald.console.search")
 public record SearchProperties(@DefaultValue("100000") long defaultScan,
                                @DefaultValue("5000000") long maxScan,
                                @DefaultValue("500") int maxHits,
                                @DefaultValue("4") int maxJobs,
-                               @DefaultValue("10m") Duration keep) {
+                               @DefaultValue("10m") Duration keep,
+                               @DefaultValue("0") long maxRate) {
 
     public SearchProperties {
         if (defaultScan < 1 || maxScan < defaultScan) {
@@ -29,6 +32,9 @@ public record SearchProperties(@DefaultValue("100000") long defaultScan,
         }
         if (maxJobs < 1) {
             throw new IllegalArgumentException("herald.console.search.max-jobs must be at least 1");
+        }
+        if (maxRate < 0) {
+            throw new IllegalArgumentException("herald.console.search.max-rate must be 0 (no limit) or more");
         }
         if (keep.isNegative() || keep.isZero()) {
             throw new IllegalArgumentException("herald.console.search.keep must be positive");
