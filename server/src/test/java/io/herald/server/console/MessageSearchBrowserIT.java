@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.herald.server.search.SearchFixtures;
+import io.herald.server.support.BrowserTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
