@@ -85,12 +85,15 @@ class MessageSearchPages {
         model.addAttribute("job", j);
         if (Views.htmx(request) && seen != null) {
             // a poll: the progress, and the hits found since the page last asked
-            model.addAttribute("newHits", views(j.hits(Math.max(0, seen))));
-            model.addAttribute("seenNow", Math.max(seen, j.hitCount()));
+            int from = Math.max(0, seen);
+            List<SearchHit> fresh = j.hits(from);
+            model.addAttribute("newHits", views(fresh));
+            model.addAttribute("seenNow", from + fresh.size());
             return "fragments/message-search :: poll";
         }
-        model.addAttribute("hits", views(j.hits(0)));
-        model.addAttribute("seenNow", j.hitCount());
+        List<SearchHit> all = j.hits(0);
+        model.addAttribute("hits", views(all));
+        model.addAttribute("seenNow", all.size());
         return Views.of(request, "messages/search", "fragments/message-search :: search");
     }
 
