@@ -82,7 +82,8 @@ class MessageSearchPages {
         }
         SearchJob j = search.job(me.name(), job);
         model.addAttribute("form", form(j));
-        model.addAttribute("job", j);
+        // the state first, the hits after: a search that ended in between has its last hits in this answer
+        model.addAttribute("job", JobView.of(j));
         if (Views.htmx(request) && seen != null) {
             // a poll: the progress, and the hits found since the page last asked
             int from = Math.max(0, seen);
@@ -272,6 +273,14 @@ class MessageSearchPages {
             model.addAttribute("after", "");
         }
         return poll ? "fragments/message-search :: tailPoll" : Views.of(request, "messages/tail", "fragments/message-search :: tail");
+    }
+
+    /** A search's state at one moment, as the page shows it. */
+    record JobView(String id, boolean running, int percent, long scanned, long total, PayloadSearch.Summary summary, int maxHits) {
+        static JobView of(SearchJob j) {
+            PayloadSearch.Summary s = j.summary();
+            return new JobView(j.id(), s == null, j.percent(), s == null ? j.scanned() : s.scanned(), j.total(), s, j.maxHits());
+        }
     }
 
     record TailFilters(String type, String key, String text, String jsonPath, String value) {
