@@ -60,7 +60,7 @@ class MessageSearchPages {
     /** The search form as typed. */
     record SearchForm(String text, String jsonPath, String value, String type, String from, String to, Set<Integer> partitions,
                       String maxScan) {
-        boolean has(int partition) {
+        public boolean has(int partition) {
             return partitions.contains(partition);
         }
     }

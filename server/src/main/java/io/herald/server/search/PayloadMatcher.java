@@ -184,8 +184,16 @@ public abstract sealed class PayloadMatcher permits PayloadMatcher.Text, Payload
             // (A number written as 4.2e1 for 42 is missed: numbers are found as written or with a fraction.)
             boolean plain = !value.isEmpty() && value.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\'
                     && ch != '/' && ch != '<' && ch != '>' && ch != '&' && ch != '\'' && ch != '=');
-            this.hint = plain && (n == null || value.strip().equals(value) && !value.contains("e") && !value.contains("E")
-                    && !value.startsWith("+")) ? value.getBytes(StandardCharsets.UTF_8) : null;
+            String h = value;
+            if (n != null) {
+                // 17.0 finds 17 and 17.0 (and the string "17.0"): what every plain way of writing the number contains
+                h = value.strip().equals(value) && !value.contains("e") && !value.contains("E") && !value.startsWith("+")
+                        ? n.stripTrailingZeros().toPlainString() : null;
+                if (h != null && h.startsWith("-0")) {
+                    h = null;
+                }
+            }
+            this.hint = plain && h != null ? h.getBytes(StandardCharsets.UTF_8) : null;
         }
 
         String path() {
