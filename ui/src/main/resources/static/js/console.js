@@ -65,6 +65,18 @@
     }
   });
 
+  // Lists that keep only their newest entries (the live tail): <div data-cap="200">, newest first.
+  function trimCapped() {
+    document.querySelectorAll('[data-cap]').forEach(function (list) {
+      var cap = parseInt(list.getAttribute('data-cap'), 10);
+      while (cap > 0 && list.children.length > cap) {
+        list.removeChild(list.lastElementChild);
+      }
+    });
+  }
+  document.addEventListener('htmx:oobAfterSwap', trimCapped);
+  document.addEventListener('htmx:afterSettle', trimCapped);
+
   // Toasts disappear after a while.
   document.addEventListener('htmx:afterSwap', function (e) {
     if (e.detail && e.detail.target && e.detail.target.id === 'toast') {

@@ -33,7 +33,7 @@ class WorkerSettingsDocumentedTest {
     @ParameterizedTest
     @ValueSource(classes = {IngestProperties.class, ScheduleProperties.class, DispatchProperties.class, GrpcProperties.class,
             PushProperties.class, TxProperties.class, DatabaseProperties.class, LoginThrottleProperties.class, EgressProperties.class,
-            RequestBodyProperties.class})
+            RequestBodyProperties.class, io.herald.server.search.SearchProperties.class})
     void everySettingIsInApplicationYmlWithTheCodesDefaultAndInTheReadme(Class<?> properties) throws IOException {
         String prefix = properties.getAnnotation(ConfigurationProperties.class).value();
         Map<String, Object> yml;

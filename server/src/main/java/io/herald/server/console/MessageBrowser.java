@@ -3,6 +3,9 @@ package io.herald.server.console;
 import io.herald.sdk.wire.HeraldHeaders;
 import io.herald.server.common.KafkaUnavailableException;
 import io.herald.server.provisioning.KafkaClientConfig;
+import io.herald.server.search.PayloadMatcher;
+import io.herald.server.search.PayloadSearch;
+import io.herald.server.search.SearchHit;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -51,9 +54,14 @@ class MessageBrowser {
     enum Mode { NEWEST, TIME, OFFSET }
 
     /** What to read; {@code partition} null means every partition. */
-    record Query(Mode mode, Integer partition, Instant from, Long offset, int limit, String key, String type) {
+    record Query(Mode mode, Integer partition, Instant from, Long offset, int limit, String key, String type,
+                 PayloadMatcher matcher) {
+        Query(Mode mode, Integer partition, Instant from, Long offset, int limit, String key, String type) {
+            this(mode, partition, from, offset, limit, key, type, PayloadMatcher.any());
+        }
+
         boolean filtered() {
-            return key != null || type != null;
+            return key != null || type != null || matcher != PayloadMatcher.any();
         }
     }
 
@@ -76,6 +84,19 @@ class MessageBrowser {
     }
 
     Result browse(String topic, int partitions, Query q, boolean payloads) {
+        Read read = read(topic, partitions, q, payloads);
+        return new Result(read.records().stream().map(r -> view(r, payloads)).toList(), read.scanned(), read.capped());
+    }
+
+    /** The records a browse shows, whole (for an export). */
+    List<SearchHit> records(String topic, int partitions, Query q) {
+        return read(topic, partitions, q, true).records().stream().map(r -> PayloadSearch.hit(r, Integer.MAX_VALUE)).toList();
+    }
+
+    private record Read(List<ConsumerRecord<byte[], byte[]>> records, int scanned, boolean capped) {
+    }
+
+    private Read read(String topic, int partitions, Query q, boolean payloads) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
@@ -108,7 +129,7 @@ class MessageBrowser {
                     start.put(tp, s);
                 }
             }
-            List<Message> found = new ArrayList<>();
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
             int scanned = 0;
             boolean capped = false;
             if (!start.isEmpty()) {
@@ -127,7 +148,7 @@ class MessageBrowser {
                         }
                         scanned++;
                         if (matches(r, q, payloads)) {
-                            found.add(view(r, payloads));
+                            found.add(r);
                             int n = matchedPer.merge(tp, 1, Integer::sum);
                             if (q.mode() != Mode.NEWEST && n >= q.limit()) {
                                 remaining.remove(tp);
@@ -143,10 +164,74 @@ class MessageBrowser {
                 }
                 capped |= !remaining.isEmpty();
             }
-            Comparator<Message> order = Comparator.comparing(Message::timestamp).thenComparing(Message::partition)
-                    .thenComparing(Message::offset);
+            Comparator<ConsumerRecord<byte[], byte[]>> order = Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(
+                    ConsumerRecord::timestamp).thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset);
             found.sort(q.mode() == Mode.NEWEST ? order.reversed() : order);
-            return new Result(found.size() > q.limit() ? found.subList(0, q.limit()) : found, scanned, capped);
+            return new Read(found.size() > q.limit() ? List.copyOf(found.subList(0, q.limit())) : found, scanned, capped);
+        } catch (KafkaException e) {
+            throw new KafkaUnavailableException("Kafka failed while reading " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** New messages of a live tail, newest first, and where the next poll goes on from (partition to offset). */
+    record Tail(List<Message> messages, Map<Integer, Long> next, int scanned) {
+    }
+
+    /**
+     * What arrived after {@code after} (partition to next offset), at most {@code window} records a partition
+     * (a poll that falls further behind skips ahead to the newest); with no {@code after}, the newest
+     * {@code window} a partition. Filtered like {@link #browse}; at most {@code q.limit()} are returned.
+     */
+    Tail tail(String topic, int partitions, Map<Integer, Long> after, int window, Query q, boolean payloads) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(tps);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps, READ_BUDGET);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, READ_BUDGET);
+            Map<Integer, Long> next = new java.util.TreeMap<>();
+            Map<TopicPartition, Long> start = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                long b = begin.getOrDefault(tp, 0L);
+                long e = end.getOrDefault(tp, 0L);
+                Long from = after == null ? null : after.get(tp.partition());
+                long s = Math.max(Math.max(b, e - window), from == null ? Long.MIN_VALUE : Math.min(from, e));
+                next.put(tp.partition(), e);
+                if (s < e) {
+                    start.put(tp, s);
+                }
+            }
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+            int scanned = 0;
+            if (!start.isEmpty()) {
+                consumer.assign(start.keySet());
+                start.forEach(consumer::seek);
+                Map<TopicPartition, Long> remaining = new HashMap<>();
+                start.keySet().forEach(tp -> remaining.put(tp, end.get(tp)));
+                long deadline = System.nanoTime() + READ_BUDGET.toNanos();
+                while (!remaining.isEmpty() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                        Long stop = remaining.get(tp);
+                        if (stop == null || r.offset() >= stop) {
+                            continue;
+                        }
+                        scanned++;
+                        if (matches(r, q, payloads)) {
+                            found.add(r);
+                        }
+                    }
+                    remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                }
+                // a partition not read to its end in time goes on from where it got to
+                remaining.keySet().forEach(tp -> next.put(tp.partition(), consumer.position(tp)));
+            }
+            found.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
+                    .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset).reversed());
+            List<ConsumerRecord<byte[], byte[]>> shown = found.size() > q.limit() ? found.subList(0, q.limit()) : found;
+            return new Tail(shown.stream().map(r -> view(r, payloads)).toList(), next, scanned);
         } catch (KafkaException e) {
             throw new KafkaUnavailableException("Kafka failed while reading " + topic + ": " + e.getMessage(), e);
         }
@@ -182,35 +267,47 @@ class MessageBrowser {
         if (q.type() != null && !q.type().equals(header(r, HeraldHeaders.CE_TYPE))) {
             return false;
         }
+        // Like the key, the payload filter only applies for a viewer who may see payloads.
+        if (payloads && !q.matcher().matches(r.value())) {
+            return false;
+        }
         // The key is data: filtering by it would let a viewer without message-view probe for values.
         return q.key() == null || !payloads || (r.key() != null && q.key().equals(text(r.key())));
     }
 
     private Message view(ConsumerRecord<byte[], byte[]> r, boolean payloads) {
-        int size = (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        return view(PayloadSearch.hit(r, MAX_SHOWN), payloads);
+    }
+
+    /** A record as the console shows it; without payloads only where it is and what type it has. */
+    Message view(SearchHit r, boolean payloads) {
+        int size = r.size();
         Instant at = Instant.ofEpochMilli(r.timestamp());
-        String type = header(r, HeraldHeaders.CE_TYPE);
-        String id = header(r, HeraldHeaders.CE_ID);
-        String source = header(r, HeraldHeaders.CE_SOURCE);
+        String type = header(r.header(HeraldHeaders.CE_TYPE));
+        String id = header(r.header(HeraldHeaders.CE_ID));
+        String source = header(r.header(HeraldHeaders.CE_SOURCE));
         if (!payloads) {
             return new Message(r.partition(), r.offset(), at, type, id, source, size, null, null, null, false, false, false);
         }
         List<HeaderView> headers = new ArrayList<>();
-        for (Header h : r.headers()) {
-            headers.add(new HeaderView(h.key(), h.value() == null ? "" : display(h.value())));
+        for (SearchHit.Header h : r.headers()) {
+            headers.add(new HeaderView(h.name(), h.value() == null ? "" : display(h.value())));
         }
         String key = r.key() == null ? null : display(r.key());
         String body = null;
         boolean isJson = false;
         boolean binary = false;
-        boolean truncated = false;
+        boolean truncated = r.truncated();
         if (r.value() != null) {
-            String text = text(r.value());
+            // a value cut at 64 KiB may end inside a character: that end is replaced, the rest is still text
+            String text = r.truncated() ? lenientText(r.value()) : text(r.value());
             if (text == null) {
                 binary = true;
                 byte[] shown = r.value().length > MAX_SHOWN ? java.util.Arrays.copyOf(r.value(), MAX_SHOWN) : r.value();
                 body = Base64.getEncoder().encodeToString(shown);
-                truncated = shown.length < r.value().length;
+                truncated |= shown.length < r.value().length;
+            } else if (r.truncated()) {
+                body = text;
             } else {
                 isJson = text.length() <= MAX_SHOWN && json.parse(text) != null;
                 String pretty = isJson ? json.pretty(text) : text;
@@ -224,6 +321,21 @@ class MessageBrowser {
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null || h.value() == null ? null : display(h.value());
+    }
+
+    private static String header(byte[] value) {
+        return value == null ? null : display(value);
+    }
+
+    /** UTF-8 text whose last few bytes may be a cut character, or null when the rest is not UTF-8 either. */
+    private static String lenientText(byte[] bytes) {
+        for (int cut = 0; cut < 4 && cut < bytes.length; cut++) {
+            String t = text(java.util.Arrays.copyOf(bytes, bytes.length - cut));
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** UTF-8 text, or {@code base64:…} for bytes that are not. */

@@ -149,6 +149,9 @@ class SecurityConfig implements WebMvcConfigurer {
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/users/**").hasRole("ADMIN")
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/**").authenticated()
+                        // a payload search reads, but shows payloads: any role with the message-view permission
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, "/topics/*/messages/search",
+                                "/topics/*/messages/search/stop").hasAuthority(ConsoleUsers.MESSAGE_VIEW)
                         .anyRequest().hasAnyRole("ADMIN", "EDITOR"))
                 .formLogin(f -> f.loginPage("/login").permitAll()
                         .successHandler((req, res, auth) -> {

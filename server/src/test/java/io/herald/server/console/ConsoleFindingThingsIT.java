@@ -350,9 +350,9 @@ class ConsoleFindingThingsIT extends BrowserTest {
         });
         for (String pattern : patterns) {
             if (pattern.startsWith("/api/") || pattern.startsWith("/actuator") || pattern.startsWith("/v3/")
-                    || pattern.startsWith("/swagger-ui") || pattern.endsWith(".json") || pattern.equals("/error")
+                    || pattern.startsWith("/swagger-ui") || pattern.endsWith(".json") || pattern.endsWith(".jsonl") || pattern.equals("/error")
                     || pattern.equals("/login")) {
-                continue; // not console pages: the API, its OpenAPI document and Swagger UI, JSON downloads
+                continue; // not console pages: the API, its OpenAPI document and Swagger UI, JSON and JSON Lines downloads
             }
             String path = pattern;
             for (var v : values.entrySet()) {

@@ -56,6 +56,12 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
             Map.entry("POST /topics/{name}/messages", "EDITOR"),
             Map.entry("GET /topics/{name}/messages/{partition}/{offset}/reproduce", "EDITOR+MESSAGE_VIEW"),
             Map.entry("POST /topics/{name}/messages/{partition}/{offset}/reproduce", "EDITOR+MESSAGE_VIEW"),
+            Map.entry("GET /topics/{name}/messages/tail", "VIEWER"),
+            Map.entry("GET /topics/{name}/messages/export.jsonl", "VIEWER+MESSAGE_VIEW"),
+            Map.entry("GET /topics/{name}/messages/search", "VIEWER+MESSAGE_VIEW"),
+            Map.entry("POST /topics/{name}/messages/search", "VIEWER+MESSAGE_VIEW"),
+            Map.entry("POST /topics/{name}/messages/search/stop", "VIEWER+MESSAGE_VIEW"),
+            Map.entry("GET /topics/{name}/messages/search/hits.jsonl", "VIEWER+MESSAGE_VIEW"),
             Map.entry("GET /apps", "VIEWER"),
             Map.entry("GET /apps/new", "EDITOR"),
             Map.entry("POST /apps", "EDITOR"),
@@ -192,6 +198,41 @@ class ConsoleSecurityIT extends ConsoleTestSupport {
         mvc.perform(mode.apply(get("/users")).with(editor())).andExpect(status().isForbidden());
         mvc.perform(mode.apply(post("/users")).with(editor()).with(csrf()).param("username", "x").param("password", "0123456789x")
                 .param("role", "ADMIN")).andExpect(status().isForbidden());
+    }
+
+    /**
+     * The live tail, the payload search and the downloads: a viewer without message-view sees where messages are
+     * but no key or payload, may not search or download, and a viewer with message-view may search.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void viewerWithoutMessageViewSeesNoPayloadInTailSearchOrDownloads(Mode mode) throws Exception {
+        String topic = newTopic(newApp(), "t");
+        mvc.perform(post("/topics/" + topic + "/messages").with(editor()).with(csrf()).param("key", "customer-0815")
+                .param("type", "t").param("contentType", "application/json").param("body", "{\"iban\":\"DE-tail-secret\"}"))
+                .andExpect(status().isFound());
+
+        var blind = org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/topics/" + topic + "/messages/tail")
+                .param("text", "DE-tail").param("key", "customer-0815");
+        String tail = mvc.perform(mode.apply(blind).with(viewer())).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(tail).contains("message-view permission").contains("<article class=\"msg\">").contains(" · #0<").doesNotContain("customer-0815")
+                .doesNotContain("DE-tail-secret").doesNotContain("ce_source");
+        for (String path : new String[] {"/search", "/export.jsonl", "/search/hits.jsonl?job=x"}) {
+            mvc.perform(mode.apply(get("/topics/" + topic + "/messages" + path)).with(viewer())).andExpect(status().isForbidden());
+        }
+        mvc.perform(mode.apply(post("/topics/" + topic + "/messages/search")).with(viewer()).with(csrf()).param("text", "DE"))
+                .andExpect(status().isForbidden());
+
+        var seeing = io.herald.server.support.MockConsoleUsers.signedIn("seeing-viewer", "VIEWER", true);
+        var started = mvc.perform(mode.apply(post("/topics/" + topic + "/messages/search")).with(seeing).with(csrf())
+                .param("text", "DE-tail")).andReturn().getResponse();
+        String location = mode.htmx() ? started.getHeader("HX-Location") : started.getRedirectedUrl();
+        assertThat(location).as(started.getContentAsString()).contains("/topics/" + topic + "/messages/search?job=");
+        // someone else's search is not found, not shown
+        String job = location.replaceAll(".*job=([0-9a-f-]+).*", "$1");
+        mvc.perform(mode.apply(get("/topics/" + topic + "/messages/search").param("job", job)).with(adminUser()))
+                .andExpect(status().isNotFound());
     }
 
     @ParameterizedTest

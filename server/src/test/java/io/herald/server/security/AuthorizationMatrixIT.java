@@ -111,6 +111,8 @@ class AuthorizationMatrixIT extends ServerTest {
         row("GET", "/api/v1/dead-letters", Needs.OWNER, f -> "/dead-letters?topic=" + f.topic() + "&group=g-" + f.appA(), f -> null);
         row("POST", "/api/v1/dead-letters/redrive", Needs.OWNER, f -> "/dead-letters/redrive",
                 f -> Map.of("topic", f.topic(), "group", "g-" + f.appA(), "all", true));
+        row("POST", "/api/v1/topics/{topic}/search", Needs.OWNER, f -> "/topics/" + f.topic() + "/search",
+                f -> Map.of("text", "x"));
         // end trace and replay
         // two-phase transactions
         row("GET", "/api/v1/transactions", Needs.ANY, f -> "/transactions", f -> null);

@@ -41,6 +41,8 @@ public abstract class ServerTest {
         registry.add("herald.metrics.catalog-refresh", () -> "1s");
         registry.add("herald.metrics.lag-refresh", () -> "1s");
         registry.add("herald.grpc.port", () -> GRPC_PORT);
+        // payload searches of 40,000 records take two seconds or more, so that a test can stop one while it runs
+        registry.add("herald.console.search.max-rate", () -> "20000");
     }
 
     @BeforeEach
