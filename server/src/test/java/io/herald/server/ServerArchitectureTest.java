@@ -40,7 +40,7 @@ class ServerArchitectureTest {
 
     /** The features built on the catalog. */
     private static final Set<String> FEATURES = Set.of("ingest", "push", "trace", "replay", "tx", "schedule", "dispatch",
-            "grpc", "contract", "demo");
+            "grpc", "contract", "demo", "cluster", "search");
 
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
