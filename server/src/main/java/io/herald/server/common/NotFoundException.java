@@ -13,6 +13,15 @@ public class NotFoundException extends HeraldException {
         super(what + " '" + id + "' does not exist", field);
     }
 
+    private NotFoundException(String message) {
+        super(message, null);
+    }
+
+    /** Not found, with a message that says why rather than only that it does not exist. */
+    public static NotFoundException because(String message) {
+        return new NotFoundException(message);
+    }
+
     @Override
     public HttpStatus status() {
         return HttpStatus.NOT_FOUND;

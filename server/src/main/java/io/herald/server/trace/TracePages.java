@@ -8,7 +8,6 @@ import io.herald.server.console.ConsoleFrame;
 import io.herald.server.console.FormErrors;
 import io.herald.server.console.Views;
 import io.herald.server.console.Me;
-import io.herald.server.common.NotFoundException;
 import io.herald.server.common.ValidationException;
 import io.herald.server.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -93,7 +92,7 @@ class TracePages {
 
     @GetMapping("/traces/messages/{id}")
     String message(@PathVariable String id, Caller caller, HttpServletRequest request, Model model) {
-        MessageTrace trace = traces.find(id).orElseThrow(() -> new NotFoundException("Message trace", id));
+        MessageTrace trace = traces.find(id).orElseThrow(() -> TraceService.noTrace(id));
         Me me = Me.current();
         model.addAttribute("t", trace);
         model.addAttribute("waterfall", Waterfall.of(trace));

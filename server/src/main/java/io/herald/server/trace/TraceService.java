@@ -58,7 +58,7 @@ public class TraceService {
      * payloads.
      */
     public MessageTrace trace(Caller caller, String messageId, boolean withPayload) {
-        MessageTrace trace = find(messageId).orElseThrow(() -> new NotFoundException("Message trace", messageId));
+        MessageTrace trace = find(messageId).orElseThrow(() -> noTrace(messageId));
         requireVisible(caller, trace.topic());
         if (!withPayload) {
             return trace;
@@ -281,5 +281,16 @@ public class TraceService {
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /**
+     * The answer for a message without a trace: a message sent but not sampled has none, which the
+     * plain "does not exist" would hide.
+     */
+    public static NotFoundException noTrace(String messageId) {
+        return NotFoundException.because("Herald has no trace of message '" + messageId + "': only sampled messages are"
+                + " traced (the topic's trace sample rate, else herald.trace.default-sample-rate, at most"
+                + " herald.trace.max-sampled-per-second a topic), failures always; a message appears once its producer or"
+                + " a consumer recorded a step, and traces are kept for herald.trace.retention");
     }
 }

@@ -176,7 +176,10 @@ class TraceStoreIT extends ServerTest {
         assertThat(admin.get("/traces?traceparent=nonsense").json().get("field").asString()).isEqualTo("traceparent");
         assertThat(admin.get("/traces?topic=x&from=yesterday").json().get("field").asString()).isEqualTo("from");
         assertThat(admin.get("/traces?topic=x&status=ok").json().get("field").asString()).isEqualTo("status");
-        assertThat(admin.get("/messages/nope-" + UUID.randomUUID() + "/trace").status()).isEqualTo(404);
+        Api.Response untraced = admin.get("/messages/nope-" + UUID.randomUUID() + "/trace");
+        assertThat(untraced.status()).isEqualTo(404);
+        assertThat(untraced.json().get("detail").asString()).startsWith("Herald has no trace of message 'nope-")
+                .contains("only sampled messages are traced");
     }
 
     @Test
