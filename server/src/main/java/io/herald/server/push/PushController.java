@@ -35,15 +35,20 @@ class PushController {
     private final ClientInstances instances;
     private final AppService apps;
     private final Auditor auditor;
+    private final HeldPolls held;
 
-    PushController(ConfigPush push, ClientInstances instances, AppService apps, Auditor auditor) {
+    PushController(ConfigPush push, ClientInstances instances, AppService apps, Auditor auditor, HeldPolls held) {
         this.push = push;
+        this.held = held;
         this.instances = instances;
         this.apps = apps;
         this.auditor = auditor;
     }
 
-    /** SDK long-poll: 200 with the snapshot once the version is newer than {@code since}, else 304 after the hold time. */
+    /**
+     * SDK long-poll: 200 with the snapshot once the version is newer than {@code since}, else 304 after the hold time;
+     * 503 with {@code Retry-After} when it would be held while {@code herald.push.max-held-polls} are.
+     */
     @GetMapping("/config/{app}")
     DeferredResult<ResponseEntity<ConfigSnapshot>> config(Caller caller, @PathVariable String app,
                                                           @RequestParam(defaultValue = "0") long since) {
@@ -51,7 +56,7 @@ class PushController {
         if (since < 0) {
             throw new ValidationException("since", "must be 0 or more");
         }
-        return push.poll(app, since);
+        return held.admit(push.poll(app, since));
     }
 
     @ResponseStatus(HttpStatus.NO_CONTENT)
