@@ -65,6 +65,11 @@ class HeldPolls {
         return poll;
     }
 
+    /** Polls refused so far. */
+    long refused() {
+        return refused.get();
+    }
+
     /** Polls held right now. */
     int held() {
         return held.get();
