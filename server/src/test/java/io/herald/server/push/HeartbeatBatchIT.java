@@ -42,7 +42,7 @@ class HeartbeatBatchIT {
         database = "herald_hb_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String db = TestInfra.createDatabase(database);
         server = TestServers.start(db, TestInfra.kafkaBootstrap(), TOKEN, "--herald.push.heartbeat-flush=1s",
-                "--herald.push.stale-after=4s", "--herald.push.forget-after=8s", "--herald.push.forget-check=500ms",
+                "--herald.push.stale-after=4s", "--herald.push.forget-after=30s", "--herald.push.forget-check=500ms",
                 "--spring.datasource.hikari.maximum-pool-size=10");
         admin = TestServers.api(server, TOKEN);
         jdbc = server.getBean(JdbcTemplate.class);
@@ -102,12 +102,12 @@ class HeartbeatBatchIT {
     }
 
     @Test
-    void aThousandInstancesRefreshingAreWrittenInAFewStatementsAndAllStayListed() {
+    void fiveHundredInstancesRefreshingAreWrittenInAFewStatementsAndAllStayListed() {
         String[] a = app();
         Api api = admin.as(a[1]);
-        List<String> ids = IntStream.range(0, 1_000).mapToObj(i -> "pod-" + i).toList();
+        List<String> ids = IntStream.range(0, 500).mapToObj(i -> "pod-" + i).toList();
         ids.parallelStream().forEach(id -> assertThat(heartbeat(api, a[0], id, 1).status()).isEqualTo(204));
-        assertThat(listed(a[0])).hasSize(1_000);
+        assertThat(listed(a[0])).hasSize(500);
         Instant firstRound = Instant.now();
 
         // when every instance sends a heartbeat that changes nothing
@@ -117,9 +117,9 @@ class HeartbeatBatchIT {
         // then all of them are refreshed within a few seconds...
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT count(*) FROM client_instance c"
                 + " JOIN app a ON a.id = c.app_id WHERE a.name = ? AND c.last_seen >= ?", Integer.class, a[0],
-                Timestamp.from(firstRound.minusMillis(500))) == 1_000);
+                Timestamp.from(firstRound.minusMillis(500))) == 500);
         // ...by a handful of multi-row upserts, not a transaction each (the probe and sweeper commit a few a second)
-        assertThat(commits() - commitsBefore).isLessThan(300);
+        assertThat(commits() - commitsBefore).isLessThan(250);
         assertThat(listed(a[0]).values()).allSatisfy(i -> assertThat(i.get("stale").asBoolean()).isFalse());
     }
 
@@ -129,7 +129,7 @@ class HeartbeatBatchIT {
         Api api = admin.as(a[1]);
         assertThat(heartbeat(api, a[0], "live", 1).status()).isEqualTo(204);
         assertThat(heartbeat(api, a[0], "killed", 1).status()).isEqualTo(204);
-        // an instance silent since long ago (forget-after is 8 s)
+        // an instance silent since long ago (forget-after is 30 s)
         jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, last_seen)"
                 + " SELECT id, 'gone', 'h', '1.0', 1, ? FROM app WHERE name = ?", Timestamp.from(Instant.now().minusSeconds(60)), a[0]);
 
