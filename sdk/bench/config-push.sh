@@ -77,7 +77,7 @@ for i in $(seq 1 "$SERVERS"); do
   URLS="${URLS:+$URLS,}http://127.0.0.1:$port"
   PIDS="${PIDS:+$PIDS,}$!"
   # one at a time: both would run the migrations otherwise
-  deadline=$(($(herald_now_ms) + 180000))
+  deadline=$(($(herald_now_ms) + 600000))
   until curl -fsS "http://127.0.0.1:$port/actuator/health/liveness" >/dev/null 2>&1; do
     kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null || { tail -50 "$WORK/server-$i.log"; herald_die "server $i exited"; }
     [ "$(herald_now_ms)" -lt "$deadline" ] || { tail -50 "$WORK/server-$i.log"; herald_die "server $i did not start"; }
