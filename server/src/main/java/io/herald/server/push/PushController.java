@@ -99,7 +99,9 @@ class PushController {
         if (!caller.actsFor(app) && !caller.readOnly()) {
             throw new ForbiddenException("The caller may not act for app '" + app + "'");
         }
-        if (!apps.exists(app)) {
+        // the app's own key was just checked against the catalog (or its cache, which a deleted app leaves at once):
+        // its app exists. Not asking again spares the pool a query for every poll and heartbeat of a fleet.
+        if (!app.equals(caller.app()) && !apps.exists(app)) {
             throw new NotFoundException("App", app);
         }
     }
