@@ -48,6 +48,7 @@ class HeartbeatWriter {
     /** What this server last wrote per instance: a heartbeat equal to it is a mere refresh. */
     private final ConcurrentHashMap<Key, Written> written = new ConcurrentHashMap<>();
     private long lastPrune = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLong statements = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile boolean urgent;
     private Thread thread;
@@ -118,6 +119,11 @@ class HeartbeatWriter {
         if (p != null) {
             p.waiting().forEach(f -> f.complete(null));
         }
+    }
+
+    /** Upsert statements written so far (each of up to 1,000 heartbeats). */
+    long statements() {
+        return statements.get();
     }
 
     /** Heartbeats waiting for the next flush (for tests and metrics). */
@@ -227,5 +233,6 @@ class HeartbeatWriter {
                 + " applied_version = excluded.applied_version, tx_checker = excluded.tx_checker,"
                 + " last_seen = GREATEST(client_instance.last_seen, excluded.last_seen)");
         jdbc.update(sql.toString(), args.toArray());
+        statements.incrementAndGet();
     }
 }
