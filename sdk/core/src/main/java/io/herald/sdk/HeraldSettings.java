@@ -17,6 +17,7 @@ public final class HeraldSettings {
     public static final String CONTROL_PLANE_STARTUP_TIMEOUT_MS = "herald.control-plane.startup-timeout-ms";
     public static final String CONTROL_PLANE_RETRY_BACKOFF_MS = "herald.control-plane.retry-backoff-ms";
     public static final String CONTROL_PLANE_RETRY_BACKOFF_MAX_MS = "herald.control-plane.retry-backoff-max-ms";
+    public static final String CONTROL_PLANE_POLL_JITTER_MS = "herald.control-plane.poll-jitter-ms";
     public static final String HEARTBEAT_INTERVAL_MS = "herald.heartbeat.interval-ms";
     public static final String CONFIG_CACHE_DIR = "herald.config-cache.dir";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "herald.kafka.bootstrap-servers";

@@ -50,8 +50,8 @@ public class ApiProblems {
             problem.setProperty("errors", v.violations().stream()
                     .map(f -> Map.of("field", f.field(), "message", f.message())).toList());
         }
-        if (e instanceof DatabaseUnavailableException) {
-            // the outage is logged once by the database probe, not once per request
+        if (e instanceof DatabaseUnavailableException || e instanceof OverloadedException) {
+            // an outage is logged once by the database probe, an overload by its limit, not once per request
             log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
         } else if (e.status().is5xxServerError()) {
             log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage(), e.getCause());
@@ -63,6 +63,8 @@ public class ApiProblems {
             builder.header("Retry-After", "5");
         } else if (e instanceof DatabaseUnavailableException) {
             builder.header("Retry-After", Integer.toString(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
+        } else if (e instanceof OverloadedException o) {
+            builder.header("Retry-After", Long.toString(Math.max(1, o.retryAfter().toSeconds())));
         }
         return builder.body(problem);
     }

@@ -1,7 +1,6 @@
 package io.herald.server.push;
 
 import io.herald.sdk.wire.Heartbeat;
-import io.herald.server.common.NotFoundException;
 import io.herald.server.common.Violations;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +14,12 @@ public class ClientInstances {
 
     private final JdbcTemplate jdbc;
     private final PushProperties props;
+    private final HeartbeatWriter writer;
 
-    ClientInstances(JdbcTemplate jdbc, PushProperties props) {
+    ClientInstances(JdbcTemplate jdbc, PushProperties props, HeartbeatWriter writer) {
         this.jdbc = jdbc;
         this.props = props;
+        this.writer = writer;
     }
 
     /**
@@ -35,6 +36,10 @@ public class ClientInstances {
                            Long applyErrorVersion, String applyError) {
     }
 
+    /**
+     * Records a heartbeat (the caller checked that its app exists): a new instance or a changed field is
+     * stored when this returns; a mere "still here" within {@code herald.push.heartbeat-flush}.
+     */
     void record(Heartbeat hb) {
         Violations v = new Violations();
         if (hb.instanceId() == null || hb.instanceId().isBlank() || hb.instanceId().length() > 200) {
@@ -62,18 +67,7 @@ public class ClientInstances {
             v.add("applyError", "is required with applyErrorVersion");
         }
         v.throwIfAny();
-        int n = jdbc.update("INSERT INTO client_instance (app_id, instance_id, host, sdk_version, applied_version, tx_checker,"
-                        + " apply_error_version, apply_error)"
-                        + " SELECT id, ?, ?, ?, ?, ?, ?, ? FROM app WHERE name = ?"
-                        + " ON CONFLICT (app_id, instance_id) DO UPDATE SET host = excluded.host,"
-                        + " sdk_version = excluded.sdk_version, applied_version = excluded.applied_version,"
-                        + " tx_checker = excluded.tx_checker, apply_error_version = excluded.apply_error_version,"
-                        + " apply_error = excluded.apply_error, last_seen = now()",
-                hb.instanceId(), hb.host(), hb.sdkVersion(), hb.appliedConfigVersion(),
-                Boolean.TRUE.equals(hb.transactionChecker()), hb.applyErrorVersion(), hb.applyError(), hb.app());
-        if (n == 0) {
-            throw new NotFoundException("App", hb.app(), "app");
-        }
+        writer.record(hb);
     }
 
     /** Instances of one app, or of every app when {@code app} is null; newest heartbeat first. */
@@ -148,6 +142,7 @@ public class ClientInstances {
      * @return whether it was registered
      */
     boolean deregister(String app, String instanceId) {
+        writer.forget(app, instanceId);
         return jdbc.update("DELETE FROM client_instance c USING app a WHERE a.id = c.app_id AND a.name = ? AND c.instance_id = ?",
                 app, instanceId) > 0;
     }

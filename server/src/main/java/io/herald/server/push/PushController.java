@@ -35,15 +35,20 @@ class PushController {
     private final ClientInstances instances;
     private final AppService apps;
     private final Auditor auditor;
+    private final HeldPolls held;
 
-    PushController(ConfigPush push, ClientInstances instances, AppService apps, Auditor auditor) {
+    PushController(ConfigPush push, ClientInstances instances, AppService apps, Auditor auditor, HeldPolls held) {
         this.push = push;
+        this.held = held;
         this.instances = instances;
         this.apps = apps;
         this.auditor = auditor;
     }
 
-    /** SDK long-poll: 200 with the snapshot once the version is newer than {@code since}, else 304 after the hold time. */
+    /**
+     * SDK long-poll: 200 with the snapshot once the version is newer than {@code since}, else 304 after the hold time;
+     * 503 with {@code Retry-After} when it would be held while {@code herald.push.max-held-polls} are.
+     */
     @GetMapping("/config/{app}")
     DeferredResult<ResponseEntity<ConfigSnapshot>> config(Caller caller, @PathVariable String app,
                                                           @RequestParam(defaultValue = "0") long since) {
@@ -51,7 +56,7 @@ class PushController {
         if (since < 0) {
             throw new ValidationException("since", "must be 0 or more");
         }
-        return push.poll(app, since);
+        return held.admit(push.poll(app, since));
     }
 
     @ResponseStatus(HttpStatus.NO_CONTENT)
@@ -94,7 +99,9 @@ class PushController {
         if (!caller.actsFor(app) && !caller.readOnly()) {
             throw new ForbiddenException("The caller may not act for app '" + app + "'");
         }
-        if (!apps.exists(app)) {
+        // the app's own key was just checked against the catalog (or its cache, which a deleted app leaves at once):
+        // its app exists. Not asking again spares the pool a query for every poll and heartbeat of a fleet.
+        if (!app.equals(caller.app()) && !apps.exists(app)) {
             throw new NotFoundException("App", app);
         }
     }

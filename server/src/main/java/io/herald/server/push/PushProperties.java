@@ -15,11 +15,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param forgetAfter     an SDK instance without heartbeat for this long is removed from the registry
  *                        (one that closed cleanly deregisters at once)
  * @param forgetCheck     how often instances past {@code forgetAfter} are looked for
+ * @param maxHeldPolls    long-polls this server instance holds at most; one more is answered 503 with
+ *                        {@code Retry-After} (the SDK backs off with jitter) instead of piling up
+ * @param heldPollRetryAfter the {@code Retry-After} of that 503
+ * @param heartbeatFlush  heartbeats that only say "still here" are coalesced in memory and written in one
+ *                        multi-row upsert this often (a new instance or a changed field is written at once)
  */
 @ConfigurationProperties("herald.push")
 public record PushProperties(@DefaultValue("30s") Duration longPollTimeout, @DefaultValue("5s") Duration versionCheck,
                              @DefaultValue("60s") Duration staleAfter, @DefaultValue("24h") Duration forgetAfter,
-                             @DefaultValue("1m") Duration forgetCheck) {
+                             @DefaultValue("1m") Duration forgetCheck, @DefaultValue("12000") int maxHeldPolls,
+                             @DefaultValue("5s") Duration heldPollRetryAfter, @DefaultValue("1s") Duration heartbeatFlush) {
 
     public PushProperties {
         if (versionCheck.isNegative() || versionCheck.isZero()) {
@@ -34,6 +40,16 @@ public record PushProperties(@DefaultValue("30s") Duration longPollTimeout, @Def
         }
         if (forgetCheck.isNegative() || forgetCheck.isZero()) {
             throw new IllegalArgumentException("herald.push.forget-check must be positive");
+        }
+        if (maxHeldPolls < 1) {
+            throw new IllegalArgumentException("herald.push.max-held-polls must be at least 1");
+        }
+        if (heldPollRetryAfter.toSeconds() < 1) {
+            throw new IllegalArgumentException("herald.push.held-poll-retry-after must be at least 1s (Retry-After counts whole seconds)");
+        }
+        if (heartbeatFlush.isNegative() || heartbeatFlush.isZero() || heartbeatFlush.compareTo(staleAfter) >= 0) {
+            throw new IllegalArgumentException("herald.push.heartbeat-flush (" + heartbeatFlush + ") must be positive and shorter than"
+                    + " herald.push.stale-after (" + staleAfter + ")");
         }
     }
 }

@@ -44,6 +44,7 @@ public class HeraldProperties {
         put(s, HeraldSettings.CONTROL_PLANE_STARTUP_TIMEOUT_MS, controlPlane.startupTimeoutMs);
         put(s, HeraldSettings.CONTROL_PLANE_RETRY_BACKOFF_MS, controlPlane.retryBackoffMs);
         put(s, HeraldSettings.CONTROL_PLANE_RETRY_BACKOFF_MAX_MS, controlPlane.retryBackoffMaxMs);
+        put(s, HeraldSettings.CONTROL_PLANE_POLL_JITTER_MS, controlPlane.pollJitterMs);
         put(s, HeraldSettings.HEARTBEAT_INTERVAL_MS, heartbeat.intervalMs);
         put(s, HeraldSettings.CONFIG_CACHE_DIR, configCache.dir);
         put(s, HeraldSettings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers);
@@ -114,6 +115,8 @@ public class HeraldProperties {
         private Long retryBackoffMs;
         /** Longest wait between polls while the control plane is unreachable (ms). Default 15000. */
         private Long retryBackoffMaxMs;
+        /** Random pause of up to this long before each config long-poll, so a fleet's polls do not arrive in step (ms). Default 300. */
+        private Long pollJitterMs;
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
@@ -127,6 +130,8 @@ public class HeraldProperties {
         public void setRetryBackoffMs(Long v) { this.retryBackoffMs = v; }
         public Long getRetryBackoffMaxMs() { return retryBackoffMaxMs; }
         public void setRetryBackoffMaxMs(Long v) { this.retryBackoffMaxMs = v; }
+        public Long getPollJitterMs() { return pollJitterMs; }
+        public void setPollJitterMs(Long v) { this.pollJitterMs = v; }
     }
 
     public static class Heartbeat {

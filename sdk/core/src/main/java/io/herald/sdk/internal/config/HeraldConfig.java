@@ -33,6 +33,8 @@ public final class HeraldConfig {
                     "First wait before polling again after the control plane failed.")
             .define(CONTROL_PLANE_RETRY_BACKOFF_MAX_MS, LONG, 15_000L, atLeast(10),
                     "Longest wait between polls while the control plane is unreachable.")
+            .define(CONTROL_PLANE_POLL_JITTER_MS, LONG, 300L, between(0, 60_000),
+                    "Random pause of up to this long before each config long-poll after an answer, so a fleet's polls do not arrive in step; back-off after a failure (503/429 with its Retry-After, connection refused) is jittered too.")
             .define(HEARTBEAT_INTERVAL_MS, LONG, 10_000L, atLeast(100),
                     "Interval of instance heartbeats to the control plane.")
             .define(CONFIG_CACHE_DIR, STRING, ".herald", null,

@@ -217,7 +217,8 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private void pollLoop() {
-        long backoff = config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS);
+        PollBackoff backoff = new PollBackoff(config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS),
+                config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MAX_MS), config.getLong(CONTROL_PLANE_POLL_JITTER_MS));
         while (running) {
             try {
                 List<String> refused = new ArrayList<>();
@@ -244,19 +245,25 @@ public final class ConfigAgent implements AutoCloseable {
                 if (snapshot != null && snapshot.version() != appliedVersion) {
                     apply(snapshot, false);
                 }
-                backoff = config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MS);
+                sleep(backoff.afterAnswer());
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                if (reachable) {
-                    log.warn("Control plane unreachable, running on config version {}: {}", appliedVersion, e.getMessage());
+                long retryAfter = e instanceof ControlPlaneClient.Overloaded o ? o.retryAfterMillis() : -1;
+                long wait = backoff.afterFailure(retryAfter);
+                if (e instanceof ControlPlaneClient.Overloaded && reachable) {
+                    // it answered: at capacity (or limiting us), not down; the config in use stays current until it changes
+                    log.atLevel(backoff.failures() == 1 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                            .log("Control plane refused the config poll, polling again in {} ms: {}", wait, e.getMessage());
+                } else if (reachable) {
+                    log.warn("Control plane unreachable, running on config version {}; polling again in {} ms: {}", appliedVersion,
+                            wait, e.getMessage());
                     reachable = false;
                 } else {
-                    log.debug("Control plane still unreachable: {}", e.getMessage());
+                    log.debug("Control plane still unreachable, polling again in {} ms: {}", wait, e.getMessage());
                 }
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, config.getLong(CONTROL_PLANE_RETRY_BACKOFF_MAX_MS));
+                sleep(wait);
             }
         }
     }

@@ -65,6 +65,9 @@ public final class ControlPlaneClient {
         if (response.statusCode() == 304) {
             return null;
         }
+        if (response.statusCode() == 503 || response.statusCode() == 429) {
+            throw new Overloaded("GET config answered " + response.statusCode() + ": " + body(response), retryAfterMillis(response));
+        }
         if (response.statusCode() != 200) {
             throw failure("GET config", response);
         }
@@ -271,6 +274,39 @@ public final class ControlPlaneClient {
     public static class ControlPlaneException extends RuntimeException {
         ControlPlaneException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** {@code Retry-After} in milliseconds (seconds or an HTTP date), or -1 when absent or unreadable. */
+    static long retryAfterMillis(HttpResponse<?> response) {
+        String value = response.headers().firstValue("Retry-After").orElse(null);
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.trim())) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, Duration.between(java.time.Instant.now(), at.toInstant()).toMillis());
+            } catch (java.time.format.DateTimeParseException e) {
+                return -1;
+            }
+        }
+    }
+
+    /** 503 or 429: the control plane is over capacity or limiting this client; poll again after {@link #retryAfterMillis()}. */
+    public static final class Overloaded extends ControlPlaneException {
+        private final long retryAfterMillis;
+
+        Overloaded(String message, long retryAfterMillis) {
+            super(message, null);
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        /** The answer's {@code Retry-After} in milliseconds, or -1 when it sent none. */
+        public long retryAfterMillis() {
+            return retryAfterMillis;
         }
     }
 
