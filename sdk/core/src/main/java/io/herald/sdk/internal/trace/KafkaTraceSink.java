@@ -27,6 +27,12 @@ public final class KafkaTraceSink implements TraceSink {
 
     /** @param base the business producer's properties (bootstrap, security, ...); trace settings override them */
     public KafkaTraceSink(Map<String, Object> base, String clientId, long lingerMs, String compression) {
+        this.producer = new KafkaProducer<>(properties(base, clientId, lingerMs, compression), new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** The trace producer's properties: the business producer's, with the trace settings over them. */
+    static Map<String, Object> properties(Map<String, Object> base, String clientId, long lingerMs, String compression) {
         Map<String, Object> p = new java.util.HashMap<>(base);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -40,7 +46,7 @@ public final class KafkaTraceSink implements TraceSink {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(30_000, (int) lingerMs + 30_000));
         p.put(ProducerConfig.RETRIES_CONFIG, 3);
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return p;
     }
 
     @Override
