@@ -88,7 +88,7 @@ public final class HeraldBenchmark {
         this.slice = Math.min(records, Integer.parseInt(args.getOrDefault("slice", "100000")));
         // records nobody reads again: a small broker (e.g. on tmpfs) may drop them while the run goes on
         this.sendTopicRetentionBytes = Long.parseLong(args.getOrDefault("send-retention-bytes", "-1"));
-        this.traceCompression = args.getOrDefault("trace-compression", "lz4");
+        this.traceCompression = args.getOrDefault("trace-compression", "none");
         this.tracePerRecord = Integer.parseInt(args.getOrDefault("trace-per-record", "256"));
         this.batchSize = Integer.parseInt(args.getOrDefault("batch-size", "16384"));
         this.lingerMs = Long.parseLong(args.getOrDefault("linger-ms", "5"));

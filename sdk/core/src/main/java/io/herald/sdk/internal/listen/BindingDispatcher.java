@@ -117,9 +117,8 @@ public final class BindingDispatcher implements RecordProcessor {
                     byte[] sampledBytes = sampledHeader == null ? null : sampledHeader.value();
                     boolean sampled = Trace.sampled(t, record, tp, sampledBytes);
                     if (jobBytes != null || sampled) {
-                        trace = new Trace(t, record, tp, jobBytes, sampled);
-                        trace.idHeader(id);
-                        if (trace.replayJob != null) {
+                        trace = Trace.of(t, record, tp, id, true, jobBytes, sampled);
+                        if (trace.replayed()) {
                             timepoint(trace, Timepoint.REPLAYED, record, type, 0, -1, null);
                         }
                     }
@@ -180,34 +179,49 @@ public final class BindingDispatcher implements RecordProcessor {
 
     /**
      * What the timepoints of one record share, found once per record and only with tracing on: the
-     * header values and key stay Kafka's bytes (the shipper writes them as they are).
+     * header values and key stay Kafka's bytes (the shipper writes them as they are). It is also the
+     * record's first timepoint: a traced delivery that succeeds at once (one HANDLED) queues this
+     * object itself; later steps are copies.
      */
-    private static final class Trace {
+    private static final class Trace extends ConsumedTimepoint {
         final Tracer tracer;
-        private final IncomingRecord record;
-        private byte[] messageId;
-        private String messageIdText;
-        final byte[] key;
-        /** The traceparent header itself: its value is copied out of the fetched bytes only when needed. */
-        final Header traceparentHeader;
-        final byte[] replayJob;
         final boolean sampled;
+        /** Whether the record is a replay's (it has a herald-replay-job header). */
+        private final boolean replayed;
         /** The delivery under way (one per matching binding): when it was received, and whether RECEIVED is still to be recorded. */
         long receivedAt;
         boolean receivedPending;
+        /** Whether this object went to the tracer as a step (then it is the shipper's: later steps are copies). */
+        private boolean queued;
+
+        private Trace(Tracer tracer, IncomingRecord record, byte[] id, String idText, byte[] traceparent, byte[] job,
+                      boolean sampled) {
+            super(record.topic(), id, idText, record.key(), traceparent, job, record.partition(), record.offset(),
+                    record.timestamp() >= 0 ? record.timestamp() : -1);
+            this.tracer = tracer;
+            this.sampled = sampled;
+            this.replayed = job != null;
+        }
 
         /**
          * @param tp      the record's (last) traceparent header
+         * @param id      the record's (last) ce_id header, or {@code null}
+         * @param idFound whether {@code id} is the result of a scan (else the headers are scanned for it)
          * @param job     the replay job's id, or {@code null}
          * @param sampled the sampling decision ({@link #sampled(Tracer, IncomingRecord, Header, byte[])})
          */
-        Trace(Tracer tracer, IncomingRecord record, Header tp, byte[] job, boolean sampled) {
-            this.tracer = tracer;
-            this.record = record;
-            this.key = record.key();
-            this.traceparentHeader = tp;
-            this.replayJob = job;
-            this.sampled = sampled;
+        static Trace of(Tracer tracer, IncomingRecord record, Header tp, Header id, boolean idFound, byte[] job,
+                        boolean sampled) {
+            if (!idFound) {
+                for (Header each : record.headers()) { // the last ce_id, found without decoding any name
+                    if (HeaderPeek.which(each) == HeaderPeek.CE_ID) {
+                        id = each;
+                    }
+                }
+            }
+            byte[] idBytes = id == null ? null : id.value();
+            String idText = idBytes == null ? record.topic() + "-" + record.partition() + "-" + record.offset() : null;
+            return new Trace(tracer, record, idBytes, idText, tp == null ? null : tp.value(), job, sampled);
         }
 
         /**
@@ -223,49 +237,24 @@ public final class BindingDispatcher implements RecordProcessor {
             return flag != null ? flag : tracer.sample(record.topic());
         }
 
-        /** The traceparent's bytes, or {@code null}. */
-        byte[] traceparent() {
-            return traceparentHeader == null ? null : traceparentHeader.value();
-        }
-
-        /** The record's ce_id header, found already (or {@code null}: it has none). */
-        void idHeader(Header h) {
-            if (messageId == null && messageIdText == null) {
-                idFound(h);
-            }
-        }
-
-        private void idFound(Header h) {
-            messageId = h == null ? null : h.value();
-            if (messageId == null) {
-                messageIdText = record.topic() + "-" + record.partition() + "-" + record.offset();
-            }
-        }
-
-        /** The message id's bytes (ce_id), or {@code null} when the record has none. */
-        byte[] messageId() {
-            if (messageId == null && messageIdText == null) {
-                Header h = null;
-                for (Header each : record.headers()) { // the last ce_id, found without decoding any name
-                    if (HeaderPeek.which(each) == HeaderPeek.CE_ID) {
-                        h = each;
-                    }
-                }
-                idFound(h);
-            }
-            return messageId;
-        }
-
-        /** The id of a record without ce_id: topic-partition-offset. */
-        String messageIdText() {
-            messageId();
-            return messageIdText;
+        boolean replayed() {
+            return replayed;
         }
 
         /** A delivery starts: RECEIVED is recorded with its first other step (HANDLED carries it). */
         void received() {
             receivedPending = sampled;
             receivedAt = sampled ? System.currentTimeMillis() : 0;
+        }
+
+        /** The step as a timepoint: this object the first time, a copy after. */
+        ConsumedTimepoint at(String kind, long time, String type, String group, long durationMs, int attempt, String error,
+                             long receivedAt) {
+            if (!queued) {
+                queued = true;
+                return step(kind, time, type, group, durationMs, attempt, error, receivedAt);
+            }
+            return next(kind, time, type, group, durationMs, attempt, error, receivedAt);
         }
     }
 
@@ -286,18 +275,11 @@ public final class BindingDispatcher implements RecordProcessor {
         } else {
             if (tr.receivedPending) {
                 tr.receivedPending = false;
-                tr.tracer.consumed(step(tr, Timepoint.RECEIVED, tr.receivedAt, r, type, 1, -1, null, 0));
+                tr.tracer.consumed(tr.at(Timepoint.RECEIVED, tr.receivedAt, type, group, -1, 1, null, 0));
             }
             time = System.currentTimeMillis();
         }
-        tr.tracer.consumed(step(tr, kind, time, r, type, attempt, durationMs, error, receivedAt));
-    }
-
-    private ConsumedTimepoint step(Trace tr, String kind, long time, IncomingRecord r, String type, int attempt,
-                                   long durationMs, String error, long receivedAt) {
-        return new ConsumedTimepoint(kind, time, r.topic(), type, group, tr.messageId(), tr.messageIdText(), tr.key,
-                tr.traceparent(), tr.replayJob, r.partition(), r.offset(), r.timestamp() >= 0 ? r.timestamp() : -1, durationMs,
-                attempt, error, receivedAt);
+        tr.tracer.consumed(tr.at(kind, time, type, group, durationMs, attempt, error, receivedAt));
     }
 
     private static String error(Throwable failure) {
@@ -336,7 +318,7 @@ public final class BindingDispatcher implements RecordProcessor {
      * message nobody traces gets its Trace (not sampled: no RECEIVED or HANDLED) only now.
      */
     private static Trace failing(Trace trace, Tracer t, IncomingRecord record, Header tp) {
-        return trace != null || !t.enabled() ? trace : new Trace(t, record, tp, null, false);
+        return trace != null || !t.enabled() ? trace : Trace.of(t, record, tp, null, false, null, false);
     }
 
     /** Whether the listener handled the record (else it was dead-lettered). */

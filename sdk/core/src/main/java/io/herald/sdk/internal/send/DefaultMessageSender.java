@@ -301,9 +301,10 @@ public final class DefaultMessageSender implements MessageSender {
         private final String key;
         private final byte[] traceparent;
         private int partition;
+        /** An int beside the partition's: 8 bytes fewer per traced send (a send's latency is well under 24 days). */
+        private int durationMs;
         private long offset;
         private long brokerTime;
-        private long durationMs;
         private long ackedAt;
 
         TracedSend(String topic, byte[] id, HeraldMetrics.SendMeters meters, Tracer tracer, String type, String key,
@@ -320,7 +321,7 @@ public final class DefaultMessageSender implements MessageSender {
             this.partition = partition;
             this.offset = offset;
             this.brokerTime = timestamp;
-            this.durationMs = (System.nanoTime() - start) / 1_000_000;
+            this.durationMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - start) / 1_000_000);
             this.ackedAt = System.currentTimeMillis();
             tracer.sent(this); // the queue's hand-off publishes these fields to the shipper
         }

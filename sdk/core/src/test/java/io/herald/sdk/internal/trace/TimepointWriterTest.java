@@ -60,6 +60,29 @@ class TimepointWriterTest {
     }
 
     @Test
+    void aLaterStepOfTheSameRecordKeepsTheRecordsFieldsAndHasItsOwnStep() {
+        // the listener's first timepoint of a record is the record's trace itself; a retry's steps are next() copies
+        ConsumedTimepoint received = new ConsumedTimepoint(Timepoint.RECEIVED, 1_700_000_000_290L, "trade", "pay-succ",
+                "shipping", ascii(ID), null, ascii("order-1"), ascii(OWN_TRACE), null, 3, 42, 1_700_000_000_100L, -1, 1, null, 0);
+        ConsumedTimepoint failed = received.next(Timepoint.FAILED, 1_700_000_000_300L, "pay-succ", "shipping", 9, 1,
+                "java.lang.IllegalStateException: ledger closed", 0);
+        TimepointWriter writer = new TimepointWriter();
+        writer.begin();
+        writer.add(received, "shipping", "shipping-1");
+        writer.add(failed, "shipping", "shipping-1");
+
+        List<Timepoint> read = TimepointCodec.decode(writer.finish());
+
+        assertThat(read).containsExactly(
+                new Timepoint(ID, Timepoint.RECEIVED, 1_700_000_000_290L, "trade", "pay-succ", "order-1", "shipping", "shipping",
+                        "shipping-1", 3, 42L, 1_700_000_000_100L, null, 1, null, OWN_TRACE, null),
+                new Timepoint(ID, Timepoint.FAILED, 1_700_000_000_300L, "trade", "pay-succ", "order-1", "shipping", "shipping",
+                        "shipping-1", 3, 42L, 1_700_000_000_100L, 9L, 1, "java.lang.IllegalStateException: ledger closed",
+                        OWN_TRACE, null));
+        assertThat(received.kind).isEqualTo(Timepoint.RECEIVED); // the copy left the first step as it was
+    }
+
+    @Test
     void aTracedSendCostsAboutFortyBytesInARecordOfMany() {
         TimepointWriter writer = new TimepointWriter();
         writer.begin();
