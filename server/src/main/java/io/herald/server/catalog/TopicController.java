@@ -53,6 +53,20 @@ class TopicController {
      * Settings as the API takes them: a JSON object of Kafka config names to a string or number, or null for
      * the broker's default.
      */
+    /** Every topic-level config name kafka-clients knows ({@code TopicConfig}'s {@code *_CONFIG} constants). */
+    static final java.util.Set<String> KAFKA_TOPIC_CONFIGS = java.util.Arrays.stream(
+                    org.apache.kafka.common.config.TopicConfig.class.getFields())
+            .filter(f -> f.getName().endsWith("_CONFIG") && f.getType() == String.class
+                    && java.lang.reflect.Modifier.isStatic(f.getModifiers()))
+            .map(f -> {
+                try {
+                    return (String) f.get(null);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            })
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     static java.util.Map<String, String> settingValues(String prefix, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new io.herald.server.common.ValidationException(prefix.isEmpty() ? "settings" : prefix.substring(0, prefix.length() - 1),
@@ -111,7 +125,15 @@ class TopicController {
     /** Changes settings: {@code {"cleanup.policy": "compact", "retention.bytes": null}} (null: back to the broker's default). */
     @PatchMapping("/{topic}/settings")
     TopicSettingsView updateSettings(Caller caller, @PathVariable String topic, @RequestBody JsonNode body) {
-        return settings.update(caller, topic, settingValues("", body));
+        java.util.Map<String, String> values = settingValues("", body);
+        for (String name : values.keySet()) {
+            // a name Kafka does not know is no setting at all: refused before the topic is looked up
+            if (!TopicSettings.EDITABLE.contains(name) && !KAFKA_TOPIC_CONFIGS.contains(name)) {
+                throw new io.herald.server.common.UnknownFieldException("topic settings", name,
+                        String.join(", ", TopicSettings.EDITABLE));
+            }
+        }
+        return settings.update(caller, topic, values);
     }
 
     @GetMapping("/{topic}/types")

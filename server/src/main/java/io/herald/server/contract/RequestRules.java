@@ -131,6 +131,15 @@ final class RequestRules {
         rule("Heartbeat", "instanceId", false, null, null, 200, null, null, null);
         rule("Heartbeat", "host", false, null, null, 255, null, null, null);
         rule("Heartbeat", "sdkVersion", false, null, null, 50, null, null, null);
+        rule("Heartbeat", "applyError", false, null, null, io.herald.sdk.wire.Heartbeat.MAX_APPLY_ERROR, null, null,
+                "Why the SDK could not apply the config version applyErrorVersion");
+
+        rule("SearchBody", "text", false, null, null, 1000, null, null, "Payloads containing this text");
+        rule("SearchBody", "jsonPath", false, null, null, 500, null, null, "A JSON field such as $.order.id, with value");
+        rule("SearchBody", "value", false, null, null, 1000, null, null, "The value the JSON field must equal");
+        rule("SearchBody", "type", false, null, null, 200, null, null, "Only messages of this type");
+        rule("SearchBody", "from", false, null, null, 64, null, null, "Start of the time range (RFC 3339)");
+        rule("SearchBody", "to", false, null, null, 64, null, null, "End of the time range (RFC 3339)");
 
         rule("ScheduleRequest", "app", false, null, null, 100, null, null, "The publishing app; the caller's app when absent");
         rule("ScheduleRequest", "name", true, null, null, 200, "^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,199}$", null, null);

@@ -179,6 +179,17 @@ class TopicSettingsIT extends ServerTest {
                 Arguments.of("compression.type", List.of("zstd"), "must be a string or a number"));
     }
 
+    @Test
+    void aNameKafkaDoesNotKnowIsAnUnknownFieldEvenForAnUnknownTopic() {
+        for (String topic : List.of(newTopic(), "no-such-topic-" + System.nanoTime())) {
+            Api.Response r = admin.patch("/topics/" + topic + "/settings", Map.of("retention.msec", 1000));
+
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.json().get("field").asString()).isEqualTo("retention.msec");
+            assertThat(r.json().get("detail").asString()).contains("unknown field 'retention.msec'").contains("retention.ms");
+        }
+    }
+
     @ParameterizedTest(name = "{0} = {1}")
     @MethodSource("badValues")
     void refusesABadValueNamingTheSettingAndChangesNothing(String name, Object value, String message) throws Exception {
