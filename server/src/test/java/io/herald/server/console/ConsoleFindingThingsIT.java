@@ -340,6 +340,10 @@ class ConsoleFindingThingsIT extends BrowserTest {
         values.put("/replays/{id}", "/replays/" + job);
         values.put("/traces/messages/{id}", "/traces/messages/" + messageId);
         values.put("/users/{username}", "/users/admin");
+        values.put("/cluster/brokers/{id}", "/cluster/brokers/" + admin.get("/cluster").json().get("brokers").get(0).get("id").asInt());
+        // the server's own groups (trace store, scheduler) are always there
+        values.put("/consumer-groups/{name}", "/consumer-groups/"
+                + admin.get("/consumer-groups").json().get("items").get(0).get("group").asString());
         List<String> urls = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         TreeSet<String> patterns = new TreeSet<>();
